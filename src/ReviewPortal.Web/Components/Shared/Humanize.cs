@@ -1,0 +1,20 @@
+namespace ReviewPortal.Web.Components.Shared;
+
+public static class Humanize
+{
+    public static string Ago(DateTimeOffset at, DateTimeOffset now)
+    {
+        var span = now - at;
+        return span.TotalSeconds switch
+        {
+            < 0 => "just now",
+            < 60 => $"{(int)span.TotalSeconds} s ago",
+            < 3600 => $"{(int)span.TotalMinutes} min ago",
+            < 86400 => $"{(int)span.TotalHours} h ago",
+            _ => $"{(int)span.TotalDays} days ago",
+        };
+    }
+
+    public static string Date(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd") ?? "—";
+    public static string DateTime(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'") ?? "—";
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class ActivityEventConfiguration : IEntityTypeConfiguration<ActivityEvent>
+{
+    public void Configure(EntityTypeBuilder<ActivityEvent> builder)
+    {
+        builder.Property(e => e.ActivityId).HasMaxLength(100);
+        builder.HasIndex(e => e.ActivityId).IsUnique();
+        builder.Property(e => e.Type).HasMaxLength(120);
+        builder.Property(e => e.ActorType).HasMaxLength(60);
+        builder.Property(e => e.ActorExternalId).HasMaxLength(300);
+        builder.Property(e => e.OrganizationUuid).HasMaxLength(64);
+        builder.HasIndex(e => new { e.IdentityId, e.OccurredAt });
+        builder.HasIndex(e => e.OccurredAt);
+    }
+}
+
+public sealed class ActivityRollupConfiguration : IEntityTypeConfiguration<ActivityRollup>
+{
+    public void Configure(EntityTypeBuilder<ActivityRollup> builder)
+    {
+        builder.HasKey(r => new { r.IdentityId, r.Day, r.Category });
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.HasKey(e => e.Sequence);
+        // The ledger assigns sequence numbers itself (head + 1) so the chain has no gaps.
+        builder.Property(e => e.Sequence).ValueGeneratedNever();
+        builder.Property(e => e.Actor).HasMaxLength(300);
+        builder.Property(e => e.Action).HasMaxLength(100);
+        builder.Property(e => e.TargetType).HasMaxLength(60);
+        builder.Property(e => e.TargetId).HasMaxLength(200);
+        builder.Property(e => e.CorrelationId).HasMaxLength(100);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+        // A second writer that read the same head cannot link to it again: no fork.
+        builder.HasIndex(e => e.PreviousHash).IsUnique();
+        builder.HasIndex(e => new { e.IdentityId, e.Sequence });
+        builder.HasIndex(e => new { e.CampaignId, e.Sequence });
+        builder.HasIndex(e => new { e.Action, e.Sequence });
+        builder.HasIndex(e => e.OccurredAt);
+    }
+}

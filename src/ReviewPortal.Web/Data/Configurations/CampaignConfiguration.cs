@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaign> builder)
+    {
+        builder.Property(c => c.Name).HasMaxLength(200);
+        builder.HasIndex(c => c.Status);
+    }
+}
+
+public sealed class ReviewItemConfiguration : IEntityTypeConfiguration<ReviewItem>
+{
+    public void Configure(EntityTypeBuilder<ReviewItem> builder)
+    {
+        builder.Property(i => i.RecommendationReason).HasMaxLength(500);
+        builder.Property(i => i.Justification).HasMaxLength(2000);
+        builder.Property(i => i.EvidenceHash).HasMaxLength(64);
+        builder.Property(i => i.Version).IsConcurrencyToken();
+        builder.HasIndex(i => new { i.ReviewerId, i.CampaignId, i.Outcome });
+        builder.HasIndex(i => new { i.CampaignId, i.Outcome });
+        builder.HasIndex(i => new { i.CampaignId, i.GrantId, i.Stage }).IsUnique();
+        builder.HasOne(i => i.Campaign).WithMany(c => c.Items).HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.Grant).WithMany().HasForeignKey(i => i.GrantId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.Identity).WithMany().HasForeignKey(i => i.IdentityId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.Entitlement).WithMany().HasForeignKey(i => i.EntitlementId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.Reviewer).WithMany().HasForeignKey(i => i.ReviewerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class ReviewDecisionConfiguration : IEntityTypeConfiguration<ReviewDecision>
+{
+    public void Configure(EntityTypeBuilder<ReviewDecision> builder)
+    {
+        builder.Property(d => d.Justification).HasMaxLength(2000);
+        builder.Property(d => d.EvidenceHash).HasMaxLength(64);
+        builder.HasIndex(d => d.ReviewItemId);
+        builder.HasOne(d => d.ReviewItem).WithMany().HasForeignKey(d => d.ReviewItemId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

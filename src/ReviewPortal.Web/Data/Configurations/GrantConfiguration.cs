@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class GrantConfiguration : IEntityTypeConfiguration<Grant>
+{
+    public void Configure(EntityTypeBuilder<Grant> builder)
+    {
+        builder.HasIndex(g => new { g.IdentityId, g.EntitlementId, g.EndedAt });
+        builder.HasIndex(g => new { g.EntitlementId, g.EndedAt });
+        builder.HasOne(g => g.Identity).WithMany(i => i.Grants).HasForeignKey(g => g.IdentityId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(g => g.Entitlement).WithMany().HasForeignKey(g => g.EntitlementId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(g => g.AccessRequest).WithMany().HasForeignKey(g => g.AccessRequestId).OnDelete(DeleteBehavior.Restrict);
+        builder.Ignore(g => g.IsOpen);
+    }
+}
+
+public sealed class GrantEventConfiguration : IEntityTypeConfiguration<GrantEvent>
+{
+    public void Configure(EntityTypeBuilder<GrantEvent> builder)
+    {
+        builder.Property(e => e.Kind).HasMaxLength(60);
+        builder.Property(e => e.ActivityId).HasMaxLength(100);
+        builder.Property(e => e.ActorDescription).HasMaxLength(300);
+        builder.HasIndex(e => new { e.GrantId, e.OccurredAt });
+        // One feed record attaches to a grant once, however often it is re-delivered.
+        builder.HasIndex(e => new { e.GrantId, e.ActivityId }).IsUnique().HasFilter("ActivityId IS NOT NULL");
+        builder.HasOne(e => e.Grant).WithMany(g => g.History).HasForeignKey(e => e.GrantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

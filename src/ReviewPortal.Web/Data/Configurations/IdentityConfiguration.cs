@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class IdentityConfiguration : IEntityTypeConfiguration<Identity>
+{
+    public void Configure(EntityTypeBuilder<Identity> builder)
+    {
+        builder.HasIndex(i => i.ExternalId).IsUnique();
+        builder.Property(i => i.ExternalId).HasMaxLength(200);
+        builder.Property(i => i.DisplayName).HasMaxLength(300);
+        builder.Property(i => i.Email).HasMaxLength(320);
+        builder.Property(i => i.Department).HasMaxLength(100);
+        builder.Property(i => i.Title).HasMaxLength(150);
+        builder.Property(i => i.Status).HasMaxLength(20);
+        builder.Property(i => i.KeyHint).HasMaxLength(60);
+        builder.HasIndex(i => i.Email);
+        builder.HasIndex(i => new { i.Kind, i.Department });
+        builder.HasOne(i => i.Manager).WithMany().HasForeignKey(i => i.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.Owner).WithMany().HasForeignKey(i => i.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        // Explicitly not unique: EF first pairs Manager/Owner as a one-to-one by convention.
+        builder.HasIndex(i => i.ManagerId).IsUnique(false);
+        builder.HasIndex(i => i.OwnerId).IsUnique(false);
+        builder.Ignore(i => i.IsHuman);
+    }
+}

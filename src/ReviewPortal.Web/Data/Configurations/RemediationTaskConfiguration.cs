@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class RemediationTaskConfiguration : IEntityTypeConfiguration<RemediationTask>
+{
+    public void Configure(EntityTypeBuilder<RemediationTask> builder)
+    {
+        builder.Property(t => t.TargetValue).HasMaxLength(100);
+        builder.Property(t => t.LastError).HasMaxLength(2000);
+        builder.Property(t => t.Instructions).HasMaxLength(2000);
+        builder.HasIndex(t => new { t.Status, t.NextAttemptAt });
+        builder.HasIndex(t => t.ReviewItemId).IsUnique().HasFilter("ReviewItemId IS NOT NULL");
+        builder.HasOne(t => t.Grant).WithMany().HasForeignKey(t => t.GrantId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

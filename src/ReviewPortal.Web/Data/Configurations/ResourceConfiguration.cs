@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data.Configurations;
+
+public sealed class ResourceConfiguration : IEntityTypeConfiguration<Resource>
+{
+    public void Configure(EntityTypeBuilder<Resource> builder)
+    {
+        builder.HasIndex(r => r.ExternalId).IsUnique();
+        builder.Property(r => r.ExternalId).HasMaxLength(200);
+        builder.Property(r => r.Name).HasMaxLength(300);
+        builder.HasOne(r => r.Parent).WithMany().HasForeignKey(r => r.ParentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(r => r.Owner).WithMany().HasForeignKey(r => r.OwnerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

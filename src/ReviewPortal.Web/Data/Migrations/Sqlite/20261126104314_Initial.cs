@@ -1,0 +1,744 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ReviewPortal.Web.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ActivityEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ActivityId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Category = table.Column<int>(type: "INTEGER", nullable: false),
+                    OrganizationUuid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ActorType = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    ActorExternalId = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    IdentityId = table.Column<int>(type: "INTEGER", nullable: true),
+                    RawJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActivityEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ActivityRollups",
+                columns: table => new
+                {
+                    IdentityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Category = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ActivityRollups", x => new { x.IdentityId, x.Day, x.Category });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    IdentityId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CampaignId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Before = table.Column<string>(type: "TEXT", nullable: true),
+                    After = table.Column<string>(type: "TEXT", nullable: true),
+                    CorrelationId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Campaigns",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LaunchedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UnreviewedOutcome = table.Column<int>(type: "INTEGER", nullable: false),
+                    DefinitionJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Campaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Identities",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 150, nullable: true),
+                    ManagerId = table.Column<int>(type: "INTEGER", nullable: true),
+                    EmploymentStatus = table.Column<int>(type: "INTEGER", nullable: false),
+                    DepartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OwnerId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    KeyHint = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastActiveAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSyncedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Identities", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Identities_Identities_ManagerId",
+                        column: x => x.ManagerId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Identities_Identities_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutboxEmails",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DeduplicationKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    HtmlBody = table.Column<string>(type: "TEXT", nullable: false),
+                    TextBody = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutboxEmails", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Resources",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ExternalId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Platform = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ParentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    OwnerId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ArchivedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Resources", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Resources_Identities_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Resources_Resources_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "Resources",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Entitlements",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResourceId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    IsPrivileged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsRequestable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MaxDurationDays = table.Column<int>(type: "INTEGER", nullable: true),
+                    AllowsPermanent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReducesToId = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Entitlements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Entitlements_Entitlements_ReducesToId",
+                        column: x => x.ReducesToId,
+                        principalTable: "Entitlements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Entitlements_Resources_ResourceId",
+                        column: x => x.ResourceId,
+                        principalTable: "Resources",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AccessRequests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RequesterId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BeneficiaryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EntitlementId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StartsAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DurationDays = table.Column<int>(type: "INTEGER", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccessRequests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AccessRequests_Entitlements_EntitlementId",
+                        column: x => x.EntitlementId,
+                        principalTable: "Entitlements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_AccessRequests_Identities_BeneficiaryId",
+                        column: x => x.BeneficiaryId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_AccessRequests_Identities_RequesterId",
+                        column: x => x.RequesterId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApprovalSteps",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AccessRequestId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Order = table.Column<int>(type: "INTEGER", nullable: false),
+                    ApproverKind = table.Column<int>(type: "INTEGER", nullable: false),
+                    ApproverId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    DecidedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    EscalatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalSteps", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalSteps_AccessRequests_AccessRequestId",
+                        column: x => x.AccessRequestId,
+                        principalTable: "AccessRequests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ApprovalSteps_Identities_ApproverId",
+                        column: x => x.ApproverId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Grants",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    IdentityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EntitlementId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GrantedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Source = table.Column<int>(type: "INTEGER", nullable: false),
+                    AccessRequestId = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSeenInSyncAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Grants", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Grants_AccessRequests_AccessRequestId",
+                        column: x => x.AccessRequestId,
+                        principalTable: "AccessRequests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Grants_Entitlements_EntitlementId",
+                        column: x => x.EntitlementId,
+                        principalTable: "Entitlements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Grants_Identities_IdentityId",
+                        column: x => x.IdentityId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "GrantEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    GrantId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", nullable: true),
+                    ActorDescription = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    ActorIdentityId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActivityId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_GrantEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_GrantEvents_Grants_GrantId",
+                        column: x => x.GrantId,
+                        principalTable: "Grants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RemediationTasks",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReviewItemId = table.Column<long>(type: "INTEGER", nullable: true),
+                    GrantId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Action = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetValue = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Instructions = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    VerifiedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RemediationTasks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RemediationTasks_Grants_GrantId",
+                        column: x => x.GrantId,
+                        principalTable: "Grants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReviewItems",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CampaignId = table.Column<int>(type: "INTEGER", nullable: false),
+                    GrantId = table.Column<long>(type: "INTEGER", nullable: false),
+                    IdentityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EntitlementId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReviewerId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Stage = table.Column<int>(type: "INTEGER", nullable: false),
+                    Recommendation = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecommendationReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    EvidenceJson = table.Column<string>(type: "TEXT", nullable: false),
+                    EvidenceAsOf = table.Column<long>(type: "INTEGER", nullable: false),
+                    EvidenceHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: true),
+                    ReducedToEntitlementId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    DecidedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReviewItems", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReviewItems_Campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "Campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ReviewItems_Entitlements_EntitlementId",
+                        column: x => x.EntitlementId,
+                        principalTable: "Entitlements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ReviewItems_Grants_GrantId",
+                        column: x => x.GrantId,
+                        principalTable: "Grants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ReviewItems_Identities_IdentityId",
+                        column: x => x.IdentityId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ReviewItems_Identities_ReviewerId",
+                        column: x => x.ReviewerId,
+                        principalTable: "Identities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReviewDecisions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReviewItemId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Outcome = table.Column<int>(type: "INTEGER", nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    DecidedById = table.Column<int>(type: "INTEGER", nullable: false),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EvidenceHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SecondsToDecide = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReviewDecisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReviewDecisions_ReviewItems_ReviewItemId",
+                        column: x => x.ReviewItemId,
+                        principalTable: "ReviewItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessRequests_BeneficiaryId_EntitlementId_Status",
+                table: "AccessRequests",
+                columns: new[] { "BeneficiaryId", "EntitlementId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessRequests_EntitlementId",
+                table: "AccessRequests",
+                column: "EntitlementId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessRequests_RequesterId_RequestedAt",
+                table: "AccessRequests",
+                columns: new[] { "RequesterId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActivityEvents_ActivityId",
+                table: "ActivityEvents",
+                column: "ActivityId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActivityEvents_IdentityId_OccurredAt",
+                table: "ActivityEvents",
+                columns: new[] { "IdentityId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ActivityEvents_OccurredAt",
+                table: "ActivityEvents",
+                column: "OccurredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalSteps_AccessRequestId_Order",
+                table: "ApprovalSteps",
+                columns: new[] { "AccessRequestId", "Order" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalSteps_ApproverId_Status",
+                table: "ApprovalSteps",
+                columns: new[] { "ApproverId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "Action", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_CampaignId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "CampaignId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_IdentityId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "IdentityId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_OccurredAt",
+                table: "AuditEntries",
+                column: "OccurredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_PreviousHash",
+                table: "AuditEntries",
+                column: "PreviousHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Campaigns_Status",
+                table: "Campaigns",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Entitlements_ReducesToId",
+                table: "Entitlements",
+                column: "ReducesToId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Entitlements_ResourceId_Kind_Value",
+                table: "Entitlements",
+                columns: new[] { "ResourceId", "Kind", "Value" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GrantEvents_GrantId_ActivityId",
+                table: "GrantEvents",
+                columns: new[] { "GrantId", "ActivityId" },
+                unique: true,
+                filter: "ActivityId IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_GrantEvents_GrantId_OccurredAt",
+                table: "GrantEvents",
+                columns: new[] { "GrantId", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Grants_AccessRequestId",
+                table: "Grants",
+                column: "AccessRequestId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Grants_EntitlementId_EndedAt",
+                table: "Grants",
+                columns: new[] { "EntitlementId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Grants_IdentityId_EntitlementId_EndedAt",
+                table: "Grants",
+                columns: new[] { "IdentityId", "EntitlementId", "EndedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Identities_Email",
+                table: "Identities",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Identities_ExternalId",
+                table: "Identities",
+                column: "ExternalId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Identities_Kind_Department",
+                table: "Identities",
+                columns: new[] { "Kind", "Department" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Identities_ManagerId",
+                table: "Identities",
+                column: "ManagerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Identities_OwnerId",
+                table: "Identities",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxEmails_DeduplicationKey",
+                table: "OutboxEmails",
+                column: "DeduplicationKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutboxEmails_Status_NextAttemptAt",
+                table: "OutboxEmails",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RemediationTasks_GrantId",
+                table: "RemediationTasks",
+                column: "GrantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RemediationTasks_ReviewItemId",
+                table: "RemediationTasks",
+                column: "ReviewItemId",
+                unique: true,
+                filter: "ReviewItemId IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RemediationTasks_Status_NextAttemptAt",
+                table: "RemediationTasks",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Resources_ExternalId",
+                table: "Resources",
+                column: "ExternalId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Resources_OwnerId",
+                table: "Resources",
+                column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Resources_ParentId",
+                table: "Resources",
+                column: "ParentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewDecisions_ReviewItemId",
+                table: "ReviewDecisions",
+                column: "ReviewItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewItems_CampaignId_GrantId_Stage",
+                table: "ReviewItems",
+                columns: new[] { "CampaignId", "GrantId", "Stage" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewItems_CampaignId_Outcome",
+                table: "ReviewItems",
+                columns: new[] { "CampaignId", "Outcome" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewItems_EntitlementId",
+                table: "ReviewItems",
+                column: "EntitlementId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewItems_GrantId",
+                table: "ReviewItems",
+                column: "GrantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewItems_IdentityId",
+                table: "ReviewItems",
+                column: "IdentityId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewItems_ReviewerId_CampaignId_Outcome",
+                table: "ReviewItems",
+                columns: new[] { "ReviewerId", "CampaignId", "Outcome" });
+
+            // The ledger is append-only: the database itself refuses UPDATE and DELETE.
+            migrationBuilder.Sql("CREATE TRIGGER AuditEntries_NoUpdate BEFORE UPDATE ON AuditEntries BEGIN SELECT RAISE(ABORT, 'The audit ledger is append-only'); END;");
+            migrationBuilder.Sql("CREATE TRIGGER AuditEntries_NoDelete BEFORE DELETE ON AuditEntries BEGIN SELECT RAISE(ABORT, 'The audit ledger is append-only'); END;");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS AuditEntries_NoUpdate;");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS AuditEntries_NoDelete;");
+
+            migrationBuilder.DropTable(
+                name: "ActivityEvents");
+
+            migrationBuilder.DropTable(
+                name: "ActivityRollups");
+
+            migrationBuilder.DropTable(
+                name: "ApprovalSteps");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "GrantEvents");
+
+            migrationBuilder.DropTable(
+                name: "OutboxEmails");
+
+            migrationBuilder.DropTable(
+                name: "RemediationTasks");
+
+            migrationBuilder.DropTable(
+                name: "ReviewDecisions");
+
+            migrationBuilder.DropTable(
+                name: "ReviewItems");
+
+            migrationBuilder.DropTable(
+                name: "Campaigns");
+
+            migrationBuilder.DropTable(
+                name: "Grants");
+
+            migrationBuilder.DropTable(
+                name: "AccessRequests");
+
+            migrationBuilder.DropTable(
+                name: "Entitlements");
+
+            migrationBuilder.DropTable(
+                name: "Resources");
+
+            migrationBuilder.DropTable(
+                name: "Identities");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Data;
+
+/// <summary>
+/// The app database. Abstract over the provider: <see cref="SqliteReviewPortalDbContext"/> and
+/// <see cref="SqlServerReviewPortalDbContext"/> each own one migration set (EF binds a migration
+/// set to a context type, so two providers need two types).
+/// </summary>
+public abstract partial class ReviewPortalDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Identity> Identities => Set<Identity>();
+    public DbSet<Resource> Resources => Set<Resource>();
+    public DbSet<Entitlement> Entitlements => Set<Entitlement>();
+    public DbSet<Grant> Grants => Set<Grant>();
+    public DbSet<GrantEvent> GrantEvents => Set<GrantEvent>();
+    public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
+    public DbSet<ActivityRollup> ActivityRollups => Set<ActivityRollup>();
+    public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
+    public DbSet<ApprovalStep> ApprovalSteps => Set<ApprovalStep>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
+    public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+    public DbSet<RemediationTask> RemediationTasks => Set<RemediationTask>();
+    public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ReviewPortalDbContext).Assembly);
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+public sealed class SqliteReviewPortalDbContext(DbContextOptions<SqliteReviewPortalDbContext> options)
+    : ReviewPortalDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no native DateTimeOffset: stored as sortable UTC ticks so range filters
+        // and ORDER BY run in SQL rather than in memory.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+}
+
+public sealed class SqlServerReviewPortalDbContext(DbContextOptions<SqlServerReviewPortalDbContext> options)
+    : ReviewPortalDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+}

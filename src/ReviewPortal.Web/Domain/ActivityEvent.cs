@@ -1,0 +1,42 @@
+namespace ReviewPortal.Web.Domain;
+
+/// <summary>
+/// One Activity Feed record, kept raw so types the portal does not know yet are never lost.
+/// Unique on <see cref="ActivityId"/>: at-least-once delivery becomes exactly one row.
+/// </summary>
+public class ActivityEvent
+{
+    public long Id { get; set; }
+    public required string ActivityId { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public required string Type { get; set; }
+    public ActivityCategory Category { get; set; }
+    public string? OrganizationUuid { get; set; }
+    public required string ActorType { get; set; }
+    /// <summary>user_…, apikey_…, svac_…, issuer|subject … whatever identifies the actor upstream.</summary>
+    public string? ActorExternalId { get; set; }
+    /// <summary>The portal identity the actor resolved to; null for system/anthropic/unknown actors.</summary>
+    public int? IdentityId { get; set; }
+    public required string RawJson { get; set; }
+}
+
+/// <summary>Per identity, per UTC day, per category event count: the 30-day evidence is read from here.</summary>
+public class ActivityRollup
+{
+    public int IdentityId { get; set; }
+    public DateOnly Day { get; set; }
+    public ActivityCategory Category { get; set; }
+    public int Count { get; set; }
+}
+
+public enum ActivityCategory
+{
+    Other = 0,
+    SignIn = 1,
+    ChatAndContent = 2,
+    ApiKeyUse = 3,
+    AdminChange = 4,
+    ClaudeCode = 5,
+    Platform = 6,
+    Compliance = 7,
+}

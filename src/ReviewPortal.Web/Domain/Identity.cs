@@ -1,0 +1,54 @@
+namespace ReviewPortal.Web.Domain;
+
+/// <summary>
+/// A person or a non-human identity (API key, service account, agent) that can hold access.
+/// Keyed for re-syncs by <see cref="ExternalId"/> (user_…, apikey_…, svac_…).
+/// </summary>
+public class Identity
+{
+    public int Id { get; set; }
+    public required string ExternalId { get; set; }
+    public IdentityKind Kind { get; set; }
+    public required string DisplayName { get; set; }
+    public string? Email { get; set; }
+
+    // Organizational context (from HR / the IdP); people only.
+    public string? Department { get; set; }
+    public string? Title { get; set; }
+    public int? ManagerId { get; set; }
+    public Identity? Manager { get; set; }
+    public EmploymentStatus EmploymentStatus { get; set; } = EmploymentStatus.Active;
+    public DateTimeOffset? DepartedAt { get; set; }
+
+    /// <summary>The accountable human for a non-human identity (API key created_by or an assigned sponsor).</summary>
+    public int? OwnerId { get; set; }
+    public Identity? Owner { get; set; }
+
+    /// <summary>Upstream lifecycle state: people "active"/"removed"; keys "active", "inactive", "archived", "expired".</summary>
+    public string Status { get; set; } = "active";
+    /// <summary>Masked key hint as the API shows it (never the secret).</summary>
+    public string? KeyHint { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastActiveAt { get; set; }
+    public DateTimeOffset? LastSyncedAt { get; set; }
+
+    public List<Grant> Grants { get; set; } = [];
+
+    public bool IsHuman => Kind == IdentityKind.Person;
+}
+
+public enum IdentityKind
+{
+    Person = 0,
+    ApiKey = 1,
+    ServiceAccount = 2,
+    Agent = 3,
+    AdminApiKey = 4,
+}
+
+public enum EmploymentStatus
+{
+    Active = 0,
+    Departed = 1,
+}

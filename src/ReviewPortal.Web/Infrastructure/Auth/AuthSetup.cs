@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Identity.Web;
+
+namespace ReviewPortal.Web.Infrastructure.Auth;
+
+public static class AuthSetup
+{
+    /// <summary>
+    /// Entra ID when the AzureAd section is configured; the persona sign-in only in Development
+    /// without it; refuses to start in any other environment without real auth.
+    /// </summary>
+    public static IServiceCollection AddPortalAuth(this IServiceCollection services, IConfiguration configuration,
+        IHostEnvironment environment)
+    {
+        var azureAd = configuration.GetSection("AzureAd");
+        var entraConfigured = !string.IsNullOrWhiteSpace(azureAd["ClientId"]);
+        if (entraConfigured)
+        {
+            services.AddAuthentication(OpenIdConnectDefaultsScheme)
+                .AddMicrosoftIdentityWebApp(azureAd);
+        }
+        else if (environment.IsDevelopment())
+        {
+            services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+                .AddCookie(o =>
+                {
+                    o.LoginPath = DevSignIn.Path;
+                    o.AccessDeniedPath = "/access-denied";
+                    o.Cookie.Name = "ReviewPortal.Dev";
+                    o.SlidingExpiration = true;
+                });
+            services.AddSingleton(new DevSignInEnabled());
+        }
+        else
+        {
+            throw new StartupException(
+                $"Sign-in is not configured for the '{environment.EnvironmentName}' environment. Set AzureAd__Instance, " +
+                "AzureAd__TenantId, AzureAd__ClientId and AzureAd__ClientSecret (Entra ID app registration with app roles " +
+                "Admin, Compliance, AppOwner). The persona sign-in exists only in Development.");
+        }
+
+        services.AddAuthorization(Policies.Configure);
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IClaimsTransformation, PortalIdentityClaims>();
+        services.AddHttpContextAccessor();
+        return services;
+    }
+
+    private const string OpenIdConnectDefaultsScheme = "OpenIdConnect";
+
+    public static IEndpointRouteBuilder MapPortalAuth(this IEndpointRouteBuilder endpoints)
+    {
+        // Challenges the configured scheme: Entra's sign-in, or the persona page in Development.
+        endpoints.MapGet("/account/sign-in", (string? returnUrl) => Results.Challenge(new AuthenticationProperties
+        {
+            RedirectUri = returnUrl is { Length: > 1 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") ? returnUrl : "/",
+        })).AllowAnonymous();
+
+        endpoints.MapPost("/account/sign-out", async (HttpContext context) =>
+        {
+            foreach (var scheme in await SignOutSchemesAsync(context))
+            {
+                await context.SignOutAsync(scheme);
+            }
+            return Results.Redirect("/");
+        }).RequireAuthorization(Policies.SignedIn);
+
+        if (endpoints.ServiceProvider.GetService<DevSignInEnabled>() is not null)
+        {
+            DevSignIn.Map(endpoints);
+        }
+        return endpoints;
+    }
+
+    private static async Task<IEnumerable<string>> SignOutSchemesAsync(HttpContext context)
+    {
+        var schemes = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
+        var all = await schemes.GetAllSchemesAsync();
+        return all.Select(s => s.Name)
+            .Where(n => n is CookieAuthenticationDefaults.AuthenticationScheme or OpenIdConnectDefaultsScheme);
+    }
+}
+
+/// <summary>Marker registered only when the Development persona sign-in is active.</summary>
+public sealed class DevSignInEnabled;

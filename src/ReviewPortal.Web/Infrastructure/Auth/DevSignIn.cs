@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using ReviewPortal.Web.Features.Account;
+
+namespace ReviewPortal.Web.Infrastructure.Auth;
+
+/// <summary>The Development-only persona sign-in: one click signs in as a person of the demo organization.</summary>
+public static class DevSignIn
+{
+    public const string Path = "/dev/sign-in";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost($"{Path}/{{persona}}", async (string persona, string? returnUrl, HttpContext context,
+            DevPersonas personas, TimeProvider time) =>
+        {
+            var match = await personas.FindAsync(persona, context.RequestAborted);
+            if (match is null)
+            {
+                return Results.Redirect($"{Path}?error=unknown-persona");
+            }
+            var claims = new List<Claim>
+            {
+                new(ClaimTypes.Name, match.FullName),
+                new(ClaimTypes.Email, match.Email ?? ""),
+                new(Viewer.IdentityIdClaim, match.IdentityId.ToString()),
+            };
+            claims.AddRange(match.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+            await personas.RecordSignInAsync(match, time.GetUtcNow(), context.TraceIdentifier, context.RequestAborted);
+            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+        }).AllowAnonymous();
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+}

@@ -1,0 +1,35 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+
+namespace ReviewPortal.Web.Infrastructure.Database;
+
+/// <summary>Applies the configured provider's migration set (start-up in embedded mode, or the migrate verb).</summary>
+public sealed class DatabaseMigrator(IDbContextFactory<ReviewPortalDbContext> contexts, ILogger<DatabaseMigrator> logger)
+{
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            await EnableWriteAheadLogAsync(db, cancellationToken);
+        }
+        await db.Database.MigrateAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applied {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+        }
+        return pending;
+    }
+
+    // WAL lets the portal read while ingestion writes; it is a property of the file, set once.
+    private static async Task EnableWriteAheadLogAsync(ReviewPortalDbContext db, CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using ReviewPortal.Web.Infrastructure.Database;
+
+namespace ReviewPortal.Web.Infrastructure.Operations;
+
+/// <summary>
+/// Headless verbs of the same executable (`dotnet run --project src/ReviewPortal.Web -- migrate`).
+/// Each prints a one-line JSON summary as its last line and exits non-zero on failure.
+/// </summary>
+public sealed class OperationsCommand
+{
+    private static readonly Dictionary<string, (string Usage, Func<WebApplication, string[], Task<object>> Run)> Verbs = new()
+    {
+        ["migrate"] = ("migrate                 apply database migrations for the configured provider, then exit", MigrateAsync),
+    };
+
+    public string? Verb { get; private init; }
+    public string[] VerbArgs { get; private init; } = [];
+    public string[] HostArgs { get; private init; } = [];
+
+    /// <summary>The first argument that is not an option is the verb; options before it go to the host.</summary>
+    public static OperationsCommand Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            return new OperationsCommand { HostArgs = args };
+        }
+        var verb = args[0];
+        if (verb is "help" or "--help")
+        {
+            throw new StartupException(Usage());
+        }
+        if (!Verbs.ContainsKey(verb))
+        {
+            throw new StartupException($"unknown verb '{verb}'.{Environment.NewLine}{Usage()}");
+        }
+        var verbArgs = args.Skip(1).ToArray();
+        return new OperationsCommand { Verb = verb, VerbArgs = verbArgs, HostArgs = verbArgs };
+    }
+
+    public static string Usage() =>
+        "usage: ReviewPortal.Web [verb] [options]" + Environment.NewLine +
+        "  (no verb)               run the portal" + Environment.NewLine +
+        string.Join(Environment.NewLine, Verbs.Values.Select(v => "  " + v.Usage));
+
+    public async Task<int> RunAsync(WebApplication app)
+    {
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            var result = await Verbs[Verb!].Run(app, VerbArgs);
+            Summary(new { verb = Verb, ok = true, seconds = Elapsed(started), result });
+            return 0;
+        }
+        catch (Exception ex) when (ex is not StartupException)
+        {
+            app.Logger.LogError(ex, "Verb {Verb} failed", Verb);
+            Summary(new { verb = Verb, ok = false, seconds = Elapsed(started), error = ex.GetBaseException().Message });
+            return 1;
+        }
+    }
+
+    private static double Elapsed(DateTimeOffset started) => Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 3);
+
+    private static void Summary(object summary) => Console.Out.WriteLine(JsonSerializer.Serialize(summary));
+
+    private static async Task<object> MigrateAsync(WebApplication app, string[] args)
+    {
+        var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
+        var applied = await migrator.MigrateAsync();
+        var connection = app.Services.GetRequiredService<DatabaseConnection>();
+        return new { provider = connection.Provider.ToString(), applied };
+    }
+}

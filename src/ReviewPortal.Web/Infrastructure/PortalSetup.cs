@@ -1,0 +1,115 @@
+using System.Reflection;
+using FluentValidation;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using ReviewPortal.Web.Components;
+using ReviewPortal.Web.Features.Demo;
+using ReviewPortal.Web.Infrastructure.Database;
+using ReviewPortal.Web.Infrastructure.Jobs;
+
+namespace ReviewPortal.Web.Infrastructure;
+
+public static class PortalSetup
+{
+    /// <summary>
+    /// Registers every use-case handler and job in Features/ by convention: a public class with a
+    /// HandleAsync/RunAsync method, or a seeder. Validators are found the same way.
+    /// </summary>
+    public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        var featureTypes = typeof(PortalSetup).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && t.Namespace?.StartsWith("ReviewPortal.Web.Features") == true)
+            .Where(t => !typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(t))
+            .Where(IsUseCase);
+        foreach (var type in featureTypes)
+        {
+            services.AddScoped(type);
+        }
+        services.AddValidatorsFromAssembly(typeof(PortalSetup).Assembly, ServiceLifetime.Singleton);
+        services.AddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    private static bool IsUseCase(Type type) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Any(m => m.Name is "HandleAsync" or "RunAsync" or "FindAsync" or "SeedIfEmptyAsync");
+
+    public static IServiceCollection AddPortalUi(this IServiceCollection services, IConfiguration configuration,
+        IHostEnvironment environment)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // Several web nodes must share Data Protection keys (antiforgery, auth cookies).
+        var keysFolder = configuration["DataProtection:KeysFolder"];
+        var dataProtection = services.AddDataProtection().SetApplicationName("ReviewPortal");
+        if (!string.IsNullOrWhiteSpace(keysFolder))
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(keysFolder, environment.ContentRootPath)));
+        }
+        return services;
+    }
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<DatabaseOptions>();
+        var connection = app.Services.GetRequiredService<DatabaseConnection>();
+        // SQL Server is migrated as a deployment step (the migrate verb), never by a web node.
+        if (connection.Provider == Data.DatabaseProvider.Sqlite && options.MigrateOnStartup)
+        {
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        }
+        if (app.Configuration.GetValue("Demo:SeedOnStartup", false))
+        {
+            using var scope = app.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<DemoOrganizationSeeder>().SeedIfEmptyAsync();
+        }
+    }
+
+    public static WebApplication UsePortalPipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        else
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(see ASPNETCORE_URLS)";
+            app.Logger.LogInformation("ReviewPortal is running at {Addresses}", addresses);
+        });
+        return app;
+    }
+
+    public static WebApplication MapPortalEndpoints(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) =>
+            {
+                context.Response.ContentType = "application/json";
+                return context.Response.WriteAsJsonAsync(new
+                {
+                    status = report.Status == HealthStatus.Healthy ? "healthy" : "unhealthy",
+                    checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                });
+            },
+        }).AllowAnonymous();
+        app.MapPortalJobsDashboard();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

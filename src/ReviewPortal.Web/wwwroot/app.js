@@ -1,0 +1,1 @@
+// Keyboard shortcuts and small helpers are added by features that need them.
