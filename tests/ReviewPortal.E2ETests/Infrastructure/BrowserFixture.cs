@@ -59,6 +59,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout((float)DefaultTimeout.TotalMilliseconds);
         context.SetDefaultNavigationTimeout((float)DefaultTimeout.TotalMilliseconds);
+        await context.AddInitScriptAsync(BlazorReady.InitScript);
         return context;
     }
 

@@ -13,12 +13,17 @@ public static partial class Personas
 
     public static readonly IReadOnlyList<string> All = [Manager, AppOwner, Compliance, Admin];
 
-    /// <summary>Opens /dev/sign-in, clicks the persona's button (data-testid="persona-&lt;key&gt;") and waits for the home page.</summary>
+    /// <summary>
+    /// Opens /dev/sign-in, waits for Blazor interactivity if the page is server-interactive, clicks the persona's button
+    /// (data-testid="persona-&lt;key&gt;") and waits until the browser is on "/" (full load or enhanced navigation).
+    /// </summary>
     public static async Task SignInAsAsync(IPage page, string personaKey)
     {
         await page.GotoAsync("/dev/sign-in");
+        await BlazorReady.WaitAsync(page);
         await page.GetByTestId($"persona-{personaKey}").ClickAsync();
-        await page.WaitForURLAsync(HomeUrl());
+        await Assertions.Expect(page).ToHaveURLAsync(HomeUrl());
+        await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
     /// <summary>Clicks the "Sign out" link or button.</summary>
