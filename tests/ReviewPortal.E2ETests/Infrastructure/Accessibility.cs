@@ -1,0 +1,44 @@
+using System.Text;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit.Sdk;
+
+namespace ReviewPortal.E2ETests.Infrastructure;
+
+public static class Accessibility
+{
+    private static readonly HashSet<string> Blocking = new(StringComparer.OrdinalIgnoreCase) { "serious", "critical" };
+
+    /// <summary>
+    /// Runs axe-core on the current page and fails if any violation is <c>serious</c> or <c>critical</c>.
+    /// The failure message lists each such violation's id, impact, help text and the CSS selectors of the offending nodes.
+    /// </summary>
+    public static async Task AssertNoSeriousViolationsAsync(IPage page, AxeRunOptions? options = null)
+    {
+        var result = await page.RunAxe(options);
+        var blocking = result.Violations.Where(v => v.Impact is not null && Blocking.Contains(v.Impact)).ToList();
+        if (blocking.Count == 0)
+        {
+            return;
+        }
+
+        throw new XunitException(Describe(page.Url, blocking));
+    }
+
+    internal static string Describe(string url, IReadOnlyCollection<AxeResultItem> violations)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"{violations.Count} serious/critical accessibility violation(s) on {url}:");
+        foreach (var v in violations)
+        {
+            text.AppendLine($"- {v.Id} [{v.Impact}]: {v.Help} ({v.HelpUrl})");
+            foreach (var node in v.Nodes ?? [])
+            {
+                text.AppendLine($"    at {node.Target}");
+            }
+        }
+
+        return text.ToString();
+    }
+}
