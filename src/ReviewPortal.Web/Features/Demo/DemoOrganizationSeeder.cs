@@ -57,6 +57,8 @@ public sealed class DemoOrganizationSeeder(IDbContextFactory<ReviewPortalDbConte
 
         BuildGrants(db, random, company, keys, enterprise, console, workspaces, groups, now);
         BuildActivity(db, random, company, keys, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await DemoWorkSeeder.SeedAsync(db, now, cancellationToken);
         db.Audit(AuditActor.System("demo-seed", now, Guid.NewGuid().ToString("N")), "demo.organization-seeded",
             new AuditTarget("Organization", enterprise.ExternalId), after: new { people = company.Count, nonHuman = keys.Count });
         await db.SaveChangesAsync(cancellationToken);
