@@ -25,6 +25,10 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<RemediationTask> RemediationTasks => Set<RemediationTask>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<IngestionRun> IngestionRuns => Set<IngestionRun>();
+    public DbSet<IngestionCursor> IngestionCursors => Set<IngestionCursor>();
+    public DbSet<QuarantinedRecord> QuarantinedRecords => Set<QuarantinedRecord>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
 
     public abstract DatabaseProvider Provider { get; }
 

@@ -131,6 +131,60 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "IngestionCursors",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Cursor = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    BackfillFrom = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IngestionCursors", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IngestionRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Job = table.Column<string>(type: "nvarchar(60)", maxLength: 60, nullable: false),
+                    Status = table.Column<int>(type: "int", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Pages = table.Column<int>(type: "int", nullable: false),
+                    Fetched = table.Column<int>(type: "int", nullable: false),
+                    Stored = table.Column<int>(type: "int", nullable: false),
+                    Duplicates = table.Column<int>(type: "int", nullable: false),
+                    Quarantined = table.Column<int>(type: "int", nullable: false),
+                    FirstCursor = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    LastCursor = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    LastRequestId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    NewestEventAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Error = table.Column<string>(type: "nvarchar(2000)", maxLength: 2000, nullable: true),
+                    Details = table.Column<string>(type: "nvarchar(max)", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IngestionRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JobLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutboxEmails",
                 columns: table => new
                 {
@@ -151,6 +205,22 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxEmails", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuarantinedRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    IngestionRunId = table.Column<long>(type: "bigint", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    RawJson = table.Column<string>(type: "nvarchar(max)", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuarantinedRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -605,6 +675,11 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                 column: "OwnerId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_IngestionRuns_Job_StartedAt",
+                table: "IngestionRuns",
+                columns: new[] { "Job", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OutboxEmails_DeduplicationKey",
                 table: "OutboxEmails",
                 column: "DeduplicationKey",
@@ -614,6 +689,11 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                 name: "IX_OutboxEmails_Status_NextAttemptAt",
                 table: "OutboxEmails",
                 columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuarantinedRecords_IngestionRunId",
+                table: "QuarantinedRecords",
+                column: "IngestionRunId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RemediationTasks_GrantId",
@@ -710,7 +790,19 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                 name: "GrantEvents");
 
             migrationBuilder.DropTable(
+                name: "IngestionCursors");
+
+            migrationBuilder.DropTable(
+                name: "IngestionRuns");
+
+            migrationBuilder.DropTable(
+                name: "JobLeases");
+
+            migrationBuilder.DropTable(
                 name: "OutboxEmails");
+
+            migrationBuilder.DropTable(
+                name: "QuarantinedRecords");
 
             migrationBuilder.DropTable(
                 name: "RemediationTasks");

@@ -131,6 +131,60 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "IngestionCursors",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Cursor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    BackfillFrom = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IngestionCursors", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IngestionRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Job = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Pages = table.Column<int>(type: "INTEGER", nullable: false),
+                    Fetched = table.Column<int>(type: "INTEGER", nullable: false),
+                    Stored = table.Column<int>(type: "INTEGER", nullable: false),
+                    Duplicates = table.Column<int>(type: "INTEGER", nullable: false),
+                    Quarantined = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirstCursor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LastCursor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    LastRequestId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    NewestEventAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Details = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IngestionRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JobLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Holder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JobLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutboxEmails",
                 columns: table => new
                 {
@@ -151,6 +205,22 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxEmails", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "QuarantinedRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    IngestionRunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    RawJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_QuarantinedRecords", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -605,6 +675,11 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                 column: "OwnerId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_IngestionRuns_Job_StartedAt",
+                table: "IngestionRuns",
+                columns: new[] { "Job", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OutboxEmails_DeduplicationKey",
                 table: "OutboxEmails",
                 column: "DeduplicationKey",
@@ -614,6 +689,11 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                 name: "IX_OutboxEmails_Status_NextAttemptAt",
                 table: "OutboxEmails",
                 columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_QuarantinedRecords_IngestionRunId",
+                table: "QuarantinedRecords",
+                column: "IngestionRunId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RemediationTasks_GrantId",
@@ -711,7 +791,19 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                 name: "GrantEvents");
 
             migrationBuilder.DropTable(
+                name: "IngestionCursors");
+
+            migrationBuilder.DropTable(
+                name: "IngestionRuns");
+
+            migrationBuilder.DropTable(
+                name: "JobLeases");
+
+            migrationBuilder.DropTable(
                 name: "OutboxEmails");
+
+            migrationBuilder.DropTable(
+                name: "QuarantinedRecords");
 
             migrationBuilder.DropTable(
                 name: "RemediationTasks");

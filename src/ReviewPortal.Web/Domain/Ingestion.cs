@@ -1,0 +1,61 @@
+namespace ReviewPortal.Web.Domain;
+
+/// <summary>One run of a connector job, kept as completeness evidence (what was asked, what was stored).</summary>
+public class IngestionRun
+{
+    public long Id { get; set; }
+    public required string Job { get; set; }
+    public IngestionRunStatus Status { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public int Pages { get; set; }
+    public int Fetched { get; set; }
+    public int Stored { get; set; }
+    public int Duplicates { get; set; }
+    public int Quarantined { get; set; }
+    public string? FirstCursor { get; set; }
+    public string? LastCursor { get; set; }
+    public string? LastRequestId { get; set; }
+    public DateTimeOffset? NewestEventAt { get; set; }
+    public string? Error { get; set; }
+    /// <summary>Directory sync: grants opened / closed and identities touched, as JSON.</summary>
+    public string? Details { get; set; }
+}
+
+public enum IngestionRunStatus
+{
+    Running = 0,
+    Succeeded = 1,
+    Failed = 2,
+    Skipped = 3,
+}
+
+/// <summary>Where the Activity Feed catch-up stands; moved in the same transaction as the stored page.</summary>
+public class IngestionCursor
+{
+    public required string Name { get; set; }
+    public string? Cursor { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? BackfillFrom { get; set; }
+}
+
+/// <summary>A feed record that could not be used, kept raw with the reason; the run goes on.</summary>
+public class QuarantinedRecord
+{
+    public long Id { get; set; }
+    public long IngestionRunId { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public required string Reason { get; set; }
+    public required string RawJson { get; set; }
+}
+
+/// <summary>
+/// A named lease in the app database so a job never runs twice at once, across nodes and
+/// across Hangfire storages (in-memory storage has no cross-process lock).
+/// </summary>
+public class JobLease
+{
+    public required string Name { get; set; }
+    public required string Holder { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}

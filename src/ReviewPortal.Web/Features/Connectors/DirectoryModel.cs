@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Features.Connectors;
+
+/// <summary>
+/// The portal's identities, resources and entitlements loaded once per sync and looked up by
+/// their stable upstream keys; get-or-create keeps re-syncs from ever duplicating a row.
+/// </summary>
+internal sealed class DirectoryModel
+{
+    private readonly ReviewPortalDbContext _db;
+    private readonly Dictionary<string, Identity> _identities;
+    private readonly Dictionary<string, Resource> _resources;
+    private readonly List<Entitlement> _entitlements;
+
+    private DirectoryModel(ReviewPortalDbContext db, List<Identity> identities, List<Resource> resources, List<Entitlement> entitlements)
+    {
+        _db = db;
+        _identities = identities.ToDictionary(i => i.ExternalId, StringComparer.Ordinal);
+        _resources = resources.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
+        _entitlements = entitlements;
+    }
+
+    public static async Task<DirectoryModel> LoadAsync(ReviewPortalDbContext db, CancellationToken cancellationToken) => new(db,
+        await db.Identities.ToListAsync(cancellationToken),
+        await db.Resources.ToListAsync(cancellationToken),
+        await db.Entitlements.ToListAsync(cancellationToken));
+
+    public IEnumerable<Entitlement> Entitlements => _entitlements;
+    public int IdentityCount => _identities.Count;
+    public int ResourceCount => _resources.Count;
+
+    public Identity? FindIdentity(string externalId) => _identities.GetValueOrDefault(externalId);
+    public Resource? FindResource(string externalId) => _resources.GetValueOrDefault(externalId);
+
+    public Identity Identity(string externalId, IdentityKind kind, string name, DateTimeOffset createdAt)
+    {
+        if (_identities.TryGetValue(externalId, out var existing))
+        {
+            if (existing.Status == "unsynced")
+            {
+                existing.Status = "active"; // A placeholder from ingestion, now known to the directory.
+            }
+            return existing;
+        }
+        var identity = new Identity { ExternalId = externalId, Kind = kind, DisplayName = name, CreatedAt = createdAt };
+        _identities[externalId] = identity;
+        _db.Identities.Add(identity);
+        return identity;
+    }
+
+    public Resource Resource(string externalId, ResourceKind kind, string name, Platform platform, DateTimeOffset createdAt)
+    {
+        if (_resources.TryGetValue(externalId, out var existing))
+        {
+            existing.Name = name;
+            return existing;
+        }
+        var resource = new Resource { ExternalId = externalId, Kind = kind, Name = name, Platform = platform, CreatedAt = createdAt };
+        _resources[externalId] = resource;
+        _db.Resources.Add(resource);
+        return resource;
+    }
+
+    public Entitlement Entitlement(Resource resource, EntitlementKind kind, string value, string displayName, bool privileged)
+    {
+        var existing = _entitlements.FirstOrDefault(e => e.Kind == kind && e.Value == value
+            && (ReferenceEquals(e.Resource, resource) || (resource.Id != 0 && e.ResourceId == resource.Id)));
+        if (existing is not null)
+        {
+            return existing;
+        }
+        var entitlement = new Entitlement { Resource = resource, Kind = kind, Value = value, DisplayName = displayName, IsPrivileged = privileged };
+        _entitlements.Add(entitlement);
+        _db.Entitlements.Add(entitlement);
+        return entitlement;
+    }
+}

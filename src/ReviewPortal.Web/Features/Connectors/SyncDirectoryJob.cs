@@ -1,0 +1,243 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Claude;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Jobs;
+
+namespace ReviewPortal.Web.Features.Connectors;
+
+/// <summary>
+/// Directory sync: the Compliance directory (organizations, users with their org role, groups and
+/// members), the Admin API (workspaces and members, API keys) and HR context become identities,
+/// resources, entitlements and grants. A grant that disappears upstream is closed with its end
+/// time, never deleted. One transaction per sync; every grant opened or closed is audited.
+/// </summary>
+public sealed class SyncDirectoryJob(
+    IDbContextFactory<ReviewPortalDbContext> contexts,
+    IComplianceClient compliance,
+    IAdminClient admin,
+    IHrDirectory hr,
+    DatabaseLease leases,
+    TimeProvider time,
+    ILogger<SyncDirectoryJob> logger)
+{
+    public const string JobName = "sync-directory";
+
+    public async Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default)
+    {
+        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
+        if (lease is null)
+        {
+            return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
+        }
+        var run = new IngestionRun { Job = JobName, Status = IngestionRunStatus.Running, StartedAt = time.GetUtcNow() };
+        try
+        {
+            var snapshot = await DirectorySnapshot.ReadAsync(compliance, admin, hr, cancellationToken);
+            run.Fetched = snapshot.Organizations.Sum(o => o.Users.Count) + snapshot.Groups.Sum(g => g.Members.Count)
+                + snapshot.Workspaces.Sum(w => w.Members.Count) + snapshot.ApiKeys.Count;
+            await ApplyAsync(snapshot, run, cancellationToken);
+            run.Status = IngestionRunStatus.Succeeded;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            run.Status = IngestionRunStatus.Failed;
+            run.Error = ex is ClaudeApiException api ? $"{api.StatusCode} {api.ErrorType}: {api.ApiMessage}" : ex.Message;
+            run.EndedAt = time.GetUtcNow();
+            logger.LogError(ex, "Directory sync failed");
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            db.IngestionRuns.Add(run);
+            db.Audit(AuditActor.System(JobName, run.EndedAt.Value, Guid.NewGuid().ToString("N")), "connector.directory-sync-failed",
+                new AuditTarget("Connector", "claude"), after: new { run.Error });
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        return run;
+    }
+
+    private async Task ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var actor = AuditActor.System(JobName, now, $"sync-{now.UtcTicks}");
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var model = await DirectoryModel.LoadAsync(db, cancellationToken);
+
+        // Resources: organizations (Enterprise parent first), workspaces under the Console org, groups under the parent.
+        Resource? enterprise = null, console = null;
+        foreach (var org in snapshot.Organizations)
+        {
+            var resource = model.Resource(org.Organization.Uuid, ResourceKind.Organization, org.Organization.Name,
+                org.IsConsole ? Platform.ClaudeConsole : Platform.ClaudeEnterprise, org.Organization.CreatedAt ?? now);
+            if (org.IsConsole) console ??= resource; else enterprise ??= resource;
+        }
+        if (console is not null && enterprise is not null)
+        {
+            console.Parent = enterprise;
+        }
+
+        // People: every current member, plus HR people who left (they may still own keys).
+        var hrById = snapshot.Hr.People.ToDictionary(p => p.UserId);
+        foreach (var user in snapshot.Organizations.SelectMany(o => o.Users).DistinctBy(u => u.Id))
+        {
+            var person = model.Identity(user.Id, IdentityKind.Person, user.FullName ?? user.Email, user.CreatedAt ?? now);
+            person.DisplayName = user.FullName ?? user.Email;
+            person.Email = user.Email.ToLowerInvariant();
+            person.Status = "active";
+            person.LastSyncedAt = now;
+        }
+        foreach (var p in snapshot.Hr.People)
+        {
+            var person = model.Identity(p.UserId, IdentityKind.Person, p.FullName, now);
+            person.DisplayName = p.FullName;
+            person.Email ??= p.Email.ToLowerInvariant();
+            person.Department = p.Department;
+            person.Title = p.Title;
+            person.EmploymentStatus = p.Employed ? EmploymentStatus.Active : EmploymentStatus.Departed;
+            person.DepartedAt = p.Employed ? null : p.DepartedAt;
+            if (!p.Employed) person.Status = "removed";
+        }
+        foreach (var p in snapshot.Hr.People.Where(p => p.ManagerUserId is not null))
+        {
+            model.Identity(p.UserId, IdentityKind.Person, p.FullName, now).Manager =
+                model.FindIdentity(p.ManagerUserId!);
+        }
+
+        // Non-human identities: API keys (owner = the user who created it, else its user principal) and service accounts.
+        foreach (var key in snapshot.ApiKeys)
+        {
+            var identity = model.Identity(key.Id, IdentityKind.ApiKey, key.Name, key.CreatedAt ?? now);
+            identity.DisplayName = key.Name;
+            identity.Status = key.Status;
+            identity.KeyHint = key.PartialKeyHint;
+            identity.LastSyncedAt = now;
+            var ownerId = key.CreatedBy is { Type: "user" } creator ? creator.Id
+                : key.Principal is { Type: "user" } principal ? principal.Id : null;
+            if (key.Principal is { Type: "service_account" } sa)
+            {
+                var account = model.Identity(sa.Id, IdentityKind.ServiceAccount, sa.Id, key.CreatedAt ?? now);
+                account.LastSyncedAt = now;
+                ownerId ??= snapshot.Hr.SponsorByNonHumanId.GetValueOrDefault(sa.Id);
+            }
+            identity.Owner = ownerId is null ? identity.Owner : model.FindIdentity(ownerId) ?? identity.Owner;
+        }
+        foreach (var (nhiId, sponsor) in snapshot.Hr.SponsorByNonHumanId)
+        {
+            if (model.FindIdentity(nhiId) is { } nhi && model.FindIdentity(sponsor) is { } owner)
+            {
+                nhi.Owner = owner;
+            }
+        }
+
+        // Desired grants from upstream.
+        var desired = new List<(Identity Identity, Entitlement Entitlement, DateTimeOffset Since)>();
+        foreach (var org in snapshot.Organizations)
+        {
+            var resource = model.FindResource(org.Organization.Uuid)!;
+            foreach (var user in org.Users.Where(u => u.OrganizationRole is not null))
+            {
+                var role = user.OrganizationRole!;
+                desired.Add((model.FindIdentity(user.Id)!, model.Entitlement(resource, EntitlementKind.OrgRole, role,
+                    ClaudeEntitlements.OrgRoleName(role, org.IsConsole), ClaudeEntitlements.IsPrivileged(role)), user.CreatedAt ?? now));
+            }
+        }
+        foreach (var (group, members) in snapshot.Groups)
+        {
+            var resource = model.Resource(group.Id, ResourceKind.Group, group.Name, Platform.ClaudeEnterprise, group.CreatedAt ?? now);
+            resource.Parent ??= enterprise;
+            var membership = model.Entitlement(resource, EntitlementKind.GroupMembership, "member", $"{group.Name} group member", false);
+            membership.IsRequestable = group.SourceType != "scim";
+            foreach (var member in members)
+            {
+                var person = model.FindIdentity(member.UserId) ?? model.Identity(member.UserId, IdentityKind.Person, member.Email ?? member.UserId, now);
+                desired.Add((person, membership, member.CreatedAt ?? now));
+            }
+        }
+        foreach (var (workspace, members) in snapshot.Workspaces)
+        {
+            var resource = model.Resource(workspace.Id, ResourceKind.Workspace, workspace.Name, Platform.ClaudeConsole, workspace.CreatedAt ?? now);
+            resource.Parent ??= console;
+            foreach (var member in members)
+            {
+                var role = member.WorkspaceRole;
+                var entitlement = model.Entitlement(resource, EntitlementKind.WorkspaceRole, role,
+                    ClaudeEntitlements.WorkspaceRoleName(workspace.Name, role), ClaudeEntitlements.IsPrivileged(role));
+                entitlement.IsRequestable = role is "workspace_user" or "workspace_developer";
+                entitlement.MaxDurationDays ??= entitlement.IsRequestable ? 180 : null;
+                entitlement.AllowsPermanent = !entitlement.IsRequestable;
+                var person = model.FindIdentity(member.UserId) ?? model.Identity(member.UserId, IdentityKind.Person, member.UserId, now);
+                desired.Add((person, entitlement, now));
+            }
+            // Demo mode has no owner directory: the workspace's first employed admin answers for it until an admin assigns one.
+            resource.Owner ??= members.Where(m => m.WorkspaceRole == "workspace_admin")
+                .Select(m => model.FindIdentity(m.UserId)).OfType<Identity>()
+                .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault();
+        }
+        foreach (var key in snapshot.ApiKeys.Where(k => k.Status == "active"))
+        {
+            var resource = key.WorkspaceId is { } ws && model.FindResource(ws) is { } found ? found
+                : model.Resource($"default-workspace:{console?.ExternalId ?? "console"}", ResourceKind.Workspace, "Default workspace",
+                    Platform.ClaudeConsole, now);
+            resource.Parent ??= console;
+            var entitlement = model.Entitlement(resource, EntitlementKind.ApiKey, "active", $"{resource.Name}: API key", false);
+            desired.Add((model.FindIdentity(key.Id)!, entitlement, key.CreatedAt ?? now));
+        }
+
+        // Tie entitlements' "reduce to" after all exist.
+        foreach (var entitlement in model.Entitlements.Where(e => e.ReducesTo is null && ClaudeEntitlements.ReducesTo(e.Value) is not null))
+        {
+            entitlement.ReducesTo = model.Entitlements.FirstOrDefault(e => e.Resource == entitlement.Resource && e.Kind == entitlement.Kind
+                && e.Value == ClaudeEntitlements.ReducesTo(entitlement.Value));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var (opened, closed) = await ReconcileGrantsAsync(db, desired, actor, now, cancellationToken);
+        run.Stored = opened;
+        run.Details = System.Text.Json.JsonSerializer.Serialize(new { opened, closed, identities = model.IdentityCount, resources = model.ResourceCount });
+        run.EndedAt = time.GetUtcNow();
+        db.IngestionRuns.Add(run);
+        db.Audit(actor, "connector.directory-sync", run, after: new { opened, closed, run.Fetched });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Directory sync: {Opened} grants opened, {Closed} closed", opened, closed);
+    }
+
+    private static async Task<(int Opened, int Closed)> ReconcileGrantsAsync(ReviewPortalDbContext db,
+        List<(Identity Identity, Entitlement Entitlement, DateTimeOffset Since)> desired, AuditActor actor, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var open = await db.Grants.Where(g => g.EndedAt == null).ToListAsync(cancellationToken);
+        var openByKey = open.GroupBy(g => (g.IdentityId, g.EntitlementId)).ToDictionary(g => g.Key, g => g.First());
+        var wanted = desired.DistinctBy(d => (d.Identity.Id, d.Entitlement.Id)).ToList();
+        var wantedKeys = wanted.Select(d => (d.Identity.Id, d.Entitlement.Id)).ToHashSet();
+        var opened = 0;
+        foreach (var (identity, entitlement, since) in wanted)
+        {
+            if (openByKey.TryGetValue((identity.Id, entitlement.Id), out var existing))
+            {
+                existing.LastSeenInSyncAt = now;
+                continue;
+            }
+            var grant = new Grant
+            {
+                IdentityId = identity.Id, EntitlementId = entitlement.Id, GrantedAt = since > now ? now : since,
+                Source = GrantSource.DirectorySync, LastSeenInSyncAt = now,
+            };
+            grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "seen-in-sync", Detail = $"{entitlement.DisplayName} present upstream", ActorDescription = actor.Name });
+            db.Grants.Add(grant);
+            db.Audit(actor, "grant.opened", grant, after: new { identity = identity.ExternalId, entitlement = entitlement.DisplayName, source = "directory-sync" }, identityId: identity.Id);
+            opened++;
+        }
+        var closed = 0;
+        // Only grants this sync is the source of truth for; requested grants not yet provisioned are left alone.
+        foreach (var grant in open.Where(g => !wantedKeys.Contains((g.IdentityId, g.EntitlementId)) && g.Source != GrantSource.AccessRequest || g.LastSeenInSyncAt != null))
+        {
+            grant.Close(now);
+            grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "removed-upstream", Detail = "No longer present in the directory", ActorDescription = actor.Name });
+            db.Audit(actor, "grant.closed", grant, after: new { reason = "absent from directory sync", endedAt = now }, identityId: grant.IdentityId);
+            closed++;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return (opened, closed);
+    }
+}
