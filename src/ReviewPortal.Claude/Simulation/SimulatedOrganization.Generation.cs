@@ -137,7 +137,7 @@ public sealed partial class SimulatedOrganization
     {
         var members = new List<ConsoleMember>();
         var admins = 0;
-        foreach (var person in _people.Where(p => p.Employed))
+        foreach (var person in _people.Where(p => p.Employed).ToList())
         {
             var inConsole = person.Department is "Engineering" or "Data Science" || (person.Department == "Product" && rng.NextDouble() < 0.25);
             var role = person.Department switch
@@ -156,7 +156,7 @@ public sealed partial class SimulatedOrganization
             {
                 role = "admin";
                 admins++;
-                var index = _people.IndexOf(person);
+                var index = _people.FindIndex(p => p.UserId == person.UserId);
                 SetPerson(index, p => p with { Profile = admins == 1 ? "acting-admin" : "idle-admin" });
             }
 
@@ -304,7 +304,7 @@ public sealed partial class SimulatedOrganization
                 < 0.97 => ApiKeyStatus.Archived,
                 _ => ApiKeyStatus.Expired,
             };
-            var createdInWindow = rng.NextDouble() < 0.15 && creator.Employed;
+            var createdInWindow = rng.NextDouble() < 0.15 && creator.Employed && i != spikeIndex;
             var createdAt = createdInWindow
                 ? Anchor.AddDays(-rng.Next(2, _options.HistoryDays)).AddMinutes(rng.Next(540, 1080))
                 : Min(start.AddDays(-rng.Next(10, 400)), creator.DepartedAt?.AddDays(-30) ?? DateTimeOffset.MaxValue);
