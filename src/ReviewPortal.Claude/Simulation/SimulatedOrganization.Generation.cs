@@ -451,7 +451,7 @@ public sealed partial class SimulatedOrganization
                 for (var n = 0; n < perDay; n++)
                 {
                     var at = dayStart.AddSeconds(rng.Next(86_400));
-                    if (at < from)
+                    if (at < from || at >= Anchor)
                     {
                         continue;
                     }
@@ -471,9 +471,10 @@ public sealed partial class SimulatedOrganization
         {
             for (var day = start.Date; day < Anchor; day = day.AddDays(1))
             {
-                if (rng.NextDouble() < 0.6)
+                var at = new DateTimeOffset(day, TimeSpan.Zero).AddSeconds(rng.Next(86_400));
+                if (rng.NextDouble() < 0.6 && at < Anchor)
                 {
-                    Events.Add(MakeEvent(rng, new DateTimeOffset(day, TimeSpan.Zero).AddSeconds(rng.Next(86_400)), "platform_agent_session_created",
+                    Events.Add(MakeEvent(rng, at, "platform_agent_session_created",
                         ServiceAccountActor(account.Id), Org.Console,
                         new Fields().Add("session_id", NewId(rng, "sesn_01")).Add("workspace_id", WorkspaceList.Count > 0 ? WorkspaceList[0].Id : null)));
                 }
@@ -497,6 +498,11 @@ public sealed partial class SimulatedOrganization
 
         for (var day = start.Date; day < Anchor; day = day.AddDays(1))
         {
+            if (new DateTimeOffset(day, TimeSpan.Zero).AddHours(3) >= Anchor)
+            {
+                break;
+            }
+
             Events.Add(MakeEvent(rng, new DateTimeOffset(day, TimeSpan.Zero).AddHours(3), "platform_agent_session_archived", SystemActor("session-reaper"), Org.Console,
                 new Fields().Add("session_id", NewId(rng, "sesn_01")).Add("workspace_id", null)));
         }

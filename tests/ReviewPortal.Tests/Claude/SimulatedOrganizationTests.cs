@@ -47,6 +47,7 @@ public class SimulatedOrganizationTests
         var organization = new SimulatedOrganization(new SimulationOptions(), new FakeTimeProvider(Start));
 
         Assert.All(organization.Events, e => Assert.StartsWith("activity_", e.Id, StringComparison.Ordinal));
+        Assert.All(organization.Events, e => Assert.True(e.CreatedAt < organization.Anchor, $"{e.Type} at {e.CreatedAt} is after the history end"));
         Assert.Equal(organization.Events.Count, organization.Events.Select(e => e.Id).Distinct().Count());
     }
 
