@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ReviewPortal.Claude;
+
+/// <summary>
+/// A non-success response from the Claude API. Match on <see cref="ErrorType"/>, not the message (§1.6).
+/// The message never contains an API key.
+/// </summary>
+public sealed class ClaudeApiException : Exception
+{
+    public ClaudeApiException(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId)
+        : base(BuildMessage(statusCode, errorType, apiMessage, requestId))
+    {
+        StatusCode = statusCode;
+        ErrorType = errorType;
+        ApiMessage = apiMessage;
+        RequestId = requestId;
+    }
+
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary><c>error.type</c>, e.g. <c>invalid_request_error</c>, <c>permission_error</c>; null when the body was not an error object.</summary>
+    public string? ErrorType { get; }
+
+    public string? ApiMessage { get; }
+
+    /// <summary>The <c>request-id</c> header (or body <c>request_id</c>), to quote to Anthropic support.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>
+    /// Reads either documented error body (<c>{"error":{...}}</c> or <c>{"type":"error","error":{...},"request_id":...}</c>).
+    /// Bodies that are not JSON yield an exception without a type rather than a parse failure.
+    /// </summary>
+    public static ClaudeApiException FromResponse(HttpStatusCode statusCode, string? body, string? headerRequestId)
+    {
+        string? type = null, message = null, requestId = headerRequestId;
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(body))
+            {
+                using var document = JsonDocument.Parse(body);
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+                    {
+                        type = ReadString(error, "type");
+                        message = ReadString(error, "message");
+                    }
+
+                    requestId ??= ReadString(root, "request_id");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A proxy or load balancer may answer with HTML; the status code is still meaningful.
+        }
+
+        return new ClaudeApiException(statusCode, type, message, requestId);
+    }
+
+    private static string? ReadString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string BuildMessage(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId) =>
+        $"Claude API returned {(int)statusCode} {errorType ?? "(no error type)"}: {apiMessage ?? "(no message)"}" +
+        (requestId is null ? "" : $" (request-id {requestId})");
+}

@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Options;
+
+namespace ReviewPortal.Claude;
+
+/// <summary>Where the clients talk to: the real API, or the in-process simulated organization.</summary>
+public enum ClaudeMode
+{
+    Live,
+    Simulated,
+}
+
+/// <summary>Settings bound from the <c>Claude</c> configuration section.</summary>
+public sealed class ClaudeOptions
+{
+    public const string SectionName = "Claude";
+
+    public string BaseUrl { get; set; } = "https://api.anthropic.com";
+
+    /// <summary>Compliance Access Key (<c>sk-ant-api01-…</c>) for <c>/v1/compliance/*</c>. Env: <c>Claude__ComplianceKey</c>.</summary>
+    public string? ComplianceKey { get; set; }
+
+    /// <summary>Admin key for <c>/v1/organizations/*</c>. Env: <c>Claude__AdminKey</c>.</summary>
+    public string? AdminKey { get; set; }
+
+    public ClaudeMode Mode { get; set; } = ClaudeMode.Live;
+
+    /// <summary>Organization-wide budget shared by every client in this process (the API allows 600/min per parent org).</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Longest wait honoured for <c>anthropic-ratelimit-requests-reset</c>, so a bad header cannot stall a job.</summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    public ClaudeRetryOptions Retry { get; set; } = new();
+
+    /// <summary>Page size for Admin API lists (1..1000).</summary>
+    public int AdminPageSize { get; set; } = 100;
+
+    /// <summary>Page size for Compliance directory lists (1..1000).</summary>
+    public int DirectoryPageSize { get; set; } = 500;
+
+    public SimulationOptions Simulation { get; set; } = new();
+}
+
+/// <summary>Retry behaviour (§1.6). Tests shrink the delays so they run in milliseconds.</summary>
+public sealed class ClaudeRetryOptions
+{
+    /// <summary>Retries after the first attempt.</summary>
+    public int MaxRetryAttempts { get; set; } = 5;
+
+    /// <summary>First backoff delay; doubles each attempt.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Per-attempt timeout; a timed-out attempt is retried.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Shape of the simulated Claude organization used in demo mode.</summary>
+public sealed class SimulationOptions
+{
+    public int Seed { get; set; } = 42;
+    public int People { get; set; } = 300;
+    public int ApiKeys { get; set; } = 40;
+    public int ServiceAccounts { get; set; } = 6;
+    public int Workspaces { get; set; } = 4;
+    public int HistoryDays { get; set; } = 60;
+
+    /// <summary>New events per minute of (simulated) time after start, so the demo stays alive.</summary>
+    public int TrickleEventsPerMinute { get; set; } = 3;
+
+    /// <summary>Faults to inject from the start, e.g. <c>["429", "503"]</c> (see <see cref="Simulation.SimulationFaults.Parse"/>).</summary>
+    public List<string> Faults { get; set; } = [];
+}
+
+/// <summary>Fails start-up with a message that names the environment variables to set.</summary>
+internal sealed class ClaudeOptionsValidator : IValidateOptions<ClaudeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClaudeOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Mode == ClaudeMode.Live)
+        {
+            if (string.IsNullOrWhiteSpace(options.ComplianceKey))
+            {
+                failures.Add("Claude:Mode is Live but no Compliance key is configured. Set Claude__ComplianceKey (or Claude:Mode=Simulated for the demo organization).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.AdminKey))
+            {
+                failures.Add("Claude:Mode is Live but no Admin key is configured. Set Claude__AdminKey (or Claude:Mode=Simulated for the demo organization).");
+            }
+
+            if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out _))
+            {
+                failures.Add("Claude:BaseUrl must be an absolute URL, e.g. https://api.anthropic.com.");
+            }
+        }
+
+        if (options.RequestsPerMinute < 1)
+        {
+            failures.Add("Claude:RequestsPerMinute must be at least 1.");
+        }
+
+        if (options.AdminPageSize is < 1 or > 1000 || options.DirectoryPageSize is < 1 or > 1000)
+        {
+            failures.Add("Claude:AdminPageSize and Claude:DirectoryPageSize must be between 1 and 1000.");
+        }
+
+        if (options.Retry.MaxRetryAttempts < 0)
+        {
+            failures.Add("Claude:Retry:MaxRetryAttempts cannot be negative.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

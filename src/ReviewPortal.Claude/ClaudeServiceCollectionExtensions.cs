@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using ReviewPortal.Claude.Resilience;
+using ReviewPortal.Claude.Simulation;
+
+namespace ReviewPortal.Claude;
+
+/// <summary>DI registration for the Claude clients.</summary>
+public static class ClaudeServiceCollectionExtensions
+{
+    private static readonly Uri SimulatedBaseAddress = new("https://simulated.claude.invalid");
+
+    /// <summary>
+    /// Registers <see cref="IComplianceClient"/> and <see cref="IAdminClient"/> as typed HttpClients with retries and the
+    /// shared request budget, bound to the <c>Claude</c> section. In <see cref="ClaudeMode.Simulated"/> the primary handler is
+    /// <see cref="SimulatedClaudeHandler"/>, so paging, decoding and retries run for real against the simulated organization.
+    /// </summary>
+    public static IServiceCollection AddClaudeClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddClaudeClients(configuration.GetSection(ClaudeOptions.SectionName), primaryHandler: null);
+    }
+
+    /// <summary>Test seam: replace the primary handler (e.g. a stub) while keeping the real pipeline.</summary>
+    internal static IServiceCollection AddClaudeClients(
+        this IServiceCollection services,
+        IConfigurationSection section,
+        Func<IServiceProvider, HttpMessageHandler>? primaryHandler)
+    {
+        services.AddOptions<ClaudeOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeOptions>, ClaudeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ClaudeRequestBudget>();
+        services.TryAddTransient<RequestBudgetHandler>();
+        services.TryAddSingleton(sp => new SimulationFaults(sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Simulation.Faults));
+        services.TryAddSingleton(sp => new SimulatedOrganization(
+            sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Simulation,
+            sp.GetRequiredService<TimeProvider>()));
+
+        Configure(services.AddHttpClient<IComplianceClient, ComplianceClient>(), primaryHandler);
+        Configure(services.AddHttpClient<IAdminClient, AdminClient>(), primaryHandler);
+        return services;
+    }
+
+    private static void Configure(IHttpClientBuilder builder, Func<IServiceProvider, HttpMessageHandler>? primaryHandler)
+    {
+        builder.ConfigureHttpClient((sp, client) =>
+        {
+            var options = sp.GetRequiredService<IOptions<ClaudeOptions>>().Value;
+            client.BaseAddress = options.Mode == ClaudeMode.Simulated ? SimulatedBaseAddress : new Uri(options.BaseUrl);
+
+            // Per-attempt timeouts live in the resilience pipeline; HttpClient's own 100 s limit would cut retries short.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        });
+
+        builder.ConfigurePrimaryHttpMessageHandler(sp =>
+        {
+            if (primaryHandler is not null)
+            {
+                return primaryHandler(sp);
+            }
+
+            var options = sp.GetRequiredService<IOptions<ClaudeOptions>>().Value;
+            return options.Mode == ClaudeMode.Simulated
+                ? new SimulatedClaudeHandler(sp.GetRequiredService<SimulatedOrganization>(), sp.GetRequiredService<SimulationFaults>())
+                : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        });
+
+        // Order matters: the resilience handler is outermost, so every retry goes through the budget handler below it.
+        builder.AddResilienceHandler("claude", (pipeline, context) =>
+        {
+            var retry = context.ServiceProvider.GetRequiredService<IOptions<ClaudeOptions>>().Value.Retry;
+            if (retry.MaxRetryAttempts > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    ShouldRetryAfterHeader = false, // retry-after is handled in our DelayGenerator, for 429 only
+                    MaxRetryAttempts = retry.MaxRetryAttempts,
+                    UseJitter = false,
+                    ShouldHandle = args => ValueTask.FromResult(ClaudeRetryPolicy.ShouldRetry(args.Outcome)),
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                        ClaudeRetryPolicy.GetDelay(args.Outcome, args.AttemptNumber, retry.BaseDelay, retry.MaxDelay)),
+                });
+            }
+
+            pipeline.AddTimeout(retry.AttemptTimeout);
+        });
+        builder.AddHttpMessageHandler<RequestBudgetHandler>();
+    }
+}
