@@ -1,3 +1,4 @@
+using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
@@ -13,6 +14,7 @@ return await StartupGuard.RunAsync(async () =>
 
     builder.Services.AddPortalDatabase(builder.Configuration, builder.Environment);
     builder.Services.AddPortalAuth(builder.Configuration, builder.Environment);
+    builder.Services.AddClaudeConnector(builder.Configuration);
     builder.Services.AddPortalJobs(builder.Configuration);
     builder.Services.AddPortalFeatures();
     builder.Services.AddPortalUi(builder.Configuration, builder.Environment);

@@ -35,7 +35,7 @@ public static class PortalSetup
 
     private static bool IsUseCase(Type type) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Any(m => m.Name is "HandleAsync" or "RunAsync" or "FindAsync" or "SeedIfEmptyAsync");
+            .Any(m => m.Name is "HandleAsync" or "RunAsync" or "FindAsync");
 
     public static IServiceCollection AddPortalUi(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
@@ -56,17 +56,23 @@ public static class PortalSetup
 
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        await app.MigrateEmbeddedDatabaseAsync();
+        if (app.Configuration.GetValue("Demo:SeedOnStartup", false))
+        {
+            // Synchronous on purpose: the first page anyone opens already shows the demo organization.
+            using var scope = app.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<DemoBootstrap>().RunAsync();
+        }
+    }
+
+    /// <summary>SQL Server is migrated as a deployment step (the migrate verb), never by a web node.</summary>
+    public static async Task MigrateEmbeddedDatabaseAsync(this WebApplication app)
+    {
         var options = app.Services.GetRequiredService<DatabaseOptions>();
         var connection = app.Services.GetRequiredService<DatabaseConnection>();
-        // SQL Server is migrated as a deployment step (the migrate verb), never by a web node.
         if (connection.Provider == Data.DatabaseProvider.Sqlite && options.MigrateOnStartup)
         {
             await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        }
-        if (app.Configuration.GetValue("Demo:SeedOnStartup", false))
-        {
-            using var scope = app.Services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<DemoOrganizationSeeder>().SeedIfEmptyAsync();
         }
     }
 

@@ -45,10 +45,12 @@ public sealed class DevPersonas(IDbContextFactory<ReviewPortalDbContext> context
             "appowner" => (await db.Resources.Where(r => r.Kind == ResourceKind.Workspace && r.OwnerId != null)
                 .OrderByDescending(r => r.Name.Contains("prod")).ThenBy(r => r.Id)
                 .Select(r => r.Owner).FirstOrDefaultAsync(cancellationToken), [Roles.AppOwner]),
-            "compliance" => (await people.Where(p => p.Department == "Compliance")
+            "compliance" => (await people.Where(p => p.Title != null && p.Title.Contains("Compliance"))
                 .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), [Roles.Compliance]),
-            "admin" => (await people.Where(p => p.Department == "IT" && p.Title != null && p.Title.Contains("IAM"))
-                .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), new[] { Roles.Admin }),
+            // An individual contributor who actually holds an org admin role: the IAM operator.
+            "admin" => (await people.Where(p => p.Title != null && !p.Title.StartsWith("VP") && !p.Title.StartsWith("Head")
+                    && p.Grants.Any(g => g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.OrgRole && g.Entitlement.Value == "admin"))
+                .OrderByDescending(p => p.LastActiveAt).ThenBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), new[] { Roles.Admin }),
             _ => (null, Array.Empty<string>()),
         };
         if (identity is null)

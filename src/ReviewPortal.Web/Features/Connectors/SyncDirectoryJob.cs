@@ -37,7 +37,6 @@ public sealed class SyncDirectoryJob(
             run.Fetched = snapshot.Organizations.Sum(o => o.Users.Count) + snapshot.Groups.Sum(g => g.Members.Count)
                 + snapshot.Workspaces.Sum(w => w.Members.Count) + snapshot.ApiKeys.Count;
             await ApplyAsync(snapshot, run, cancellationToken);
-            run.Status = IngestionRunStatus.Succeeded;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -195,6 +194,7 @@ public sealed class SyncDirectoryJob(
         run.Stored = opened;
         run.Details = System.Text.Json.JsonSerializer.Serialize(new { opened, closed, identities = model.IdentityCount, resources = model.ResourceCount });
         run.EndedAt = time.GetUtcNow();
+        run.Status = IngestionRunStatus.Succeeded;
         db.IngestionRuns.Add(run);
         db.Audit(actor, "connector.directory-sync", run, after: new { opened, closed, run.Fetched });
         await db.SaveChangesAsync(cancellationToken);

@@ -16,7 +16,9 @@ public static class DemoWorkSeeder
 {
     public static async Task SeedAsync(ReviewPortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var admin = await db.Identities.FirstAsync(i => i.Title == "IAM Engineer", cancellationToken);
+        var admin = await db.Identities.Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active
+                && i.Grants.Any(g => g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.OrgRole && g.Entitlement.Value == "admin"))
+            .OrderByDescending(i => i.LastActiveAt).ThenBy(i => i.Id).FirstAsync(cancellationToken);
         var campaign = new Campaign
         {
             Name = "Q4 2026 Claude access review",

@@ -1,14 +1,18 @@
 using Hangfire;
+using ReviewPortal.Web.Features.Connectors;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
 
 /// <summary>Every recurring job, with a stable id, in one place.</summary>
 public static class RecurringJobs
 {
+    public const string IngestActivity = "ingest-activity";
+    public const string SyncDirectory = "sync-directory";
+
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
-        // Ingestion, sync, reminders and remediation register here as their features land.
-        _ = jobs;
-        _ = configuration;
+        var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
+        jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
+        jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
     }
 }

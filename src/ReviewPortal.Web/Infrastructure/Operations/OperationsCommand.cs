@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure.Database;
 
 namespace ReviewPortal.Web.Infrastructure.Operations;
@@ -12,6 +14,8 @@ public sealed class OperationsCommand
     private static readonly Dictionary<string, (string Usage, Func<WebApplication, string[], Task<object>> Run)> Verbs = new()
     {
         ["migrate"] = ("migrate                 apply database migrations for the configured provider, then exit", MigrateAsync),
+        ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
+        ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
     };
 
     public string? Verb { get; private init; }
@@ -63,6 +67,33 @@ public sealed class OperationsCommand
     private static double Elapsed(DateTimeOffset started) => Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 3);
 
     private static void Summary(object summary) => Console.Out.WriteLine(JsonSerializer.Serialize(summary));
+
+    private static Task<object> IngestAsync(WebApplication app, string[] args) =>
+        RunJobAsync<IngestActivityJob>(app, args, (job, ct) => job.RunAsync(ct));
+
+    private static Task<object> SyncAsync(WebApplication app, string[] args) =>
+        RunJobAsync<SyncDirectoryJob>(app, args, (job, ct) => job.RunAsync(ct));
+
+    private static async Task<object> RunJobAsync<TJob>(WebApplication app, string[] args,
+        Func<TJob, CancellationToken, Task<IngestionRun>> run) where TJob : notnull
+    {
+        if (!args.Contains("--once"))
+        {
+            throw new StartupException($"'{typeof(TJob).Name}' runs on its Hangfire schedule inside the portal; pass --once to run it once here.");
+        }
+        await app.MigrateEmbeddedDatabaseAsync();
+        using var scope = app.Services.CreateScope();
+        var result = await run(scope.ServiceProvider.GetRequiredService<TJob>(), CancellationToken.None);
+        if (result.Status is IngestionRunStatus.Failed)
+        {
+            throw new InvalidOperationException(result.Error ?? "run failed");
+        }
+        return new
+        {
+            status = result.Status.ToString(), result.Pages, result.Fetched, result.Stored, result.Duplicates, result.Quarantined,
+            result.FirstCursor, result.LastCursor, result.LastRequestId, result.Details,
+        };
+    }
 
     private static async Task<object> MigrateAsync(WebApplication app, string[] args)
     {
