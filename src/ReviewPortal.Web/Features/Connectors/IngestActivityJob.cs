@@ -180,6 +180,10 @@ public sealed class IngestActivityJob(
         run.EndedAt = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync();
         db.IngestionRuns.Attach(run).State = EntityState.Modified;
+        if (run.Status == IngestionRunStatus.Succeeded)
+        {
+            await AccessChangeHistory.AttachAsync(db, run.EndedAt.Value, CancellationToken.None);
+        }
         db.Audit(AuditActor.System(JobName, run.EndedAt.Value, $"ingestion-run-{run.Id}"), "connector.activity-run", run,
             after: new { run.Status, run.Pages, run.Fetched, run.Stored, run.Duplicates, run.Quarantined, run.FirstCursor, run.LastCursor, run.LastRequestId, run.Error });
         await db.SaveChangesAsync();

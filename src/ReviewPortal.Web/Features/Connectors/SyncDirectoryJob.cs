@@ -191,8 +191,9 @@ public sealed class SyncDirectoryJob(
         await db.SaveChangesAsync(cancellationToken);
 
         var (opened, closed) = await ReconcileGrantsAsync(db, desired, actor, now, cancellationToken);
+        var history = await AccessChangeHistory.AttachAsync(db, now, cancellationToken);
         run.Stored = opened;
-        run.Details = System.Text.Json.JsonSerializer.Serialize(new { opened, closed, identities = model.IdentityCount, resources = model.ResourceCount });
+        run.Details = System.Text.Json.JsonSerializer.Serialize(new { opened, closed, history, identities = model.IdentityCount, resources = model.ResourceCount });
         run.EndedAt = time.GetUtcNow();
         run.Status = IngestionRunStatus.Succeeded;
         db.IngestionRuns.Add(run);

@@ -16,6 +16,7 @@ public sealed class OperationsCommand
         ["migrate"] = ("migrate                 apply database migrations for the configured provider, then exit", MigrateAsync),
         ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
         ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
+        ["rebuild-rollups"] = ("rebuild-rollups         recompute actor resolution, daily rollups and last-active times", RebuildRollupsAsync),
     };
 
     public string? Verb { get; private init; }
@@ -73,6 +74,13 @@ public sealed class OperationsCommand
 
     private static Task<object> SyncAsync(WebApplication app, string[] args) =>
         RunJobAsync<SyncDirectoryJob>(app, args, (job, ct) => job.RunAsync(ct));
+
+    private static async Task<object> RebuildRollupsAsync(WebApplication app, string[] args)
+    {
+        await app.MigrateEmbeddedDatabaseAsync();
+        using var scope = app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<RebuildActivityRollups>().RunAsync();
+    }
 
     private static async Task<object> RunJobAsync<TJob>(WebApplication app, string[] args,
         Func<TJob, CancellationToken, Task<IngestionRun>> run) where TJob : notnull

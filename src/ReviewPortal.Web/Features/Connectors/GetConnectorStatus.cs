@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReviewPortal.Claude;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Connectors;
+
+/// <summary>Ingestion health for admins: recent runs, lag behind now, throughput, types, quarantine.</summary>
+public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> contexts, IOptions<ClaudeOptions> claude,
+    TimeProvider time)
+{
+    public async Task<ConnectorStatus?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsAdmin)
+        {
+            return null;
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var runs = await db.IngestionRuns.AsNoTracking().OrderByDescending(r => r.Id).Take(20)
+            .Select(r => new RunRow(r.Id, r.Job, r.Status, r.StartedAt, r.EndedAt, r.Pages, r.Fetched, r.Stored, r.Duplicates,
+                r.Quarantined, r.LastRequestId, r.Error, r.Details))
+            .ToListAsync(cancellationToken);
+        var newest = await db.ActivityEvents.OrderByDescending(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        var dayAgo = now.AddDays(-1);
+        var byType = await db.ActivityEvents.AsNoTracking().Where(e => e.OccurredAt >= dayAgo)
+            .GroupBy(e => e.Type).Select(g => new TypeCount(g.Key, g.Count()))
+            .OrderByDescending(t => t.Count).Take(15).ToListAsync(cancellationToken);
+        var byOrganization = await db.ActivityEvents.AsNoTracking()
+            .GroupBy(e => e.OrganizationUuid)
+            .Select(g => new { Uuid = g.Key, Count = g.Count(), Newest = g.Max(e => e.OccurredAt) })
+            .ToListAsync(cancellationToken);
+        var names = await db.Resources.Where(r => r.Kind == ResourceKind.Organization)
+            .ToDictionaryAsync(r => r.ExternalId, r => r.Name, cancellationToken);
+        var quarantined = await db.QuarantinedRecords.AsNoTracking().OrderByDescending(q => q.Id).Take(20)
+            .Select(q => new QuarantineRow(q.Id, q.IngestionRunId, q.ReceivedAt, q.Reason,
+                q.RawJson.Length > 300 ? q.RawJson.Substring(0, 300) + "…" : q.RawJson))
+            .ToListAsync(cancellationToken);
+        var options = claude.Value;
+        return new ConnectorStatus(
+            options.Mode.ToString(),
+            options.Mode == ClaudeMode.Simulated ? "simulated organization" : options.BaseUrl,
+            KeyHint.For(options.ComplianceKey), KeyHint.For(options.AdminKey),
+            newest, newest is { } n ? now - n : null,
+            await db.ActivityEvents.CountAsync(cancellationToken),
+            await db.QuarantinedRecords.CountAsync(cancellationToken),
+            runs, byType,
+            byOrganization.Select(o => new OrganizationActivity(o.Uuid is null ? "(no organization: sign-ins, API calls)" : names.GetValueOrDefault(o.Uuid, o.Uuid), o.Count, o.Newest))
+                .OrderByDescending(o => o.Events).ToList(),
+            quarantined);
+    }
+}
+
+public sealed record ConnectorStatus(
+    string Mode, string Endpoint, string? ComplianceKeyHint, string? AdminKeyHint,
+    DateTimeOffset? NewestEventAt, TimeSpan? Lag, int TotalEvents, int TotalQuarantined,
+    IReadOnlyList<RunRow> Runs, IReadOnlyList<TypeCount> TypesLast24Hours,
+    IReadOnlyList<OrganizationActivity> Organizations, IReadOnlyList<QuarantineRow> Quarantined);
+
+public sealed record RunRow(long Id, string Job, IngestionRunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    int Pages, int Fetched, int Stored, int Duplicates, int Quarantined, string? RequestId, string? Error, string? Details)
+{
+    public double? Seconds => EndedAt is { } end ? (end - StartedAt).TotalSeconds : null;
+    public double? EventsPerSecond => Seconds is > 0 ? Fetched / Seconds : null;
+}
+
+public sealed record TypeCount(string Type, int Count);
+public sealed record OrganizationActivity(string Organization, int Events, DateTimeOffset Newest);
+public sealed record QuarantineRow(long Id, long RunId, DateTimeOffset ReceivedAt, string Reason, string Excerpt);
