@@ -11,9 +11,10 @@ return await StartupGuard.RunAsync(async () =>
     var command = OperationsCommand.Parse(args);
     var builder = WebApplication.CreateBuilder(command.HostArgs);
     builder.AddPortalConfiguration();
+    builder.AddOperationsLogging(command);
 
     builder.Services.AddPortalDatabase(builder.Configuration, builder.Environment);
-    builder.Services.AddPortalAuth(builder.Configuration, builder.Environment);
+    builder.Services.AddPortalAuth(builder.Configuration, builder.Environment, signInNeeded: command.Verb is null);
     builder.Services.AddClaudeConnector(builder.Configuration);
     builder.Services.AddPortalJobs(builder.Configuration);
     builder.Services.AddPortalFeatures();

@@ -31,10 +31,14 @@ public abstract partial class ReviewPortalDbContext
         var ownTransaction = Database.CurrentTransaction is null
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;
+        var appended = new List<AuditEntry>();
         try
         {
+            // The change is saved first so new rows have their keys for the entries' targets. If
+            // anything after this fails, the transaction rolls both back; like any failed EF save
+            // inside a transaction, the context is then discarded (one context per operation).
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            await AppendPendingAuditAsync(cancellationToken);
+            appended = await AppendPendingAuditAsync(cancellationToken);
             written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             if (ownTransaction is not null)
             {
@@ -42,6 +46,14 @@ public abstract partial class ReviewPortalDbContext
             }
             _pendingAudit.Clear();
             return written;
+        }
+        catch
+        {
+            foreach (var entry in appended)
+            {
+                Entry(entry).State = EntityState.Detached;
+            }
+            throw;
         }
         finally
         {
@@ -57,8 +69,9 @@ public abstract partial class ReviewPortalDbContext
             ? base.SaveChanges(acceptAllChangesOnSuccess)
             : throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
 
-    private async Task AppendPendingAuditAsync(CancellationToken cancellationToken)
+    private async Task<List<AuditEntry>> AppendPendingAuditAsync(CancellationToken cancellationToken)
     {
+        var appended = new List<AuditEntry>();
         var (sequence, hash) = await LockLedgerHeadAsync(cancellationToken);
         foreach (var pending in _pendingAudit)
         {
@@ -81,7 +94,9 @@ public abstract partial class ReviewPortalDbContext
             AuditChain.Seal(entry, sequence, hash);
             (sequence, hash) = (entry.Sequence, entry.Hash);
             AuditEntries.Add(entry);
+            appended.Add(entry);
         }
+        return appended;
     }
 
     /// <summary>

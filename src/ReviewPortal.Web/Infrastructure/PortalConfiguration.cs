@@ -4,6 +4,16 @@ namespace ReviewPortal.Web.Infrastructure;
 
 public static class PortalConfiguration
 {
+    /// <summary>Verbs keep stdout for their JSON summary line: every log line goes to stderr.</summary>
+    public static WebApplicationBuilder AddOperationsLogging(this WebApplicationBuilder builder, Operations.OperationsCommand command)
+    {
+        if (command.IsVerb)
+        {
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+        return builder;
+    }
+
     /// <summary>
     /// In Development the one appsettings.Development.json lives at the repository root (it is
     /// linked into the build output). It slots in where the host would have loaded its own copy:

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using ReviewPortal.Web.Components;
+using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Features.Demo;
 using ReviewPortal.Web.Infrastructure.Database;
 using ReviewPortal.Web.Infrastructure.Jobs;
@@ -115,6 +116,7 @@ public static class PortalSetup
             },
         }).AllowAnonymous();
         app.MapPortalJobsDashboard();
+        app.MapAuditExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

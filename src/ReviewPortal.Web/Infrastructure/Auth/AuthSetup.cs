@@ -11,7 +11,7 @@ public static class AuthSetup
     /// without it; refuses to start in any other environment without real auth.
     /// </summary>
     public static IServiceCollection AddPortalAuth(this IServiceCollection services, IConfiguration configuration,
-        IHostEnvironment environment)
+        IHostEnvironment environment, bool signInNeeded = true)
     {
         var azureAd = configuration.GetSection("AzureAd");
         var entraConfigured = !string.IsNullOrWhiteSpace(azureAd["ClientId"]);
@@ -32,7 +32,7 @@ public static class AuthSetup
                 });
             services.AddSingleton(new DevSignInEnabled());
         }
-        else
+        else if (signInNeeded)
         {
             throw new StartupException(
                 $"Sign-in is not configured for the '{environment.EnvironmentName}' environment. Set AzureAd__Instance, " +

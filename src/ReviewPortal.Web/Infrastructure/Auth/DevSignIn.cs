@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using ReviewPortal.Web.Features.Account;
@@ -13,8 +14,13 @@ public static class DevSignIn
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost($"{Path}/{{persona}}", async (string persona, string? returnUrl, HttpContext context,
-            DevPersonas personas, TimeProvider time) =>
+            DevPersonas personas, TimeProvider time, IAntiforgery antiforgery) =>
         {
+            // The endpoint reads no form fields, so ASP.NET would not check the token on its own: login CSRF otherwise.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest("The sign-in form expired. Reload /dev/sign-in and try again.");
+            }
             var match = await personas.FindAsync(persona, context.RequestAborted);
             if (match is null)
             {

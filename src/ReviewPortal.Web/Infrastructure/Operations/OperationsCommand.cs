@@ -16,10 +16,13 @@ public sealed class OperationsCommand
         ["migrate"] = ("migrate                 apply database migrations for the configured provider, then exit", MigrateAsync),
         ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
         ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
+        ["verify-audit"] = ("verify-audit            recompute the audit ledger's hash chain (exit 1 when broken)", VerifyAuditAsync),
         ["rebuild-rollups"] = ("rebuild-rollups         recompute actor resolution, daily rollups and last-active times", RebuildRollupsAsync),
     };
 
     public string? Verb { get; private init; }
+
+    public bool IsVerb => Verb is not null;
     public string[] VerbArgs { get; private init; } = [];
     public string[] HostArgs { get; private init; } = [];
 
@@ -59,7 +62,9 @@ public sealed class OperationsCommand
         }
         catch (Exception ex) when (ex is not StartupException)
         {
-            app.Logger.LogError(ex, "Verb {Verb} failed", Verb);
+            // One clear line for the operator; the stack trace only at Debug level.
+            app.Logger.LogError("Verb {Verb} failed: {Reason}", Verb, ex.GetBaseException().Message);
+            app.Logger.LogDebug(ex, "Verb {Verb} failure detail", Verb);
             Summary(new { verb = Verb, ok = false, seconds = Elapsed(started), error = ex.GetBaseException().Message });
             return 1;
         }
@@ -74,6 +79,15 @@ public sealed class OperationsCommand
 
     private static Task<object> SyncAsync(WebApplication app, string[] args) =>
         RunJobAsync<SyncDirectoryJob>(app, args, (job, ct) => job.RunAsync(ct));
+
+    private static async Task<object> VerifyAuditAsync(WebApplication app, string[] args)
+    {
+        await app.MigrateEmbeddedDatabaseAsync();
+        using var scope = app.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<Features.Audit.VerifyAuditChain>().VerifyAsync();
+        Console.Out.WriteLine(result.Summary);
+        return result.Intact ? result : throw new InvalidOperationException(result.Summary);
+    }
 
     private static async Task<object> RebuildRollupsAsync(WebApplication app, string[] args)
     {
