@@ -1,0 +1,153 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Tests.Data;
+
+/// <summary>The hash-chained audit ledger on a real, migrated SQLite file.</summary>
+public class AuditLedgerTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPortalAppFactory>
+{
+    private static AuditActor Actor(string correlation = "test") => new(null, "test-runner", PortalAppFactory.Now, correlation);
+
+    private async Task<List<AuditEntry>> LedgerAsync()
+    {
+        await using var db = await portal.CreateDbContextAsync();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+    }
+
+    /// <summary>Asserts the whole ledger is one gap-free chain from genesis whose hashes recompute.</summary>
+    private static void AssertValidChain(IReadOnlyList<AuditEntry> ledger)
+    {
+        var previous = AuditChain.Genesis;
+        for (var i = 0; i < ledger.Count; i++)
+        {
+            var entry = ledger[i];
+            Assert.Equal(i + 1, entry.Sequence);
+            Assert.Equal(previous, entry.PreviousHash);
+            Assert.Equal(AuditChain.ComputeHash(entry), entry.Hash);
+            previous = entry.Hash;
+        }
+    }
+
+    [Fact]
+    public async Task SaveChanges_StagedEntries_AppendsGapFreeValidChain()
+    {
+        var headBefore = (await LedgerAsync()).Count;
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Audit(Actor("batch"), "test.first", new AuditTarget("Setting", "a"), after: new { value = 1 });
+            db.Audit(Actor("batch"), "test.second", new AuditTarget("Setting", "b"), before: "old", after: "new");
+            db.Audit(Actor("batch"), "test.third", new AuditTarget("Setting", "c"));
+            await db.SaveChangesAsync();
+            Assert.False(db.HasPendingAudit);
+        }
+
+        var ledger = await LedgerAsync();
+        AssertValidChain(ledger);
+        var written = ledger.Skip(headBefore).ToList();
+        Assert.Equal(["test.first", "test.second", "test.third"], written.Select(e => e.Action));
+        Assert.Equal("""{"value":1}""", written[0].After);
+        Assert.Equal("old", written[1].Before);
+        Assert.All(written, e => Assert.Equal(PortalAppFactory.Now, e.OccurredAt));
+    }
+
+    [Fact]
+    public async Task SaveChanges_NewEntityAsTarget_RecordsGeneratedKey()
+    {
+        var identity = new Identity { ExternalId = $"user_{Guid.NewGuid():N}", DisplayName = "New Person", CreatedAt = PortalAppFactory.Now };
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Identities.Add(identity);
+            db.Audit(Actor(), "identity.created", identity, identityId: null);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.True(identity.Id > 0);
+        var entry = (await LedgerAsync()).Last();
+        Assert.Equal("identity.created", entry.Action);
+        Assert.Equal("Identity", entry.TargetType);
+        Assert.Equal(identity.Id.ToString(), entry.TargetId);
+    }
+
+    [Fact]
+    public async Task SaveChanges_ChangeViolatesUniqueIndex_WritesNoAuditEntry()
+    {
+        var externalId = $"user_{Guid.NewGuid():N}";
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Identities.Add(new Identity { ExternalId = externalId, DisplayName = "Original", CreatedAt = PortalAppFactory.Now });
+            await db.SaveChangesAsync();
+        }
+        var before = await LedgerAsync();
+
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            var duplicate = new Identity { ExternalId = externalId, DisplayName = "Duplicate", CreatedAt = PortalAppFactory.Now };
+            db.Identities.Add(duplicate);
+            db.Audit(Actor(), "identity.created", duplicate);
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        }
+
+        var after = await LedgerAsync();
+        Assert.Equal(before.Count, after.Count);
+        Assert.DoesNotContain(after, e => e.Action == "identity.created" && e.TargetId == "0");
+        await using var check = await portal.CreateDbContextAsync();
+        Assert.Equal(1, await check.Identities.CountAsync(i => i.ExternalId == externalId));
+    }
+
+    [Theory]
+    [InlineData("UPDATE AuditEntries SET Actor = 'tampered'")]
+    [InlineData("DELETE FROM AuditEntries")]
+    public async Task RawSql_UpdateOrDelete_RefusedByTrigger(string sql)
+    {
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Audit(Actor(), "test.protected", new AuditTarget("Setting", "x"));
+            await db.SaveChangesAsync();
+        }
+        var before = await LedgerAsync();
+
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            var error = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync(sql));
+            Assert.Contains("append-only", error.Message);
+        }
+
+        var after = await LedgerAsync();
+        Assert.Equal(before.Select(e => (e.Sequence, e.Actor, e.Hash)), after.Select(e => (e.Sequence, e.Actor, e.Hash)));
+    }
+
+    [Fact]
+    public async Task SaveChanges_TwoConcurrentWriters_KeepOneChainWithoutFork()
+    {
+        const int perWriter = 50;
+        var headBefore = (await LedgerAsync()).Count;
+        using var start = new ManualResetEventSlim();
+
+        async Task WriteAsync(string writer)
+        {
+            await using var db = await portal.CreateDbContextAsync();
+            start.Wait();
+            for (var n = 0; n < perWriter; n++)
+            {
+                db.Audit(Actor(writer), "test.concurrent", new AuditTarget("Writer", $"{writer}-{n}"));
+                await db.SaveChangesAsync();
+            }
+        }
+
+        var writers = new[] { Task.Run(() => WriteAsync("a")), Task.Run(() => WriteAsync("b")) };
+        start.Set();
+        await Task.WhenAll(writers);
+
+        var ledger = await LedgerAsync();
+        AssertValidChain(ledger);
+        var written = ledger.Skip(headBefore).ToList();
+        Assert.Equal(2 * perWriter, written.Count);
+        Assert.Equal(Enumerable.Range(headBefore + 1, 2 * perWriter).Select(i => (long)i), written.Select(e => e.Sequence));
+        Assert.Equal(ledger.Count, ledger.Select(e => e.PreviousHash).Distinct().Count());
+        Assert.Equal(perWriter, written.Count(e => e.CorrelationId == "a"));
+        Assert.Equal(perWriter, written.Count(e => e.CorrelationId == "b"));
+    }
+}

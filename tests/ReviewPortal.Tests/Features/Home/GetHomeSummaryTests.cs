@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Home;
+
+namespace ReviewPortal.Tests.Features.Home;
+
+[Collection(SeededPortalCollection.Name)]
+public class GetHomeSummaryTests(PortalAppFactory portal)
+{
+    [Theory]
+    [InlineData("manager")]
+    [InlineData("appowner")]
+    [InlineData("compliance")]
+    [InlineData("admin")]
+    public async Task HandleAsync_Persona_CountsMatchDatabase(string persona)
+    {
+        var viewer = await portal.ViewerForAsync(persona);
+        var me = viewer.IdentityId!.Value;
+
+        var summary = await portal.GetRequiredService<GetHomeSummary>().HandleAsync(viewer);
+
+        await using var db = await portal.CreateDbContextAsync();
+        var visible = viewer.CanReadEverything
+            ? await db.Identities.CountAsync()
+            : await db.Identities.CountAsync(i => i.ManagerId == me || i.OwnerId == me || i.Owner!.ManagerId == me);
+        Assert.Equal(visible, summary.VisibleIdentities);
+        Assert.Equal(await db.Campaigns.CountAsync(c => c.Status == CampaignStatus.Active), summary.OpenCampaigns);
+        Assert.Equal(await db.ReviewItems.CountAsync(r => r.ReviewerId == me && r.Outcome == null
+            && r.Campaign.Status == CampaignStatus.Active), summary.PendingReviewItems);
+        Assert.Equal(await db.ApprovalSteps.CountAsync(s => s.ApproverId == me && s.Status == ApprovalStatus.Pending),
+            summary.PendingApprovals);
+        Assert.Equal(await db.AccessRequests.CountAsync(r => r.RequesterId == me && r.Status == AccessRequestStatus.Pending),
+            summary.MyOpenRequests);
+        Assert.Equal(PortalAppFactory.Now, summary.LastDirectorySync);
+
+        if (viewer.CanReadEverything)
+        {
+            var dormantSince = PortalAppFactory.Now.AddDays(-30);
+            var dormant = (await db.Identities.Where(i => i.Kind == IdentityKind.ApiKey && i.Status == "active")
+                    .Select(i => i.LastActiveAt).ToListAsync())
+                .Count(last => last is null || last < dormantSince);
+            Assert.Equal(await db.AuditEntries.CountAsync(), summary.AuditEntries);
+            Assert.Equal(dormant, summary.DormantApiKeys);
+            Assert.True(summary.DormantApiKeys > 0, "The demo seed has dormant keys (profile 7).");
+        }
+        else
+        {
+            Assert.True(visible > 0, $"The {persona} persona answers for someone in the demo organization.");
+            Assert.Null(summary.AuditEntries);
+            Assert.Null(summary.DormantApiKeys);
+        }
+    }
+}
