@@ -110,6 +110,15 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>Signs in the way a person does: open the persona page, post that persona's form.</summary>
+    /// <summary>The antiforgery token of the first persona form (valid for any sign-in post with the same cookies).</summary>
+    public static async Task<string> SignInTokenAsync(HttpClient client)
+    {
+        var page = await client.GetStringAsync("/dev/sign-in");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"(?<v>[^\"]+)\"");
+        return token.Success ? WebUtility.HtmlDecode(token.Groups["v"].Value)
+            : throw new InvalidOperationException("The sign-in page carries no antiforgery token.");
+    }
+
     public async Task<DevPersona> SignInAsAsync(HttpClient client, string personaKey)
     {
         var page = await client.GetStringAsync("/dev/sign-in");

@@ -72,11 +72,26 @@ public class DevSignInTests(PortalAppFactory portal)
     {
         using var client = portal.CreateBrowserClient();
 
-        using var response = await client.PostAsync("/dev/sign-in/ceo", new FormUrlEncodedContent([]));
+        var token = await PortalAppFactory.SignInTokenAsync(client);
+
+        using var response = await client.PostAsync("/dev/sign-in/ceo",
+            new FormUrlEncodedContent([new KeyValuePair<string, string>("__RequestVerificationToken", token)]));
         using var home = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/dev/sign-in?error=unknown-persona", response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutAntiforgeryToken_IsRefusedAndSignsNobodyIn()
+    {
+        using var client = portal.CreateBrowserClient();
+
+        using var response = await client.PostAsync("/dev/sign-in/admin", new FormUrlEncodedContent([]));
+        using var home = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
     }
 }

@@ -62,6 +62,23 @@ public sealed class OperationsVerbTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_ProductionWithoutSignInSettings_RunsAsADeploymentStep()
+    {
+        var database = Path.Combine(_portal.WorkingDirectory, "prod.db");
+
+        var result = await _portal.RunAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__ReviewPortal"] = $"Data Source={database}",
+        }, "migrate");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var summary = JsonDocument.Parse(result.OutLines[^1]);
+        Assert.True(summary.RootElement.GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
     public async Task Migrate_MalformedConnectionString_OneClearLine()
     {
         var result = await _portal.RunAsync(new Dictionary<string, string>
