@@ -36,7 +36,7 @@ public static class PortalSetup
 
     private static bool IsUseCase(Type type) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Any(m => m.Name is "HandleAsync" or "RunAsync" or "FindAsync");
+            .Any(m => m.Name is "HandleAsync" or "RunAsync" or "FindAsync" or "SeedAsync");
 
     public static IServiceCollection AddPortalUi(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)

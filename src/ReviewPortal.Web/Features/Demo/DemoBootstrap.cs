@@ -12,7 +12,7 @@ public sealed class DemoBootstrap(
     IDbContextFactory<ReviewPortalDbContext> contexts,
     SyncDirectoryJob sync,
     IngestActivityJob ingest,
-    TimeProvider time,
+    DemoWorkSeeder work,
     ILogger<DemoBootstrap> logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken = default)
@@ -29,11 +29,6 @@ public sealed class DemoBootstrap(
         var ingested = await ingest.RunAsync(cancellationToken);
         logger.LogInformation("Demo: directory {Sync}, activity {Stored} events stored", synced.Details, ingested.Stored);
 
-        await using var work = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await work.Campaigns.AnyAsync(cancellationToken))
-        {
-            await DemoWorkSeeder.SeedAsync(work, time.GetUtcNow(), cancellationToken);
-            await work.SaveChangesAsync(cancellationToken);
-        }
+        await work.SeedAsync(cancellationToken);
     }
 }

@@ -1,88 +1,63 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Demo;
 
 /// <summary>
-/// Gives the demo personas real work on first run: an open review campaign over the managers'
-/// reports (and the keys those reports own) and access requests waiting for the app owner.
-/// Recommendations follow the documented inactivity rule over the seeded rollups.
+/// Gives the demo personas real work once the pipeline has filled the portal: the admin persona
+/// launches a quarterly campaign through the real launch (managers review their reports and the
+/// keys those reports own), and a few access requests wait for the prod workspace's owner.
 /// </summary>
-public static class DemoWorkSeeder
+public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> contexts, LaunchCampaign launch, TimeProvider time,
+    ILogger<DemoWorkSeeder> logger)
 {
-    public static async Task SeedAsync(ReviewPortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task SeedAsync(CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
         var admin = await db.Identities.Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active
                 && i.Grants.Any(g => g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.OrgRole && g.Entitlement.Value == "admin"))
-            .OrderByDescending(i => i.LastActiveAt).ThenBy(i => i.Id).FirstAsync(cancellationToken);
-        var campaign = new Campaign
+            .OrderByDescending(i => i.LastActiveAt).ThenBy(i => i.Id).FirstOrDefaultAsync(cancellationToken);
+        if (admin is null)
         {
-            Name = "Q4 2026 Claude access review",
-            Status = CampaignStatus.Active,
-            CreatedById = admin.Id,
-            CreatedAt = now.AddDays(-6),
-            LaunchedAt = now.AddDays(-5),
-            DueAt = now.AddDays(9),
-            UnreviewedOutcome = UnreviewedOutcome.NoChange,
-            DefinitionJson = JsonSerializer.Serialize(new { scope = "all Claude grants", reviewers = "manager; NHI owner's manager; fallback IAM" }),
-        };
-        db.Campaigns.Add(campaign);
-
-        var from = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-29);
-        var activeDays = await db.ActivityRollups.Where(r => r.Day >= from)
-            .GroupBy(r => r.IdentityId)
-            .Select(g => new { g.Key, Days = g.Select(r => r.Day).Distinct().Count() })
-            .ToDictionaryAsync(x => x.Key, x => x.Days, cancellationToken);
-
-        var grants = await db.Grants.Where(g => g.EndedAt == null)
-            .Select(g => new
-            {
-                g.Id, g.IdentityId, g.EntitlementId, g.Entitlement.IsPrivileged, g.Entitlement.ReducesToId,
-                g.Identity.LastActiveAt, g.Identity.Kind,
-                Reviewer = g.Identity.Kind == IdentityKind.Person ? g.Identity.ManagerId : g.Identity.Owner!.ManagerId,
-            })
-            .ToListAsync(cancellationToken);
-
-        var random = new Random(7);
-        foreach (var g in grants.Where(g => g.Reviewer is not null))
-        {
-            // Never review oneself: such items go to the fallback reviewer.
-            var reviewer = g.Reviewer == g.IdentityId ? admin.Id : g.Reviewer!.Value;
-            var days = activeDays.GetValueOrDefault(g.IdentityId);
-            var idle = g.LastActiveAt is { } last ? (int)(now - last).TotalDays : 999;
-            var (recommendation, reason) = idle >= 30
-                ? (Recommendation.Revoke, idle >= 999 ? "Revoke: never active" : $"Revoke: no activity for {idle} days")
-                : g.IsPrivileged && g.ReducesToId is not null && days < 10
-                    ? (Recommendation.Reduce, $"Reduce: privileged role, active only {days} of 30 days")
-                    : (Recommendation.Keep, $"Keep: active {days} of 30 days");
-            var evidence = JsonSerializer.Serialize(new { activeDays = days, lastActiveAt = g.LastActiveAt, asOf = campaign.LaunchedAt });
-            var item = new ReviewItem
-            {
-                Campaign = campaign, GrantId = g.Id, IdentityId = g.IdentityId, EntitlementId = g.EntitlementId,
-                ReviewerId = reviewer, Recommendation = recommendation, RecommendationReason = reason,
-                EvidenceJson = evidence, EvidenceAsOf = campaign.LaunchedAt!.Value,
-                EvidenceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(evidence))),
-            };
-            // A few reviewers have started: progress is not zero on day one.
-            if (random.Next(5) == 0 && recommendation == Recommendation.Keep)
-            {
-                item.Outcome = DecisionOutcome.Keep;
-                item.DecidedById = reviewer;
-                item.DecidedAt = now.AddDays(-random.Next(1, 5));
-                item.Justification = "Still needed for current work.";
-            }
-            db.ReviewItems.Add(item);
+            logger.LogWarning("Demo: no admin in the directory yet; no campaign launched");
+            return;
         }
+        var definition = new CampaignDefinition
+        {
+            Name = $"Q{(now.Month - 1) / 3 + 1} {now.Year} Claude access review",
+            EntitlementKinds = [.. Enum.GetValues<EntitlementKind>()],
+            IdentityKinds = [.. Enum.GetValues<IdentityKind>()],
+            Reviewer = ReviewerRule.Manager,
+            FallbackReviewerId = admin.Id,
+            SecondStage = true,
+            SecondStageOutcomes = [DecisionOutcome.Keep],
+            DueAt = now.AddDays(14),
+            UnreviewedOutcome = UnreviewedOutcome.NoChange,
+        };
+        var viewer = new Viewer(admin.Id, admin.DisplayName, new HashSet<string> { Roles.Admin });
+        var launched = await launch.HandleAsync(viewer, definition, "demo-bootstrap", cancellationToken);
+        logger.LogInformation("Demo: campaign {Campaign} launched with {Items} items {Error}", launched.CampaignId, launched.Items, launched.Error);
 
-        var prod = await db.Resources.Include(r => r.Entitlements).FirstAsync(r => r.Name == "prod", cancellationToken);
-        var developer = prod.Entitlements.First(e => e.Value == "workspace_developer");
+        await SeedRequestsAsync(db, now, cancellationToken);
+    }
+
+    private static async Task SeedRequestsAsync(ReviewPortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var prod = await db.Resources.Include(r => r.Entitlements)
+            .FirstOrDefaultAsync(r => r.Kind == ResourceKind.Workspace && r.Name == "prod" && r.OwnerId != null, cancellationToken);
+        var developer = prod?.Entitlements.FirstOrDefault(e => e.Value == "workspace_developer");
+        if (prod is null || developer is null)
+        {
+            return;
+        }
         var requesters = await db.Identities
-            .Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active
-                && i.Department == "Data Science" && i.ManagerId != null && i.ManagerId != prod.OwnerId)
+            .Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active && i.Department == "Data Science"
+                && i.ManagerId != null && i.ManagerId != prod.OwnerId && i.Id != prod.OwnerId
+                && !i.Grants.Any(g => g.EndedAt == null && g.EntitlementId == developer.Id))
             .OrderBy(i => i.Id).Take(3).ToListAsync(cancellationToken);
         foreach (var (requester, n) in requesters.Select((r, n) => (r, n)))
         {
@@ -90,22 +65,21 @@ public static class DemoWorkSeeder
             {
                 RequesterId = requester.Id, BeneficiaryId = requester.Id, EntitlementId = developer.Id,
                 Justification = "Deploying the evaluation pipeline to prod for the Q1 launch.",
-                RequestedAt = now.AddDays(-2 - n), StartsAt = now.AddDays(-2 - n), DurationDays = 90,
-                Status = AccessRequestStatus.Pending,
+                RequestedAt = now.AddDays(-2 - n), StartsAt = now.AddDays(-2 - n), DurationDays = 90, Status = AccessRequestStatus.Pending,
             };
             request.Steps.Add(new ApprovalStep
             {
-                Order = 1, ApproverKind = ApproverKind.Manager, ApproverId = requester.ManagerId!.Value,
-                Status = ApprovalStatus.Approved, DecidedById = requester.ManagerId, DecidedAt = now.AddDays(-1 - n),
-                Comment = "Part of the launch team.",
+                Order = 1, ApproverKind = ApproverKind.Manager, ApproverId = requester.ManagerId!.Value, Status = ApprovalStatus.Approved,
+                DecidedById = requester.ManagerId, DecidedAt = now.AddDays(-1 - n), Comment = "Part of the launch team.",
             });
             request.Steps.Add(new ApprovalStep
             {
                 Order = 2, ApproverKind = ApproverKind.ResourceOwner, ApproverId = prod.OwnerId!.Value, Status = ApprovalStatus.Pending,
             });
             db.AccessRequests.Add(request);
+            db.Audit(AuditActor.System("demo-seed", now, $"demo-request-{n}"), "request.submitted", request,
+                after: new { requester = requester.DisplayName, entitlement = developer.DisplayName }, identityId: requester.Id);
         }
-        db.Audit(AuditActor.System("demo-seed", now, Guid.NewGuid().ToString("N")), "campaign.launched", campaign,
-            after: new { campaign.Name, campaign.DueAt }, campaignId: null);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Features.Campaigns;
+
+/// <summary>
+/// Turns a definition into planned items (grant, reviewer, evidence) and works out what the
+/// no-response default would remove, so preview and launch see exactly the same thing.
+/// </summary>
+public static class CampaignPlanner
+{
+    public static async Task<CampaignPlan> PlanAsync(ReviewPortalDbContext db, CampaignDefinition definition, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var grants = await CampaignScope.Select(db, definition, now).ToListAsync(cancellationToken);
+        var evidence = await EvidenceBuilder.LoadAsync(db, grants, now, cancellationToken);
+        var items = grants.Select(g => new PlannedItem(g, ReviewerResolver.Resolve(definition, g), evidence.Build(g))).ToList();
+        var removed = items.Where(i => WouldLose(definition.UnreviewedOutcome, i.Evidence.Recommendation.Recommendation)).ToList();
+        var privilegedLost = removed.Where(i => i.Grant.IsPrivileged).ToList();
+
+        // Never leave an organization or workspace without an admin/owner.
+        var lostByResource = privilegedLost.GroupBy(i => i.Grant.ResourceId).ToDictionary(g => g.Key, g => g.Select(i => i.Grant.GrantId).ToHashSet());
+        var orphaned = new List<string>();
+        if (lostByResource.Count > 0)
+        {
+            var resourceIds = lostByResource.Keys.ToList();
+            var holders = await db.Grants.AsNoTracking()
+                .Where(g => g.EndedAt == null && g.Entitlement.IsPrivileged && resourceIds.Contains(g.Entitlement.ResourceId))
+                .Select(g => new { g.Id, g.Entitlement.ResourceId, g.Entitlement.Resource.Name })
+                .ToListAsync(cancellationToken);
+            orphaned = holders.GroupBy(h => (h.ResourceId, h.Name))
+                .Where(g => g.All(h => lostByResource[g.Key.ResourceId].Contains(h.Id)))
+                .Select(g => g.Key.Name).Order().ToList();
+        }
+        return new CampaignPlan(items, removed.Count, privilegedLost, orphaned);
+    }
+
+    public static bool WouldLose(UnreviewedOutcome outcome, Recommendation recommendation) => outcome switch
+    {
+        UnreviewedOutcome.Revoke => true,
+        UnreviewedOutcome.TakeRecommendation => recommendation is Recommendation.Revoke or Recommendation.Reduce,
+        _ => false,
+    };
+}
+
+public sealed record PlannedItem(ScopedGrant Grant, int ReviewerId, ItemEvidence Evidence);
+
+public sealed record CampaignPlan(IReadOnlyList<PlannedItem> Items, int GrantsRemovedByDefault, IReadOnlyList<PlannedItem> PrivilegedLostByDefault,
+    IReadOnlyList<string> ResourcesLeftWithoutAdmin)
+{
+    public bool Blocked => ResourcesLeftWithoutAdmin.Count > 0;
+
+    public string? BlockReason => Blocked
+        ? $"The no-response default would remove the last admin/owner of {string.Join(", ", ResourcesLeftWithoutAdmin)}. " +
+          "Choose another default for unreviewed items or narrow the scope."
+        : null;
+}

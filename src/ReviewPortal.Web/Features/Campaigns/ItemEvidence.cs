@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Features.Campaigns;
+
+/// <summary>
+/// Everything a reviewer sees about one grant, frozen at launch: thirty days of activity, how
+/// peers compare, the role context and the approval trail, plus the explained recommendation.
+/// Stored as JSON on the item; its SHA-256 is what each decision records.
+/// </summary>
+public sealed record ItemEvidence(
+    DateTimeOffset AsOf,
+    ActivityEvidence Activity,
+    PeerEvidence Peers,
+    RoleContext Role,
+    IReadOnlyList<TrailEntry> Trail,
+    RecommendationResult Recommendation)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ItemEvidence? FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ItemEvidence>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static string Hash(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+}
+
+/// <param name="Daily">Events per day, oldest first, ending on the as-of day (the sparkline).</param>
+public sealed record ActivityEvidence(
+    DateTimeOffset? LastActiveAt,
+    int? DaysSinceActive,
+    int ActiveDays,
+    int TotalEvents,
+    int[] Daily,
+    IReadOnlyDictionary<string, int> ByCategory,
+    int AdminChangeEvents);
+
+public sealed record PeerEvidence(string Group, int PeerCount, double PeerMedian, double? Ratio);
+
+public sealed record RoleContext(
+    string Kind,
+    string? Department,
+    string? Title,
+    string? Manager,
+    string? Owner,
+    bool? OwnerEmployed,
+    bool Employed,
+    IReadOnlyList<string> OtherAccess);
+
+public sealed record TrailEntry(DateTimeOffset At, string What, string? Who);
+
+public sealed record RecommendationResult(Recommendation Recommendation, string Reason, string Rule, IReadOnlyDictionary<string, string> Inputs);

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Campaigns;
+
+/// <summary>
+/// Launches a campaign: one review item per grant in scope with its evidence snapshot, SHA-256
+/// and explained recommendation, all in one transaction with the campaign's audit entry.
+/// Refused when the no-response default could remove the last admin/owner of a resource.
+/// </summary>
+public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, TimeProvider time)
+{
+    public async Task<LaunchResult> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
+        CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsAdmin || viewer.IdentityId is null)
+        {
+            return LaunchResult.Refused("Only admins can launch campaigns.");
+        }
+        var validation = await validator.ValidateAsync(definition, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return LaunchResult.Refused(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
+        }
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var plan = await CampaignPlanner.PlanAsync(db, definition, now, cancellationToken);
+        if (plan.Blocked)
+        {
+            return LaunchResult.Refused(plan.BlockReason!);
+        }
+        if (plan.Items.Count == 0)
+        {
+            return LaunchResult.Refused("Nothing is in scope: widen the scope before launching.");
+        }
+
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var campaign = new Campaign
+        {
+            Name = definition.Name.Trim(),
+            Status = CampaignStatus.Active,
+            CreatedById = viewer.IdentityId.Value,
+            CreatedAt = now,
+            LaunchedAt = now,
+            DueAt = definition.DueAt,
+            UnreviewedOutcome = definition.UnreviewedOutcome,
+            DefinitionJson = JsonSerializer.Serialize(definition),
+        };
+        db.Campaigns.Add(campaign);
+        foreach (var planned in plan.Items)
+        {
+            var json = planned.Evidence.ToJson();
+            db.ReviewItems.Add(new ReviewItem
+            {
+                Campaign = campaign,
+                GrantId = planned.Grant.GrantId,
+                IdentityId = planned.Grant.IdentityId,
+                EntitlementId = planned.Grant.EntitlementId,
+                ReviewerId = planned.ReviewerId,
+                Stage = 1,
+                Recommendation = planned.Evidence.Recommendation.Recommendation,
+                RecommendationReason = planned.Evidence.Recommendation.Reason,
+                EvidenceJson = json,
+                EvidenceAsOf = now,
+                EvidenceHash = ItemEvidence.Hash(json),
+            });
+        }
+        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "campaign.launched", campaign,
+            after: new
+            {
+                campaign.Name, items = plan.Items.Count, reviewers = plan.Items.Select(i => i.ReviewerId).Distinct().Count(),
+                campaign.DueAt, definition.UnreviewedOutcome, removedByDefault = plan.GrantsRemovedByDefault,
+            });
+        await db.SaveChangesAsync(cancellationToken);
+        return new LaunchResult(campaign.Id, plan.Items.Count, null);
+    }
+}
+
+public sealed record LaunchResult(int? CampaignId, int Items, string? Error)
+{
+    public static LaunchResult Refused(string error) => new(null, 0, error);
+}

