@@ -12,7 +12,8 @@ public static class Accessibility
 
     /// <summary>
     /// Runs axe-core on the current page and fails if any violation is <c>serious</c> or <c>critical</c>.
-    /// The failure message lists each such violation's id, impact, help text and the CSS selectors of the offending nodes.
+    /// The failure message lists each such violation's id, impact, help text, and for each offending node its CSS selector,
+    /// its HTML and axe's explanation (for contrast: the measured ratio and colours).
     /// </summary>
     public static async Task AssertNoSeriousViolationsAsync(IPage page, AxeRunOptions? options = null)
     {
@@ -35,7 +36,15 @@ public static class Accessibility
             text.AppendLine($"- {v.Id} [{v.Impact}]: {v.Help} ({v.HelpUrl})");
             foreach (var node in v.Nodes ?? [])
             {
-                text.AppendLine($"    at {node.Target}");
+                text.AppendLine($"    at {node.Target}: {node.Html}");
+                // axe's reason for the node, e.g. the measured contrast ratio and colours.
+                foreach (var check in (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []))
+                {
+                    if (!string.IsNullOrWhiteSpace(check.Message))
+                    {
+                        text.AppendLine($"      {check.Message}");
+                    }
+                }
             }
         }
 

@@ -5,15 +5,31 @@ namespace ReviewPortal.E2ETests.Infrastructure;
 /// <summary>
 /// Blazor Server pre-renders buttons before the SignalR circuit attaches their handlers; a click in that window is lost.
 /// <see cref="InitScript"/> (added to every context by <see cref="BrowserFixture"/>) counts render batches arriving on the
-/// /_blazor socket; <see cref="WaitAsync"/> waits until the current document either has no server-interactive
-/// components or has received its first render batch (handlers wired).
+/// /_blazor socket, and counts the server root-component markers (<c>&lt;!--Blazor:{"type":"server",…}--&gt;</c>) as the
+/// parser inserts them: blazor.web.js removes those markers when it boots, before the first render batch, so they cannot
+/// be looked up later. <see cref="WaitAsync"/> waits until every server root component of the document (App.razor has
+/// two: HeadOutlet and Routes, each first rendered in its own batch) has had a render batch applied (handlers wired).
 /// </summary>
 public static class BlazorReady
 {
     public const string InitScript = """
         (() => {
           if (window.__rpBlazor) return;
-          const state = window.__rpBlazor = { renderBatches: 0, sockets: 0 };
+          const state = window.__rpBlazor = { renderBatches: 0, sockets: 0, serverRoots: 0 };
+          const isServerMarker = n => n.nodeType === Node.COMMENT_NODE && n.data.startsWith('Blazor:') && n.data.includes('"type":"server"');
+          // A marker can show up twice: as an added node itself and inside an added parent, so count each node once.
+          const seen = new WeakSet();
+          const count = n => { if (isServerMarker(n) && !seen.has(n)) { seen.add(n); state.serverRoots++; } };
+          const countMarkers = root => {
+            count(root);
+            if (!root.childNodes || root.childNodes.length === 0) return;
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_COMMENT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) count(n);
+          };
+          // Mutation records keep the added nodes even after blazor.web.js has removed them again.
+          new MutationObserver(records => {
+            for (const r of records) for (const n of r.addedNodes) countMarkers(n);
+          }).observe(document, { childList: true, subtree: true });
           const Native = window.WebSocket;
           const marker = Array.from('JS.RenderBatch', c => c.charCodeAt(0));
           const contains = (buf) => {
@@ -45,7 +61,8 @@ public static class BlazorReady
     private const string ReadyCheck = """
         () => {
           const s = window.__rpBlazor;
-          if (s && s.renderBatches > 0) return true;
+          if (document.readyState === 'loading') return false;
+          if (s && s.serverRoots > 0) return s.renderBatches >= s.serverRoots;
           const walker = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) {
             if (n.data.startsWith('Blazor:') && n.data.includes('"type":"server"')) return false;
@@ -54,7 +71,7 @@ public static class BlazorReady
         }
         """;
 
-    /// <summary>Waits (up to the page's default timeout) until server-interactive components on this document are live.</summary>
+    /// <summary>Waits (up to the page's default timeout) until every server-interactive root component on this document is live.</summary>
     public static async Task WaitAsync(IPage page)
     {
         try
