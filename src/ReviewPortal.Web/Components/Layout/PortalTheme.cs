@@ -22,6 +22,8 @@ public static class PortalTheme
             Primary = "#90caf9",
             Secondary = "#ffb48a",
             AppbarBackground = "#1a2433",
+            // MudBlazor's default secondary text is 4.4:1 on dark surfaces; AA needs 4.5:1.
+            TextSecondary = "rgba(255,255,255,0.70)",
             Success = "#81c784",
             Warning = "#ffcc80",
             Error = "#ef9a9a",
