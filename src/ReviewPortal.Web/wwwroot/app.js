@@ -1,1 +1,19 @@
-// Keyboard shortcuts and small helpers are added by features that need them.
+// Review keyboard shortcuts: K keep, R revoke, D reduce, N next, P previous.
+// Ignored while typing in a field so justifications can contain those letters.
+window.reviewPortal = (() => {
+    let target = null;
+    const keys = new Set(["k", "r", "d", "n", "p"]);
+    document.addEventListener("keydown", e => {
+        if (!target || e.ctrlKey || e.metaKey || e.altKey) return;
+        const el = e.target;
+        if (el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName))) return;
+        const key = e.key.toLowerCase();
+        if (!keys.has(key)) return;
+        e.preventDefault();
+        target.invokeMethodAsync("OnShortcut", key);
+    });
+    return {
+        registerShortcuts: ref => { target = ref; },
+        unregisterShortcuts: () => { target = null; },
+    };
+})();

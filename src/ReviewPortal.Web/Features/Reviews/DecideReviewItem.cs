@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
@@ -87,7 +86,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         {
             return DecisionResult.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
         }
-        var definition = JsonSerializer.Deserialize<CampaignDefinition>(item.Campaign.DefinitionJson) ?? new CampaignDefinition();
+        var definition = ReviewRules.Definition(item.Campaign);
         var justification = command.Justification?.Trim();
         if (ReviewRules.JustificationRequired(definition, item.Recommendation, command.Outcome)
             && (justification is null || justification.Length < Validator.MinimumJustification))

@@ -20,8 +20,9 @@ public static class ReviewRules
         {
             return DecisionResult.Forbidden("Only the assigned reviewer can decide this item.");
         }
-        if (ReviewerResolver.IsSelfReview(viewer.IdentityId.Value, item.IdentityId, item.Identity.OwnerId)
-            && !(item.Identity.OwnerId == viewer.IdentityId && item.Campaign.DefinitionJson.Contains("\"Reviewer\":2")))
+        var ownerAttests = item.Identity.OwnerId == viewer.IdentityId && item.IdentityId != viewer.IdentityId
+            && Definition(item.Campaign).Reviewer == ReviewerRule.NhiOwner;
+        if (ReviewerResolver.IsSelfReview(viewer.IdentityId.Value, item.IdentityId, item.Identity.OwnerId) && !ownerAttests)
         {
             return DecisionResult.Forbidden("You cannot review your own access.");
         }
@@ -31,6 +32,9 @@ public static class ReviewRules
         }
         return null;
     }
+
+    public static CampaignDefinition Definition(Campaign campaign) =>
+        System.Text.Json.JsonSerializer.Deserialize<CampaignDefinition>(campaign.DefinitionJson) ?? new CampaignDefinition();
 
     public static bool JustificationRequired(CampaignDefinition definition, Recommendation recommendation, DecisionOutcome outcome) =>
         definition.JustificationRequiredFor.Contains(outcome)

@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Identities;
+
+/// <summary>Directory look-up of employed people by name or email (to reassign a review, pick a reviewer).</summary>
+public sealed class SearchPeople(IDbContextFactory<ReviewPortalDbContext> contexts)
+{
+    public async Task<IReadOnlyList<PersonOption>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
+    {
+        if (viewer.IdentityId is null && !viewer.CanReadEverything)
+        {
+            return [];
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var people = db.Identities.AsNoTracking().Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active);
+        if (!string.IsNullOrWhiteSpace(term))
+        {
+            var t = term.Trim().ToLower();
+            people = people.Where(i => i.DisplayName.ToLower().Contains(t) || (i.Email != null && i.Email.Contains(t)));
+        }
+        return await people.OrderBy(i => i.DisplayName).Take(20)
+            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).ToListAsync(cancellationToken);
+    }
+}
+
+public sealed record PersonOption(int Id, string Name, string? Title, string? Department)
+{
+    public override string ToString() => Title is null ? Name : $"{Name} ({Title})";
+}

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Reviews;
+
+/// <summary>
+/// One decision over a selection (one justification for all), or "accept recommendations" over
+/// the reviewer's undecided items. Every item goes through the same rules as a single decision;
+/// items the viewer may not decide are skipped and counted, never silently changed. One transaction.
+/// </summary>
+public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts, DecideReviewItem single)
+{
+    public sealed record Command(IReadOnlyList<long> ItemIds, DecisionOutcome Outcome, string? Justification);
+
+    public async Task<BulkResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    {
+        if (command.Outcome == DecisionOutcome.Reassign)
+        {
+            return new BulkResult(0, command.ItemIds.Count, ["Reassign items one at a time, with a reason for each."]);
+        }
+        var ids = command.ItemIds.Distinct().ToList();
+        return await DecideAsync(viewer, db => db.ReviewItems.Where(i => ids.Contains(i.Id)), _ => (command.Outcome, command.Justification),
+            correlationId, cancellationToken, requested: ids.Count);
+    }
+
+    /// <summary>Keep/revoke/reduce as recommended; "look closer" items stay for a human.</summary>
+    public Task<BulkResult> AcceptRecommendationsAsync(Viewer viewer, int? campaignId, string correlationId, CancellationToken cancellationToken = default)
+    {
+        var me = viewer.IdentityId ?? -1;
+        return DecideAsync(viewer,
+            db => db.ReviewItems.Where(i => i.ReviewerId == me && i.Outcome == null && i.Recommendation != Recommendation.LookCloser
+                && i.Campaign.Status == CampaignStatus.Active && (campaignId == null || i.CampaignId == campaignId)),
+            item => (item.Recommendation switch
+            {
+                Recommendation.Revoke => DecisionOutcome.Revoke,
+                Recommendation.Reduce => DecisionOutcome.Reduce,
+                _ => DecisionOutcome.Keep,
+            }, $"Accepted the recommendation: {item.RecommendationReason}"),
+            correlationId, cancellationToken, requested: null);
+    }
+
+    private async Task<BulkResult> DecideAsync(Viewer viewer, Func<ReviewPortalDbContext, IQueryable<ReviewItem>> select,
+        Func<ReviewItem, (DecisionOutcome Outcome, string? Justification)> decide, string correlationId, CancellationToken cancellationToken,
+        int? requested)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var items = await select(db).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(cancellationToken);
+        var saved = 0;
+        var problems = new List<string>();
+        foreach (var item in items)
+        {
+            var (outcome, justification) = decide(item);
+            var refusal = ReviewRules.CanDecide(viewer, item) ?? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
+            {
+                ItemId = item.Id, Outcome = outcome, Justification = justification, ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,
+            }, correlationId, cancellationToken);
+            if (refusal is null)
+            {
+                saved++;
+            }
+            else if (problems.Count < 5)
+            {
+                problems.Add($"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
+            }
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new BulkResult(0, items.Count, ["Some of these items changed while you were deciding; nothing was saved. Reload and try again."]);
+        }
+        var skipped = (requested ?? items.Count) - saved;
+        return new BulkResult(saved, skipped, problems);
+    }
+}
+
+public sealed record BulkResult(int Saved, int Skipped, IReadOnlyList<string> Problems);

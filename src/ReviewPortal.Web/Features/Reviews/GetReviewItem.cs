@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Reviews;
+
+/// <summary>
+/// One item's full evidence for the detail panel: the launch snapshot exactly as hashed, and on
+/// request the live evidence computed now, side by side. Readable by its reviewer, Admin and Compliance.
+/// </summary>
+public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+{
+    public async Task<ReviewItemView?> HandleAsync(Viewer viewer, long itemId, bool withLiveEvidence = false, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var item = await db.ReviewItems.AsNoTracking().Where(i => i.Id == itemId)
+            .Select(i => new
+            {
+                i.Id, i.CampaignId, Campaign = i.Campaign.Name, CampaignOpen = i.Campaign.Status == CampaignStatus.Active, i.ReviewerId,
+                i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.OwnerId, Entitlement = i.Entitlement.DisplayName,
+                i.Entitlement.IsPrivileged, ReducesTo = i.Entitlement.ReducesTo != null ? i.Entitlement.ReducesTo.DisplayName : null,
+                Resource = i.Entitlement.Resource.Name, i.Stage, i.Recommendation, i.RecommendationReason, i.EvidenceJson, i.EvidenceHash,
+                i.EvidenceAsOf, i.Outcome, i.Justification, i.DecidedAt, i.Version, i.GrantId, i.Campaign.DefinitionJson,
+                Remediation = db.RemediationTasks.Where(t => t.ReviewItemId == i.Id).Select(t => (RemediationStatus?)t.Status).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        // Resource-based: the reviewer of this item, or someone who reads everything.
+        if (item is null || (item.ReviewerId != viewer.IdentityId && !viewer.CanReadEverything))
+        {
+            return null;
+        }
+        ItemEvidence? live = null;
+        if (withLiveEvidence)
+        {
+            var definition = System.Text.Json.JsonSerializer.Deserialize<CampaignDefinition>(item.DefinitionJson) ?? new CampaignDefinition();
+            var now = time.GetUtcNow();
+            var grant = await CampaignScope.Select(db, definition with { Activity = ActivityFilter.All, ResourceIds = [], Departments = [], Roles = [] }, now)
+                .FirstOrDefaultAsync(g => g.GrantId == item.GrantId, cancellationToken);
+            if (grant is not null)
+            {
+                live = (await EvidenceBuilder.LoadAsync(db, [grant], now, cancellationToken)).Build(grant);
+            }
+        }
+        var topTypes = await db.ActivityEvents.AsNoTracking()
+            .Where(e => e.IdentityId == item.IdentityId && e.OccurredAt >= item.EvidenceAsOf.AddDays(-30) && e.OccurredAt <= item.EvidenceAsOf)
+            .GroupBy(e => e.Type).Select(g => new TypeCount(g.Key, g.Count()))
+            .OrderByDescending(t => t.Count).Take(8).ToListAsync(cancellationToken);
+        var canDecide = item.ReviewerId == viewer.IdentityId && item.CampaignOpen
+            && !ReviewerResolver.IsSelfReview(viewer.IdentityId!.Value, item.IdentityId, item.OwnerId);
+        return new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
+            item.IsPrivileged, item.ReducesTo, item.Resource, item.Stage, item.Recommendation, item.RecommendationReason,
+            ItemEvidence.FromJson(item.EvidenceJson)!, item.EvidenceJson, item.EvidenceHash, item.Outcome, item.Justification, item.DecidedAt,
+            item.Version, canDecide, topTypes, live, item.Remediation);
+    }
+}
+
+public sealed record TypeCount(string Type, int Count);
+
+public sealed record ReviewItemView(
+    long Id, int CampaignId, string Campaign, int IdentityId, string Identity, IdentityKind IdentityKind, string Entitlement, bool IsPrivileged,
+    string? ReducesTo, string Resource, int Stage, Recommendation Recommendation, string RecommendationReason, ItemEvidence Evidence,
+    string EvidenceJson, string EvidenceHash, DecisionOutcome? Outcome, string? Justification, DateTimeOffset? DecidedAt, int Version,
+    bool CanDecide, IReadOnlyList<TypeCount> TopTypes, ItemEvidence? LiveEvidence, RemediationStatus? Remediation);

@@ -1,0 +1,197 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
+using MudBlazor;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Reviews;
+
+public partial class MyReviewsPage
+{
+    [Inject] private ListMyReviewItems ListItems { get; set; } = default!;
+    [Inject] private GetReviewItem GetItem { get; set; } = default!;
+    [Inject] private DecideReviewItem Decide { get; set; } = default!;
+    [Inject] private BulkDecide Bulk { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private Viewer? _viewer;
+    private MudDataGrid<ReviewRow>? _grid;
+    private ListMyReviewItems.Query _query = new() { Decided = false };
+    private ReviewQueue? _queue;
+    private HashSet<ReviewRow> _selected = [];
+    private string? _bulkJustification;
+    private bool _confirmAccept;
+    private bool _drawerOpen;
+    private ReviewItemView? _detail;
+    private ReviewItemPanel? _panel;
+    private IReadOnlyList<long> _pageIds = [];
+    private DotNetObjectReference<MyReviewsPage>? _self;
+
+    private string DecidedText => _query.Decided switch { true => "decided", false => "undecided", _ => "all" };
+
+    protected override async Task OnInitializedAsync() => _viewer = Viewer.From((await AuthState).User);
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _self = DotNetObjectReference.Create(this);
+            await Js.InvokeVoidAsync("reviewPortal.registerShortcuts", _self);
+        }
+    }
+
+    private async Task<GridData<ReviewRow>> LoadAsync(GridState<ReviewRow> state, CancellationToken cancellationToken)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var query = _query with
+        {
+            Page = state.Page,
+            PageSize = state.PageSize,
+            SortBy = sort?.SortBy switch
+            {
+                nameof(ReviewRow.Recommendation) => "recommendation",
+                nameof(ReviewRow.Entitlement) => "entitlement",
+                nameof(ReviewRow.LastActiveAt) => "lastActive",
+                _ => "identity",
+            },
+            Descending = sort?.Descending ?? false,
+        };
+        _queue = await ListItems.HandleAsync(_viewer!, query, cancellationToken);
+        _pageIds = _queue.Rows.Select(r => r.Id).ToList();
+        StateHasChanged();
+        return new GridData<ReviewRow> { Items = _queue.Rows, TotalItems = _queue.Filtered };
+    }
+
+    private async Task FilterAsync(ListMyReviewItems.Query query)
+    {
+        _query = query;
+        _selected = [];
+        if (_grid is not null)
+        {
+            await _grid.ReloadServerData();
+        }
+    }
+
+    private string RowStyle(ReviewRow row, int index) => _detail?.Id == row.Id && _drawerOpen ? "background: var(--mud-palette-action-default-hover)" : "";
+
+    private async Task OpenAsync(long itemId)
+    {
+        _drawerOpen = true;
+        _detail = await GetItem.HandleAsync(_viewer!, itemId);
+        if (_detail is null)
+        {
+            _drawerOpen = false;
+            Snackbar.Add("That item is not assigned to you.", Severity.Warning);
+        }
+    }
+
+    private async Task RefreshEvidenceAsync()
+    {
+        if (_detail is not null)
+        {
+            _detail = await GetItem.HandleAsync(_viewer!, _detail.Id, withLiveEvidence: true);
+        }
+    }
+
+    private async Task<DecisionResult> DecideAsync(DecideReviewItem.Command command)
+    {
+        var result = await Decide.HandleAsync(_viewer!, command, Guid.NewGuid().ToString("N"));
+        if (result.Status == DecisionStatus.Saved)
+        {
+            Snackbar.Add($"Saved: {command.Outcome}", Severity.Success);
+            if (_grid is not null)
+            {
+                await _grid.ReloadServerData();
+            }
+            await MoveAsync(+1, fromId: command.ItemId);
+        }
+        else if (result.Status == DecisionStatus.Conflict && _detail is not null)
+        {
+            // Show what won, keep the reviewer's place.
+            _detail = await GetItem.HandleAsync(_viewer!, _detail.Id);
+        }
+        return result;
+    }
+
+    private async Task MoveAsync(int step, long? fromId = null)
+    {
+        var current = fromId ?? _detail?.Id;
+        var index = current is null ? -1 : _pageIds.ToList().IndexOf(current.Value);
+        var next = index + step;
+        if (next >= 0 && next < _pageIds.Count)
+        {
+            await OpenAsync(_pageIds[next]);
+        }
+        else if (_pageIds.Count > 0 && index < 0)
+        {
+            await OpenAsync(_pageIds[0]);
+        }
+        else
+        {
+            _drawerOpen = false;
+        }
+    }
+
+    [JSInvokable]
+    public async Task OnShortcut(string key)
+    {
+        switch (key)
+        {
+            case "n": await MoveAsync(+1); break;
+            case "p": await MoveAsync(-1); break;
+            case "k" when _drawerOpen && _panel is not null: await _panel.DecideAsync(DecisionOutcome.Keep); break;
+            case "r" when _drawerOpen && _panel is not null: await _panel.DecideAsync(DecisionOutcome.Revoke); break;
+            case "d" when _drawerOpen && _panel is not null: await _panel.DecideAsync(DecisionOutcome.Reduce); break;
+        }
+        StateHasChanged();
+    }
+
+    private async Task BulkAsync(DecisionOutcome outcome)
+    {
+        var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Id).ToList(), outcome, _bulkJustification),
+            Guid.NewGuid().ToString("N"));
+        Report(result, outcome.ToString().ToLowerInvariant());
+        _selected = [];
+        if (_grid is not null)
+        {
+            await _grid.ReloadServerData();
+        }
+    }
+
+    private async Task AcceptRecommendationsAsync()
+    {
+        _confirmAccept = false;
+        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, null, Guid.NewGuid().ToString("N"));
+        Report(result, "accepted");
+        if (_grid is not null)
+        {
+            await _grid.ReloadServerData();
+        }
+    }
+
+    private void Report(BulkResult result, string verb)
+    {
+        Snackbar.Add($"{result.Saved} item(s) {verb}" + (result.Skipped > 0 ? $", {result.Skipped} skipped" : ""),
+            result.Saved > 0 ? Severity.Success : Severity.Warning);
+        foreach (var problem in result.Problems)
+        {
+            Snackbar.Add(problem, Severity.Warning);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Js.InvokeVoidAsync("reviewPortal.unregisterShortcuts");
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is gone; nothing to unregister.
+        }
+        _self?.Dispose();
+    }
+}
