@@ -12,22 +12,6 @@ public class SimulatedOrganizationTests
     internal static readonly DateTimeOffset Start = new(2026, 8, 3, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Build_Defaults_IsFastWithTensOfThousandsOfEvents()
-    {
-        var watch = Stopwatch.StartNew();
-        var organization = new SimulatedOrganization(new SimulationOptions(), new FakeTimeProvider(Start));
-        watch.Stop();
-
-        Assert.InRange(organization.EventCount, 20_000, 90_000);
-        Assert.Equal(300, organization.People.Count);
-        Assert.Equal(40, organization.ApiKeyList.Count);
-        Assert.Equal(6, organization.ServiceAccounts.Count);
-        Assert.Equal(["prod", "staging", "research", "data-science"], organization.WorkspaceList.Select(w => w.Name));
-        // Generous bound for a loaded CI box; on the 2-core build machine it is well under a second.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"generation took {watch.Elapsed}");
-    }
-
-    [Fact]
     public void Build_SameSeed_ProducesIdenticalData()
     {
         var a = new SimulatedOrganization(new SimulationOptions { Seed = 11 }, new FakeTimeProvider(Start));
@@ -157,5 +141,33 @@ public class SimulatedOrganizationTests
 
         Assert.Equal(before + 40, a.EventCount);
         Assert.Equal(a.Events.Select(e => e.Id), b.Events.Select(e => e.Id));
+    }
+}
+
+/// <summary>Generation speed, measured alone (not alongside the parallel test classes) so the figure means something.</summary>
+[CollectionDefinition(nameof(SimulationTimingTests), DisableParallelization = true)]
+public class SimulationTimingCollection
+{
+}
+
+[Collection(nameof(SimulationTimingTests))]
+public class SimulationTimingTests
+{
+    [Fact]
+    public void Build_Defaults_IsFastWithTensOfThousandsOfEvents()
+    {
+        _ = new SimulatedOrganization(new SimulationOptions { People = 20, HistoryDays = 2 }, new FakeTimeProvider(SimulatedOrganizationTests.Start)); // JIT warm-up
+        var watch = Stopwatch.StartNew();
+        var organization = new SimulatedOrganization(new SimulationOptions(), new FakeTimeProvider(SimulatedOrganizationTests.Start));
+        watch.Stop();
+
+        Assert.InRange(organization.EventCount, 20_000, 90_000);
+        Assert.Equal(300, organization.People.Count);
+        Assert.Equal(40, organization.ApiKeyList.Count);
+        Assert.Equal(6, organization.ServiceAccounts.Count);
+        Assert.Equal(["prod", "staging", "research", "data-science"], organization.WorkspaceList.Select(w => w.Name));
+        // Target is < 1 s; a Debug build on the 2-core build box measures 0.5-1.0 s, so the bound leaves headroom
+        // instead of flaking. A regression to several seconds still fails.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"generation took {watch.Elapsed}");
     }
 }
