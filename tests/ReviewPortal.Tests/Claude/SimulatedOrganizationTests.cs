@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
@@ -144,30 +143,19 @@ public class SimulatedOrganizationTests
     }
 }
 
-/// <summary>Generation speed, measured alone (not alongside the parallel test classes) so the figure means something.</summary>
-[CollectionDefinition(nameof(SimulationTimingTests), DisableParallelization = true)]
-public class SimulationTimingCollection
-{
-}
 
-[Collection(nameof(SimulationTimingTests))]
-public class SimulationTimingTests
+public class SimulationSizeTests
 {
+    // Generation speed is a benchmark figure (docs/performance.md), not a timed unit test.
     [Fact]
-    public void Build_Defaults_IsFastWithTensOfThousandsOfEvents()
+    public void Build_Defaults_HasTensOfThousandsOfEventsAndTheDocumentedShape()
     {
-        _ = new SimulatedOrganization(new SimulationOptions { People = 20, HistoryDays = 2 }, new FakeTimeProvider(SimulatedOrganizationTests.Start)); // JIT warm-up
-        var watch = Stopwatch.StartNew();
         var organization = new SimulatedOrganization(new SimulationOptions(), new FakeTimeProvider(SimulatedOrganizationTests.Start));
-        watch.Stop();
 
         Assert.InRange(organization.EventCount, 20_000, 90_000);
         Assert.Equal(300, organization.People.Count);
         Assert.Equal(40, organization.ApiKeyList.Count);
         Assert.Equal(6, organization.ServiceAccounts.Count);
         Assert.Equal(["prod", "staging", "research", "data-science"], organization.WorkspaceList.Select(w => w.Name));
-        // Target is < 1 s; a Debug build on the 2-core build box measures 0.5-1.0 s, so the bound leaves headroom
-        // instead of flaking. A regression to several seconds still fails.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"generation took {watch.Elapsed}");
     }
 }
