@@ -6,31 +6,31 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// <summary>What the campaign wizard produces: scope, reviewers, schedule and the rules for silence.</summary>
 public sealed record CampaignDefinition
 {
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     // Scope
-    public List<int> ResourceIds { get; init; } = [];
-    public List<EntitlementKind> EntitlementKinds { get; init; } = [];
-    public List<IdentityKind> IdentityKinds { get; init; } = [];
-    public ActivityFilter Activity { get; init; } = ActivityFilter.All;
-    public int ActivityDays { get; init; } = 30;
-    public List<string> Departments { get; init; } = [];
-    public List<string> Roles { get; init; } = [];
+    public List<int> ResourceIds { get; set; } = [];
+    public List<EntitlementKind> EntitlementKinds { get; set; } = [];
+    public List<IdentityKind> IdentityKinds { get; set; } = [];
+    public ActivityFilter Activity { get; set; } = ActivityFilter.All;
+    public int ActivityDays { get; set; } = 30;
+    public List<string> Departments { get; set; } = [];
+    public List<string> Roles { get; set; } = [];
 
     // Reviewers
-    public ReviewerRule Reviewer { get; init; } = ReviewerRule.Manager;
-    public List<int> NamedReviewerIds { get; init; } = [];
-    public int? FallbackReviewerId { get; init; }
-    public bool SecondStage { get; init; }
-    public List<DecisionOutcome> SecondStageOutcomes { get; init; } = [DecisionOutcome.Keep];
+    public ReviewerRule Reviewer { get; set; } = ReviewerRule.Manager;
+    public List<int> NamedReviewerIds { get; set; } = [];
+    public int? FallbackReviewerId { get; set; }
+    public bool SecondStage { get; set; }
+    public List<DecisionOutcome> SecondStageOutcomes { get; set; } = [DecisionOutcome.Keep];
 
     // Schedule and rules
-    public DateTimeOffset DueAt { get; init; }
-    public ReminderCadence Reminders { get; init; } = ReminderCadence.Standard;
-    public UnreviewedOutcome UnreviewedOutcome { get; init; } = UnreviewedOutcome.NoChange;
-    public List<DecisionOutcome> JustificationRequiredFor { get; init; } = [DecisionOutcome.Revoke, DecisionOutcome.Reduce, DecisionOutcome.Reassign];
+    public DateTimeOffset DueAt { get; set; }
+    public ReminderCadence Reminders { get; set; } = ReminderCadence.Standard;
+    public UnreviewedOutcome UnreviewedOutcome { get; set; } = UnreviewedOutcome.NoChange;
+    public List<DecisionOutcome> JustificationRequiredFor { get; set; } = [DecisionOutcome.Revoke, DecisionOutcome.Reduce, DecisionOutcome.Reassign];
     /// <summary>A keep that goes against a revoke/reduce recommendation must be explained.</summary>
-    public bool JustifyKeepAgainstRecommendation { get; init; } = true;
+    public bool JustifyKeepAgainstRecommendation { get; set; } = true;
 }
 
 public enum ActivityFilter

@@ -53,8 +53,9 @@ public sealed class EvidenceBuilder
         var identities = await db.Identities.AsNoTracking()
             .Select(i => new { i.Id, i.Kind, Department = i.Department ?? (i.Owner != null ? i.Owner.Department : null) })
             .ToListAsync(cancellationToken);
+        // The baseline is what active peers do: counting dormant seats would make every regular user look "busy".
         var groups = identities.GroupBy(i => PeerGroup(i.Kind, i.Department))
-            .ToDictionary(g => g.Key, g => g.Select(i => (double)(activity.GetValueOrDefault(i.Id)?.Total ?? 0)).ToList());
+            .ToDictionary(g => g.Key, g => g.Select(i => (double)(activity.GetValueOrDefault(i.Id)?.Total ?? 0)).Where(t => t > 0).ToList());
         var medians = groups.ToDictionary(g => g.Key, g => Median(g.Value));
         var counts = groups.ToDictionary(g => g.Key, g => g.Value.Count);
 

@@ -47,6 +47,7 @@ public sealed record ActivityEvidence(
     IReadOnlyDictionary<string, int> ByCategory,
     int AdminChangeEvents);
 
+/// <param name="PeerCount">Active peers the median is taken over.</param>
 public sealed record PeerEvidence(string Group, int PeerCount, double PeerMedian, double? Ratio);
 
 public sealed record RoleContext(
