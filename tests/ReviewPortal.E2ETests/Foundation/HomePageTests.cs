@@ -49,7 +49,7 @@ public sealed partial class HomePageTests(AppServer app, BrowserFixture browser)
                 await PositiveStatAsync("audit-entries");
                 Assert.Equal(await _data.AllIdentitiesAsync(), await PositiveStatAsync("identities"));
                 await Expect(Page.GetByTestId("stat-dormant-keys-value")).ToHaveTextAsync(StatNumber());
-                await AssertNavAsync(campaigns: false, audit: true, admin: false);
+                await AssertNavAsync(campaigns: true, audit: true, admin: false);
                 break;
             case Personas.Admin:
                 Assert.Equal(await _data.ActiveCampaignsAsync(), await PositiveStatAsync("open-campaigns"));

@@ -47,9 +47,10 @@ public class NavMenuTests : BunitContext
     }
 
     [Fact]
-    public void NavMenu_Compliance_ShowsAuditOnly()
+    public void NavMenu_Compliance_ShowsCampaignsAndAuditButNotAdmin()
     {
-        Assert.Equal(["nav-audit"], VisibleRoleGatedLinks(Roles.Compliance));
+        // Compliance reads campaign dashboards (read-only) and the audit trail; never the admin section.
+        Assert.Equal(["nav-campaigns", "nav-audit"], VisibleRoleGatedLinks(Roles.Compliance));
     }
 
     [Fact]

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Campaigns;
+
+/// <summary>
+/// Closes a campaign: unreviewed items get the configured outcome, every final revoke/reduce
+/// becomes one remediation task (the last stage's decision wins), and a removal that would leave a
+/// resource without any admin/owner becomes a manual task instead. One transaction, audited.
+/// </summary>
+public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+{
+    public async Task<CloseResult> HandleAsync(Viewer viewer, int campaignId, string correlationId, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsAdmin)
+        {
+            return new CloseResult(false, "Only admins can close campaigns.", 0, 0);
+        }
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
+        if (campaign is null || campaign.Status != CampaignStatus.Active)
+        {
+            return new CloseResult(false, campaign is null ? "No such campaign." : "The campaign is already closed.", 0, 0);
+        }
+        var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
+        var items = await db.ReviewItems.Where(i => i.CampaignId == campaignId)
+            .Include(i => i.Entitlement).ThenInclude(e => e.Resource)
+            .Include(i => i.Identity)
+            .ToListAsync(cancellationToken);
+
+        var defaulted = 0;
+        foreach (var item in items.Where(i => i.Outcome is null))
+        {
+            var outcome = campaign.UnreviewedOutcome switch
+            {
+                UnreviewedOutcome.Revoke => DecisionOutcome.Revoke,
+                UnreviewedOutcome.TakeRecommendation when item.Recommendation == Recommendation.Revoke => DecisionOutcome.Revoke,
+                UnreviewedOutcome.TakeRecommendation when item.Recommendation == Recommendation.Reduce && item.Entitlement.ReducesToId != null => DecisionOutcome.Reduce,
+                _ => (DecisionOutcome?)null,
+            };
+            if (outcome is null)
+            {
+                continue;
+            }
+            item.Outcome = outcome;
+            item.ReducedToEntitlementId = outcome == DecisionOutcome.Reduce ? item.Entitlement.ReducesToId : null;
+            item.Justification = $"No response by the due date: campaign default ({campaign.UnreviewedOutcome}).";
+            item.DecidedAt = now;
+            item.Version++;
+            db.Audit(actor, "review.defaulted", item, after: new { outcome, campaign.UnreviewedOutcome }, identityId: item.IdentityId, campaignId: campaignId);
+            defaulted++;
+        }
+
+        // The decision that counts per grant is the latest stage's.
+        var finals = items.GroupBy(i => i.GrantId).Select(g => g.OrderByDescending(i => i.Stage).First())
+            .Where(i => i.Outcome is DecisionOutcome.Revoke or DecisionOutcome.Reduce).ToList();
+        var reduceTargets = await db.Entitlements.Where(e => finals.Select(f => f.ReducedToEntitlementId).Contains(e.Id))
+            .ToDictionaryAsync(e => e.Id, cancellationToken);
+        var privilegedHolders = await db.Grants.Where(g => g.EndedAt == null && g.Entitlement.IsPrivileged)
+            .GroupBy(g => g.Entitlement.ResourceId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var tasks = 0;
+        foreach (var item in finals)
+        {
+            var reduceTo = item.ReducedToEntitlementId is { } r ? reduceTargets.GetValueOrDefault(r) : null;
+            var (action, target, instructions) = RemediationPlanner.For(item.Entitlement, item.Outcome!.Value, reduceTo, item.Identity.DisplayName);
+            if (item.Entitlement.IsPrivileged)
+            {
+                var resourceId = item.Entitlement.ResourceId;
+                var left = privilegedHolders.GetValueOrDefault(resourceId) - 1;
+                if (left < 1)
+                {
+                    (action, instructions) = (RemediationAction.Manual,
+                        $"Not removed automatically: {item.Identity.DisplayName} is the last admin/owner of {item.Entitlement.Resource.Name}. " +
+                        "Assign another admin first, then remove this access by hand.");
+                }
+                else
+                {
+                    privilegedHolders[resourceId] = left;
+                }
+            }
+            var task = new RemediationTask
+            {
+                ReviewItemId = item.Id, GrantId = item.GrantId, Action = action, TargetValue = target,
+                Status = action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending,
+                Instructions = instructions, CreatedAt = now, NextAttemptAt = now,
+            };
+            db.RemediationTasks.Add(task);
+            db.Audit(actor, "remediation.created", task, after: new { action, target, item.Outcome, instructions }, identityId: item.IdentityId, campaignId: campaignId);
+            tasks++;
+        }
+        campaign.Status = CampaignStatus.Closed;
+        campaign.ClosedAt = now;
+        db.Audit(actor, "campaign.closed", campaign, after: new { defaulted, remediationTasks = tasks, items = items.Count });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CloseResult(true, null, defaulted, tasks);
+    }
+}
+
+public sealed record CloseResult(bool Closed, string? Error, int Defaulted, int RemediationTasks);

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Campaigns;
+
+/// <summary>
+/// The campaign as admins and auditors see it: progress, burndown, per-reviewer completion,
+/// approve rate and seconds per decision (with rubber-stamp flags), outcomes and remediation.
+/// </summary>
+public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+{
+    /// <summary>Flag reviewers who keep almost everything, almost instantly.</summary>
+    public const double RubberStampKeepRate = 0.98;
+    public const double RubberStampSeconds = 3;
+    public const int RubberStampMinimumDecisions = 10;
+
+    public async Task<CampaignDashboard?> HandleAsync(Viewer viewer, int campaignId, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.CanReadEverything)
+        {
+            return null;
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
+        if (campaign is null)
+        {
+            return null;
+        }
+        var items = await db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId)
+            .Select(i => new { i.Id, i.ReviewerId, i.Outcome, i.DecidedAt, i.Recommendation, i.Stage })
+            .ToListAsync(cancellationToken);
+        var seconds = await db.ReviewDecisions.AsNoTracking().Where(d => d.ReviewItem.CampaignId == campaignId && d.SecondsToDecide != null)
+            .Select(d => new { d.DecidedById, Seconds = d.SecondsToDecide!.Value })
+            .ToListAsync(cancellationToken);
+        var reviewerIds = items.Select(i => i.ReviewerId).Distinct().ToList();
+        var names = await db.Identities.Where(i => reviewerIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.DisplayName, cancellationToken);
+
+        var reviewers = items.GroupBy(i => i.ReviewerId).Select(g =>
+        {
+            var decided = g.Where(i => i.Outcome != null).ToList();
+            var keeps = decided.Count(i => i.Outcome == DecisionOutcome.Keep);
+            var median = Median(seconds.Where(s => s.DecidedById == g.Key).Select(s => s.Seconds).ToList());
+            var keepRate = decided.Count == 0 ? 0 : (double)keeps / decided.Count;
+            return new ReviewerProgress(g.Key, names.GetValueOrDefault(g.Key, "?"), g.Count(), decided.Count, keepRate, median,
+                decided.Count >= RubberStampMinimumDecisions && keepRate > RubberStampKeepRate && median is < RubberStampSeconds);
+        }).OrderBy(r => r.Decided == r.Items).ThenByDescending(r => r.Items - r.Decided).ToList();
+
+        var launched = campaign.LaunchedAt ?? campaign.CreatedAt;
+        var end = campaign.ClosedAt ?? Min(time.GetUtcNow(), campaign.DueAt);
+        var burndown = new List<BurndownPoint>();
+        var totalDays = Math.Max(1, (int)Math.Ceiling((campaign.DueAt - launched).TotalDays));
+        for (var day = launched.Date; day <= end.Date; day = day.AddDays(1))
+        {
+            var endOfDay = new DateTimeOffset(day.AddDays(1), TimeSpan.Zero);
+            var remaining = items.Count(i => i.DecidedAt is null || i.DecidedAt >= endOfDay);
+            var ideal = Math.Max(0, items.Count - items.Count * (day - launched.Date).TotalDays / totalDays);
+            burndown.Add(new BurndownPoint(DateOnly.FromDateTime(day), remaining, Math.Round(ideal)));
+        }
+
+        var remediation = await db.RemediationTasks.AsNoTracking()
+            .Where(t => t.ReviewItemId != null && db.ReviewItems.Any(i => i.Id == t.ReviewItemId && i.CampaignId == campaignId))
+            .GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+
+        return new CampaignDashboard(campaign.Id, campaign.Name, campaign.Status, launched, campaign.DueAt, campaign.ClosedAt,
+            campaign.UnreviewedOutcome, items.Count, items.Count(i => i.Outcome != null),
+            items.Where(i => i.Outcome != null).GroupBy(i => i.Outcome!.Value).ToDictionary(g => g.Key, g => g.Count()),
+            items.GroupBy(i => i.Recommendation).ToDictionary(g => g.Key, g => g.Count()),
+            items.Count(i => i.Outcome != null && Agrees(i.Recommendation, i.Outcome.Value)),
+            reviewers, burndown, remediation);
+    }
+
+    private static bool Agrees(Recommendation recommendation, DecisionOutcome outcome) => (recommendation, outcome) switch
+    {
+        (Recommendation.Keep, DecisionOutcome.Keep) or (Recommendation.Revoke, DecisionOutcome.Revoke) or (Recommendation.Reduce, DecisionOutcome.Reduce) => true,
+        _ => false,
+    };
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static double? Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+        values.Sort();
+        var mid = values.Count / 2;
+        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+}
+
+public sealed record CampaignDashboard(
+    int Id, string Name, CampaignStatus Status, DateTimeOffset LaunchedAt, DateTimeOffset DueAt, DateTimeOffset? ClosedAt,
+    UnreviewedOutcome UnreviewedOutcome, int Items, int Decided, IReadOnlyDictionary<DecisionOutcome, int> Outcomes,
+    IReadOnlyDictionary<Recommendation, int> Recommendations, int AgreedWithRecommendation, IReadOnlyList<ReviewerProgress> Reviewers,
+    IReadOnlyList<BurndownPoint> Burndown, IReadOnlyDictionary<RemediationStatus, int> Remediation)
+{
+    public double Progress => Items == 0 ? 0 : 100.0 * Decided / Items;
+}
+
+public sealed record ReviewerProgress(int ReviewerId, string Name, int Items, int Decided, double KeepRate, double? MedianSeconds, bool RubberStamp)
+{
+    public double Completion => Items == 0 ? 0 : 100.0 * Decided / Items;
+}
+
+public sealed record BurndownPoint(DateOnly Day, int Remaining, double Ideal);

@@ -1,0 +1,33 @@
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.Web.Features.Remediation;
+
+/// <summary>
+/// Which Admin API call removes or lowers a grant, or why a person must do it by hand: the API
+/// cannot remove Console admins or Enterprise owners, assign admin roles, or change SCIM-managed
+/// groups, and seats are managed in claude.ai.
+/// </summary>
+public static class RemediationPlanner
+{
+    private static readonly HashSet<string> ApiProtectedOrgRoles = ["admin", "owner", "primary_owner", "membership_admin"];
+
+    public static (RemediationAction Action, string? Target, string? Instructions) For(Entitlement entitlement, DecisionOutcome outcome,
+        Entitlement? reduceTo, string holder)
+    {
+        var resource = entitlement.Resource.Name;
+        return (entitlement.Kind, outcome) switch
+        {
+            (EntitlementKind.OrgRole, _) when ApiProtectedOrgRoles.Contains(entitlement.Value) => (RemediationAction.Manual, reduceTo?.Value,
+                $"The Admin API cannot remove or change the '{entitlement.Value}' role. In {resource}'s settings, " +
+                (outcome == DecisionOutcome.Reduce ? $"change {holder}'s role to '{reduceTo?.Value}'." : $"remove {holder} from the organization.")),
+            (EntitlementKind.OrgRole, DecisionOutcome.Reduce) => (RemediationAction.ChangeOrgRole, reduceTo?.Value, null),
+            (EntitlementKind.OrgRole, _) => (RemediationAction.RemoveOrgUser, null, null),
+            (EntitlementKind.WorkspaceRole, DecisionOutcome.Reduce) => (RemediationAction.ChangeWorkspaceRole, reduceTo?.Value, null),
+            (EntitlementKind.WorkspaceRole, _) => (RemediationAction.RemoveWorkspaceMember, null, null),
+            (EntitlementKind.ApiKey, _) => (RemediationAction.DeactivateApiKey, "inactive", null),
+            (EntitlementKind.GroupMembership, _) => (RemediationAction.Manual, null,
+                $"Remove {holder} from the group '{resource}' (in the identity provider if the group is SCIM-managed)."),
+            _ => (RemediationAction.Manual, null, $"Remove {holder}'s {entitlement.DisplayName} in claude.ai organization settings."),
+        };
+    }
+}
