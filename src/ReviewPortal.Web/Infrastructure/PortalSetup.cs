@@ -15,17 +15,14 @@ namespace ReviewPortal.Web.Infrastructure;
 public static class PortalSetup
 {
     /// <summary>
-    /// Registers every use-case handler and job in Features/ by convention: a public class with a
-    /// HandleAsync/RunAsync method, or a seeder. Validators are found the same way.
+    /// Registers every use-case handler and job in Features/ by convention: a public, non-nested
+    /// class whose constructor takes services (records, options, validators and components aside).
+    /// Validators are found by FluentValidation's own scan.
     /// </summary>
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        var featureTypes = typeof(PortalSetup).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && t.Namespace?.StartsWith("ReviewPortal.Web.Features") == true)
-            .Where(t => !typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(t))
-            .Where(IsUseCase);
-        foreach (var type in featureTypes)
+        foreach (var type in typeof(PortalSetup).Assembly.GetTypes().Where(IsUseCase))
         {
             services.AddScoped(type);
         }
@@ -35,8 +32,13 @@ public static class PortalSetup
     }
 
     private static bool IsUseCase(Type type) =>
-        type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Any(m => m.Name is "HandleAsync" or "RunAsync" or "FindAsync" or "SeedAsync");
+        type is { IsClass: true, IsAbstract: false, IsPublic: true, IsNested: false }
+        && type.Namespace?.StartsWith("ReviewPortal.Web.Features", StringComparison.Ordinal) == true
+        && !typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(type)
+        && !typeof(IValidator).IsAssignableFrom(type)
+        && !typeof(Exception).IsAssignableFrom(type)
+        && type.GetProperty("EqualityContract", BindingFlags.NonPublic | BindingFlags.Instance) is null
+        && type.GetConstructors().Any(c => c.GetParameters().Length > 0);
 
     public static IServiceCollection AddPortalUi(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)

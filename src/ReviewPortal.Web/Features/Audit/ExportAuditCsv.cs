@@ -43,6 +43,22 @@ public static class ExportAuditCsv
             }
             await csv.FlushAsync(context.RequestAborted);
         }).RequireAuthorization(Policies.AuditReader);
+
+        endpoints.MapGet("/campaigns/{id:int}/evidence.zip", async (int id, HttpContext context, ExportEvidencePack export,
+            IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time) =>
+        {
+            await using (var db = await contexts.CreateDbContextAsync(context.RequestAborted))
+            {
+                if (!await db.Campaigns.AnyAsync(c => c.Id == id, context.RequestAborted))
+                {
+                    return Results.NotFound("No such campaign.");
+                }
+            }
+            context.Response.ContentType = "application/zip";
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"evidence-campaign-{id}-{time.GetUtcNow():yyyyMMdd-HHmmss}.zip\"";
+            await export.WriteAsync(Viewer.From(context.User), id, context.Response.Body, context.TraceIdentifier, context.RequestAborted);
+            return Results.Empty;
+        }).RequireAuthorization(Policies.AuditReader);
         return endpoints;
     }
 }

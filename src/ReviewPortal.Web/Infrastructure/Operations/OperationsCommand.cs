@@ -17,6 +17,7 @@ public sealed class OperationsCommand
         ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
         ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
         ["verify-audit"] = ("verify-audit            recompute the audit ledger's hash chain (exit 1 when broken)", VerifyAuditAsync),
+        ["export-evidence"] = ("export-evidence --campaign <id> --out <dir>   write a campaign's evidence pack (ZIP)", ExportEvidenceAsync),
         ["rebuild-rollups"] = ("rebuild-rollups         recompute actor resolution, daily rollups and last-active times", RebuildRollupsAsync),
     };
 
@@ -87,6 +88,32 @@ public sealed class OperationsCommand
         var result = await scope.ServiceProvider.GetRequiredService<Features.Audit.VerifyAuditChain>().VerifyAsync();
         Console.Out.WriteLine(result.Summary);
         return result.Intact ? result : throw new InvalidOperationException(result.Summary);
+    }
+
+    private static async Task<object> ExportEvidenceAsync(WebApplication app, string[] args)
+    {
+        var campaign = int.TryParse(Option(args, "--campaign"), out var id) ? id
+            : throw new StartupException("export-evidence needs --campaign <id> (a number) and --out <dir>.");
+        var folder = Option(args, "--out") ?? throw new StartupException("export-evidence needs --out <dir>.");
+        await app.MigrateEmbeddedDatabaseAsync();
+        Directory.CreateDirectory(folder);
+        var path = Path.GetFullPath(Path.Combine(folder, $"evidence-campaign-{campaign}.zip"));
+        using var scope = app.Services.CreateScope();
+        var export = scope.ServiceProvider.GetRequiredService<Features.Audit.ExportEvidencePack>();
+        var operatorViewer = new Infrastructure.Auth.Viewer(null, $"operator:{Environment.UserName}",
+            new HashSet<string> { Infrastructure.Auth.Roles.Compliance });
+        await using (var file = File.Create(path))
+        {
+            var manifest = await export.WriteAsync(operatorViewer, campaign, file, $"verb-{Guid.NewGuid():N}")
+                ?? throw new InvalidOperationException($"Campaign {campaign} does not exist.");
+            return new { path, manifest.LedgerHeadSequence, manifest.LedgerHeadHash, files = manifest.Files };
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static async Task<object> RebuildRollupsAsync(WebApplication app, string[] args)
