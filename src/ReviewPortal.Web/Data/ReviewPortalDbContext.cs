@@ -19,6 +19,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<ActivityRollup> ActivityRollups => Set<ActivityRollup>();
     public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
     public DbSet<ApprovalStep> ApprovalSteps => Set<ApprovalStep>();
+    public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();

@@ -19,6 +19,9 @@ public class AccessRequest
     public int? DurationDays { get; set; }
     public AccessRequestStatus Status { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>How the approved access was (or must be) provisioned: API call made, or the manual step for an admin.</summary>
+    public string? FulfilmentNote { get; set; }
+    public long? GrantId { get; set; }
 
     public List<ApprovalStep> Steps { get; set; } = [];
 }
@@ -47,6 +50,8 @@ public class ApprovalStep
     public int? DecidedById { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public string? Comment { get; set; }
+    /// <summary>When the step became the one waiting for an answer (escalation counts from here).</summary>
+    public DateTimeOffset? ActivatedAt { get; set; }
     public DateTimeOffset? EscalatedAt { get; set; }
 }
 

@@ -9,6 +9,7 @@ public sealed class AccessRequestConfiguration : IEntityTypeConfiguration<Access
     public void Configure(EntityTypeBuilder<AccessRequest> builder)
     {
         builder.Property(r => r.Justification).HasMaxLength(2000);
+        builder.Property(r => r.FulfilmentNote).HasMaxLength(1000);
         builder.HasIndex(r => new { r.BeneficiaryId, r.EntitlementId, r.Status });
         builder.HasIndex(r => new { r.RequesterId, r.RequestedAt });
         builder.HasOne(r => r.Requester).WithMany().HasForeignKey(r => r.RequesterId).OnDelete(DeleteBehavior.Restrict);
@@ -26,5 +27,14 @@ public sealed class ApprovalStepConfiguration : IEntityTypeConfiguration<Approva
         builder.HasIndex(s => new { s.ApproverId, s.Status });
         builder.HasOne(s => s.AccessRequest).WithMany(r => r.Steps).HasForeignKey(s => s.AccessRequestId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(s => s.Approver).WithMany().HasForeignKey(s => s.ApproverId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class ApprovalPolicyConfiguration : IEntityTypeConfiguration<ApprovalPolicy>
+{
+    public void Configure(EntityTypeBuilder<ApprovalPolicy> builder)
+    {
+        builder.HasIndex(p => p.EntitlementId).IsUnique();
+        builder.HasOne(p => p.Entitlement).WithMany().HasForeignKey(p => p.EntitlementId).OnDelete(DeleteBehavior.Restrict);
     }
 }

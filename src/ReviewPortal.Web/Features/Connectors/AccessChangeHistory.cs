@@ -15,6 +15,12 @@ public static class AccessChangeHistory
 {
     public const string WatermarkName = "grant-history";
 
+    /// <summary>
+    /// A change whose identity or grant is not known yet (ingested before the sync that opens it)
+    /// holds the watermark back this long, so the next sync can still attach it.
+    /// </summary>
+    public static readonly TimeSpan WaitForDirectory = TimeSpan.FromDays(2);
+
     private static readonly string[] Types =
     [
         "claude_user_role_updated", "platform_workspace_member_added", "platform_workspace_member_updated",
@@ -43,6 +49,7 @@ public static class AccessChangeHistory
         var seen = attached.Select(a => (a.GrantId, a.ActivityId!)).ToHashSet();
 
         var added = 0;
+        long? firstUnmatched = null;
         foreach (var e in events)
         {
             using var json = JsonDocument.Parse(e.RawJson);
@@ -50,13 +57,19 @@ public static class AccessChangeHistory
             var actor = DescribeActor(root);
             foreach (var (subject, match, detail) in Targets(e.Type, root, e.OrganizationUuid))
             {
-                if (subject is null || !identities.TryGetValue(subject, out var identityId))
+                var grant = subject is not null && identities.TryGetValue(subject, out var identityId)
+                    // The grant this event changed: the most recent one of that identity that matches.
+                    ? byIdentity[identityId].Where(match).OrderByDescending(g => g.GrantedAt).FirstOrDefault()
+                    : null;
+                if (grant is null)
                 {
+                    if (subject is not null && now - e.OccurredAt < WaitForDirectory)
+                    {
+                        firstUnmatched ??= e.Id;
+                    }
                     continue;
                 }
-                // The grant this event changed: the most recent one of that identity that matches.
-                var grant = byIdentity[identityId].Where(match).OrderByDescending(g => g.GrantedAt).FirstOrDefault();
-                if (grant is null || !seen.Add((grant.Id, e.ActivityId)))
+                if (!seen.Add((grant.Id, e.ActivityId)))
                 {
                     continue;
                 }
@@ -67,6 +80,11 @@ public static class AccessChangeHistory
                 });
                 added++;
             }
+        }
+        // Re-scanning from an unmatched change is harmless: (grant, activity) pairs attach once.
+        if (firstUnmatched is { } hold)
+        {
+            newest = Math.Min(newest, hold - 1);
         }
         if (watermark is null)
         {

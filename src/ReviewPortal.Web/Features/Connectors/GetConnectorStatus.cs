@@ -27,8 +27,8 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
             .FirstOrDefaultAsync(cancellationToken);
         var dayAgo = now.AddDays(-1);
         var byType = await db.ActivityEvents.AsNoTracking().Where(e => e.OccurredAt >= dayAgo)
-            .GroupBy(e => e.Type).Select(g => new TypeCount(g.Key, g.Count()))
-            .OrderByDescending(t => t.Count).Take(15).ToListAsync(cancellationToken);
+            .GroupBy(e => e.Type).OrderByDescending(g => g.Count()).Take(15)
+            .Select(g => new TypeCount(g.Key, g.Count())).ToListAsync(cancellationToken);
         var byOrganization = await db.ActivityEvents.AsNoTracking()
             .GroupBy(e => e.OrganizationUuid)
             .Select(g => new { Uuid = g.Key, Count = g.Count(), Newest = g.Max(e => e.OccurredAt) })

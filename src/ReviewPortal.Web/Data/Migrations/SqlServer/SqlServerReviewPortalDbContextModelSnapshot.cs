@@ -42,6 +42,13 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<int>("EntitlementId")
                         .HasColumnType("int");
 
+                    b.Property<string>("FulfilmentNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<long?>("GrantId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -145,6 +152,37 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.ToTable("ActivityRollups");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("EntitlementId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("EscalateAfterDays")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Flow")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("SecondApproverId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntitlementId")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalPolicies");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
                 {
                     b.Property<long>("Id")
@@ -155,6 +193,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
                     b.Property<long>("AccessRequestId")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<int>("ApproverId")
                         .HasColumnType("int");
@@ -977,6 +1018,17 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Navigation("Entitlement");
 
                     b.Navigation("Requester");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalPolicy", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Entitlement", "Entitlement")
+                        .WithMany()
+                        .HasForeignKey("EntitlementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Entitlement");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>

@@ -35,6 +35,13 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int>("EntitlementId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FulfilmentNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("GrantId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -136,6 +143,35 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("ActivityRollups");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalPolicy", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EntitlementId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EscalateAfterDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Flow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SecondApproverId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EntitlementId")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalPolicies");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
                 {
                     b.Property<long>("Id")
@@ -143,6 +179,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("AccessRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ActivatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ApproverId")
@@ -942,6 +981,17 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Navigation("Entitlement");
 
                     b.Navigation("Requester");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalPolicy", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Entitlement", "Entitlement")
+                        .WithMany()
+                        .HasForeignKey("EntitlementId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Entitlement");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
