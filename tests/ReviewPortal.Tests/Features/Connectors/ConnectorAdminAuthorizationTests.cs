@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Tests.Features.Connectors;
+
+/// <summary>
+/// Connector health and "run now" are Admin-only in the handlers themselves: anyone else gets
+/// nothing back, nothing is queued and nothing is audited.
+/// </summary>
+public sealed class ConnectorAdminAuthorizationTests(ConnectorAdminAuthorizationTests.Portal portal)
+    : IClassFixture<ConnectorAdminAuthorizationTests.Portal>
+{
+    /// <summary>An ingested portal whose Hangfire client only records what would be queued.</summary>
+    public sealed class Portal : ConnectorPortalFactory, IAsyncLifetime
+    {
+        public RecordingJobClient Jobs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<IBackgroundJobClient>();
+                services.AddSingleton<IBackgroundJobClient>(Jobs);
+            });
+        }
+
+        public async Task InitializeAsync()
+        {
+            await SyncAsync();
+            await IngestAsync();
+        }
+
+        Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+    }
+
+    public sealed class RecordingJobClient : IBackgroundJobClient
+    {
+        public ConcurrentQueue<Job> Created { get; } = new();
+
+        public string Create(Job job, IState state)
+        {
+            Created.Enqueue(job);
+            return $"job-{Created.Count}";
+        }
+
+        public bool ChangeState(string jobId, IState state, string expectedState) => true;
+    }
+
+    public static TheoryData<string[]> NonAdmins => new() { Array.Empty<string>(), new[] { Roles.Compliance }, new[] { Roles.AppOwner }, new[] { Roles.Compliance, Roles.AppOwner } };
+
+    private static Viewer ViewerWith(string[] roles) => new(null, "someone", roles.ToHashSet());
+
+    [Theory]
+    [MemberData(nameof(NonAdmins))]
+    public async Task GetConnectorStatus_NonAdmin_ReturnsNull(string[] roles)
+    {
+        Assert.Null(await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(ViewerWith(roles)));
+    }
+
+    [Theory]
+    [MemberData(nameof(NonAdmins))]
+    public async Task RunConnectorNow_NonAdmin_ReturnsNullQueuesNothingAuditsNothing(string[] roles)
+    {
+        var queued = portal.Jobs.Created.Count;
+
+        var id = await portal.GetRequiredService<RunConnectorNow>().HandleAsync(ViewerWith(roles), RunConnectorNow.Job.IngestActivity, "corr-non-admin");
+
+        Assert.Null(id);
+        Assert.Equal(queued, portal.Jobs.Created.Count);
+        await using var db = await portal.CreateDbContextAsync();
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.CorrelationId == "corr-non-admin"));
+    }
+
+    [Fact]
+    public async Task RunConnectorNow_Admin_QueuesTheJobAndAuditsTheRequest()
+    {
+        var queued = portal.Jobs.Created.Count;
+
+        var id = await portal.GetRequiredService<RunConnectorNow>().HandleAsync(ViewerWith([Roles.Admin]), RunConnectorNow.Job.SyncDirectory, "corr-admin");
+
+        Assert.NotNull(id);
+        Assert.Equal(queued + 1, portal.Jobs.Created.Count);
+        Assert.Equal(typeof(SyncDirectoryJob), portal.Jobs.Created.Last().Type);
+        await using var db = await portal.CreateDbContextAsync();
+        var audit = await db.AuditEntries.SingleAsync(a => a.CorrelationId == "corr-admin");
+        Assert.Equal("connector.run-requested", audit.Action);
+    }
+}
