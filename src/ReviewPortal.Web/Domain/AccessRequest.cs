@@ -21,7 +21,6 @@ public class AccessRequest
     public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>How the approved access was (or must be) provisioned: API call made, or the manual step for an admin.</summary>
     public string? FulfilmentNote { get; set; }
-    public long? GrantId { get; set; }
 
     public List<ApprovalStep> Steps { get; set; } = [];
 }

@@ -15,7 +15,11 @@ public static class CampaignPlanner
     {
         var grants = await CampaignScope.Select(db, definition, now).ToListAsync(cancellationToken);
         var evidence = await EvidenceBuilder.LoadAsync(db, grants, now, cancellationToken);
-        var items = grants.Select(g => new PlannedItem(g, ReviewerResolver.Resolve(definition, g), evidence.Build(g))).ToList();
+        var resolved = grants.Select(g => (Grant: g, Reviewer: ReviewerResolver.Resolve(definition, g))).ToList();
+        var unassignable = resolved.Where(r => r.Reviewer is null)
+            .Select(r => $"{r.Grant.IdentityName}: {r.Grant.EntitlementName}").Take(5).ToList();
+        var items = resolved.Where(r => r.Reviewer is not null)
+            .Select(r => new PlannedItem(r.Grant, r.Reviewer!.Value, evidence.Build(r.Grant))).ToList();
         var removed = items.Where(i => WouldLose(definition.UnreviewedOutcome, i.Evidence.Recommendation.Recommendation)).ToList();
         var privilegedLost = removed.Where(i => i.Grant.IsPrivileged).ToList();
 
@@ -33,7 +37,7 @@ public static class CampaignPlanner
                 .Where(g => g.All(h => lostByResource[g.Key.ResourceId].Contains(h.Id)))
                 .Select(g => g.Key.Name).Order().ToList();
         }
-        return new CampaignPlan(items, removed.Count, privilegedLost, orphaned);
+        return new CampaignPlan(items, removed.Count, privilegedLost, orphaned, unassignable);
     }
 
     public static bool WouldLose(UnreviewedOutcome outcome, Recommendation recommendation) => outcome switch
@@ -47,12 +51,14 @@ public static class CampaignPlanner
 public sealed record PlannedItem(ScopedGrant Grant, int ReviewerId, ItemEvidence Evidence);
 
 public sealed record CampaignPlan(IReadOnlyList<PlannedItem> Items, int GrantsRemovedByDefault, IReadOnlyList<PlannedItem> PrivilegedLostByDefault,
-    IReadOnlyList<string> ResourcesLeftWithoutAdmin)
+    IReadOnlyList<string> ResourcesLeftWithoutAdmin, IReadOnlyList<string> WithoutEligibleReviewer)
 {
-    public bool Blocked => ResourcesLeftWithoutAdmin.Count > 0;
+    public bool Blocked => ResourcesLeftWithoutAdmin.Count > 0 || WithoutEligibleReviewer.Count > 0;
 
-    public string? BlockReason => Blocked
+    public string? BlockReason => ResourcesLeftWithoutAdmin.Count > 0
         ? $"The no-response default would remove the last admin/owner of {string.Join(", ", ResourcesLeftWithoutAdmin)}. " +
           "Choose another default for unreviewed items or narrow the scope."
-        : null;
+        : WithoutEligibleReviewer.Count > 0
+            ? $"Nobody eligible can review {string.Join("; ", WithoutEligibleReviewer)} (the fallback reviewer holds or owns it, and there is no manager or owner). Pick another fallback reviewer."
+            : null;
 }

@@ -9,7 +9,8 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// </summary>
 public static class ReviewerResolver
 {
-    public static int Resolve(CampaignDefinition definition, ScopedGrant grant, int stage = 1)
+    /// <returns>The reviewer, or null when nobody eligible is left (the fallback itself holds or owns the access).</returns>
+    public static int? Resolve(CampaignDefinition definition, ScopedGrant grant, int stage = 1)
     {
         var rule = stage == 2 ? ReviewerRule.ResourceOwner : definition.Reviewer;
         int? candidate = rule switch
@@ -21,7 +22,14 @@ public static class ReviewerResolver
                 definition.NamedReviewerIds[grant.IdentityId % definition.NamedReviewerIds.Count],
             _ => null,
         };
-        return IsAllowed(candidate, grant, rule) ? candidate!.Value : definition.FallbackReviewerId!.Value;
+        if (IsAllowed(candidate, grant, rule))
+        {
+            return candidate!.Value;
+        }
+        // The fallback may itself be the holder (an admin reviewing admins): then the holder's own
+        // manager, or the resource owner, before giving up.
+        int?[] alternatives = [definition.FallbackReviewerId, grant.IsHuman ? grant.ManagerId : grant.OwnerManagerId, grant.ResourceOwnerId];
+        return alternatives.FirstOrDefault(a => IsAllowed(a, grant, ReviewerRule.Manager));
     }
 
     public static bool IsAllowed(int? reviewer, ScopedGrant grant, ReviewerRule rule) =>

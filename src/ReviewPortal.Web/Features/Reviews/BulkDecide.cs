@@ -63,7 +63,10 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
             }
             else if (problems.Count < 5)
             {
-                problems.Add($"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
+                // Never name the holder or access of an item that is not the viewer's to see.
+                problems.Add(refusal.Status is DecisionStatus.Forbidden or DecisionStatus.NotFound && item.ReviewerId != viewer.IdentityId
+                    ? $"Item {item.Id}: not assigned to you."
+                    : $"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
             }
         }
         try

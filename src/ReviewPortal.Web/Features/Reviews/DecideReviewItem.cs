@@ -48,7 +48,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return DecisionResult.Invalid(validation.Errors.ToDictionary(e => e.PropertyName, e => e.ErrorMessage));
+            return DecisionResult.Invalid(validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage));
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var item = await db.ReviewItems.Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity)

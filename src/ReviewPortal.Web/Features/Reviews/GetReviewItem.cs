@@ -45,10 +45,12 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
         }
         var topTypes = await db.ActivityEvents.AsNoTracking()
             .Where(e => e.IdentityId == item.IdentityId && e.OccurredAt >= item.EvidenceAsOf.AddDays(-30) && e.OccurredAt <= item.EvidenceAsOf)
-            .GroupBy(e => e.Type).Select(g => new TypeCount(g.Key, g.Count()))
-            .OrderByDescending(t => t.Count).Take(8).ToListAsync(cancellationToken);
-        var canDecide = item.ReviewerId == viewer.IdentityId && item.CampaignOpen
-            && !ReviewerResolver.IsSelfReview(viewer.IdentityId!.Value, item.IdentityId, item.OwnerId);
+            .GroupBy(e => e.Type).Select(g => new { Type = g.Key, Count = g.Count() })
+            .OrderByDescending(t => t.Count).Take(8).Select(t => new TypeCount(t.Type, t.Count)).ToListAsync(cancellationToken);
+        var tracked = await db.ReviewItems.AsNoTracking().Include(i => i.Campaign).Include(i => i.Identity)
+            .FirstAsync(i => i.Id == itemId, cancellationToken);
+        // The same rule the decision handler applies, so the panel never offers what the server refuses (or hides what it allows).
+        var canDecide = ReviewRules.CanDecide(viewer, tracked) is null;
         return new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
             item.IsPrivileged, item.ReducesTo, item.Resource, item.Stage, item.Recommendation, item.RecommendationReason,
             ItemEvidence.FromJson(item.EvidenceJson)!, item.EvidenceJson, item.EvidenceHash, item.Outcome, item.Justification, item.DecidedAt,

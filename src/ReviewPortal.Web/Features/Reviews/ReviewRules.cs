@@ -61,7 +61,8 @@ public static class ReviewRules
         var owner = await db.Grants.Where(g => g.Id == item.GrantId)
             .Select(g => g.Entitlement.Resource.OwnerId ?? (g.Entitlement.Resource.Parent != null ? g.Entitlement.Resource.Parent.OwnerId : null))
             .FirstOrDefaultAsync(cancellationToken);
-        var reviewer = owner is { } o && !ReviewerResolver.IsSelfReview(o, item.IdentityId, item.Identity.OwnerId) ? o : definition.FallbackReviewerId;
+        var reviewer = new[] { owner, definition.FallbackReviewerId }
+            .FirstOrDefault(r => r is { } id && !ReviewerResolver.IsSelfReview(id, item.IdentityId, item.Identity.OwnerId));
         if (reviewer is null || reviewer == item.ReviewerId)
         {
             return;

@@ -46,9 +46,6 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
-                    b.Property<long?>("GrantId")
-                        .HasColumnType("bigint");
-
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)

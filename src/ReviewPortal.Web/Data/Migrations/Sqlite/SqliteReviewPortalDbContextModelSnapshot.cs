@@ -39,9 +39,6 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("GrantId")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Justification")
                         .IsRequired()
                         .HasMaxLength(2000)

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ReviewPortal.Web.Data.Migrations.Sqlite
+namespace ReviewPortal.Web.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
     public partial class AccessRequestPolicies : Migration
@@ -10,36 +11,30 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "ActivatedAt",
                 table: "ApprovalSteps",
-                type: "INTEGER",
+                type: "datetimeoffset",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "FulfilmentNote",
                 table: "AccessRequests",
-                type: "TEXT",
+                type: "nvarchar(1000)",
                 maxLength: 1000,
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "GrantId",
-                table: "AccessRequests",
-                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "ApprovalPolicies",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    EntitlementId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Flow = table.Column<int>(type: "INTEGER", nullable: false),
-                    SecondApproverId = table.Column<int>(type: "INTEGER", nullable: true),
-                    FallbackApproverId = table.Column<int>(type: "INTEGER", nullable: true),
-                    EscalateAfterDays = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "int", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    EntitlementId = table.Column<int>(type: "int", nullable: false),
+                    Flow = table.Column<int>(type: "int", nullable: false),
+                    SecondApproverId = table.Column<int>(type: "int", nullable: true),
+                    FallbackApproverId = table.Column<int>(type: "int", nullable: true),
+                    EscalateAfterDays = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -71,10 +66,6 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "FulfilmentNote",
-                table: "AccessRequests");
-
-            migrationBuilder.DropColumn(
-                name: "GrantId",
                 table: "AccessRequests");
         }
     }

@@ -1,9 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace ReviewPortal.Web.Data.Migrations.SqlServer
+namespace ReviewPortal.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class AccessRequestPolicies : Migration
@@ -11,36 +10,30 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "ActivatedAt",
                 table: "ApprovalSteps",
-                type: "datetimeoffset",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "FulfilmentNote",
                 table: "AccessRequests",
-                type: "nvarchar(1000)",
+                type: "TEXT",
                 maxLength: 1000,
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "GrantId",
-                table: "AccessRequests",
-                type: "bigint",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "ApprovalPolicies",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "int", nullable: false)
-                        .Annotation("SqlServer:Identity", "1, 1"),
-                    EntitlementId = table.Column<int>(type: "int", nullable: false),
-                    Flow = table.Column<int>(type: "int", nullable: false),
-                    SecondApproverId = table.Column<int>(type: "int", nullable: true),
-                    FallbackApproverId = table.Column<int>(type: "int", nullable: true),
-                    EscalateAfterDays = table.Column<int>(type: "int", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    EntitlementId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Flow = table.Column<int>(type: "INTEGER", nullable: false),
+                    SecondApproverId = table.Column<int>(type: "INTEGER", nullable: true),
+                    FallbackApproverId = table.Column<int>(type: "INTEGER", nullable: true),
+                    EscalateAfterDays = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -72,10 +65,6 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
             migrationBuilder.DropColumn(
                 name: "FulfilmentNote",
-                table: "AccessRequests");
-
-            migrationBuilder.DropColumn(
-                name: "GrantId",
                 table: "AccessRequests");
         }
     }

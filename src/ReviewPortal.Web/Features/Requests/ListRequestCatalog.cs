@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Requests;
+
+/// <summary>What a person can ask for, and for whom: themselves or a non-human identity they own.</summary>
+public sealed class ListRequestCatalog(IDbContextFactory<ReviewPortalDbContext> contexts)
+{
+    public async Task<RequestCatalog> HandleAsync(Viewer viewer, string? search, CancellationToken cancellationToken = default)
+    {
+        if (viewer.IdentityId is not { } me)
+        {
+            return new RequestCatalog([], []);
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var entitlements = db.Entitlements.AsNoTracking().Where(e => e.IsRequestable && e.Resource.ArchivedAt == null);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var t = search.Trim().ToLower();
+            entitlements = entitlements.Where(e => e.DisplayName.ToLower().Contains(t) || e.Resource.Name.ToLower().Contains(t));
+        }
+        var items = await entitlements.OrderBy(e => e.Resource.Platform).ThenBy(e => e.Resource.Name).ThenBy(e => e.DisplayName).Take(100)
+            .Select(e => new CatalogEntry(e.Id, e.DisplayName, e.Resource.Name, e.Resource.Platform, e.Kind, e.IsPrivileged, e.MaxDurationDays,
+                e.AllowsPermanent))
+            .ToListAsync(cancellationToken);
+        var beneficiaries = await db.Identities.AsNoTracking()
+            .Where(i => i.Id == me || (i.OwnerId == me && i.Status != "archived"))
+            .OrderBy(i => i.Id != me).ThenBy(i => i.DisplayName)
+            .Select(i => new Beneficiary(i.Id, i.Id == me ? $"Myself ({i.DisplayName})" : $"{i.DisplayName} ({i.Kind})", i.Kind))
+            .ToListAsync(cancellationToken);
+        return new RequestCatalog(items, beneficiaries);
+    }
+}
+
+public sealed record RequestCatalog(IReadOnlyList<CatalogEntry> Entitlements, IReadOnlyList<Beneficiary> Beneficiaries);
+
+public sealed record CatalogEntry(int Id, string Name, string Resource, Platform Platform, EntitlementKind Kind, bool IsPrivileged,
+    int? MaxDurationDays, bool AllowsPermanent)
+{
+    public override string ToString() => $"{Name} · {Resource}";
+}
+
+public sealed record Beneficiary(int Id, string Name, IdentityKind Kind)
+{
+    public override string ToString() => Name;
+}

@@ -1,0 +1,115 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Requests;
+
+/// <summary>
+/// A person requests an entitlement for themselves or for an NHI they own, with a business
+/// justification and a duration. Bad input gets field-level messages and stores nothing.
+/// </summary>
+public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<SubmitAccessRequest.Command> validator,
+    TimeProvider time)
+{
+    public sealed class Command
+    {
+        public int EntitlementId { get; set; }
+        public int BeneficiaryId { get; set; }
+        public string Justification { get; set; } = "";
+        /// <summary>Null asks for permanent access (only where the entitlement allows it).</summary>
+        public int? DurationDays { get; set; } = 30;
+        public DateTime? StartsOn { get; set; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public const int MinimumJustification = 20;
+
+        public Validator(TimeProvider time)
+        {
+            RuleFor(c => c.EntitlementId).GreaterThan(0).WithMessage("Choose the access you need.");
+            RuleFor(c => c.BeneficiaryId).GreaterThan(0).WithMessage("Choose who needs it: you, or an agent or key you own.");
+            RuleFor(c => c.Justification).NotEmpty().WithMessage("Explain the business reason.")
+                .MinimumLength(MinimumJustification).WithMessage($"Give at least {MinimumJustification} characters of business justification.")
+                .MaximumLength(2000);
+            RuleFor(c => c.DurationDays).GreaterThan(0).When(c => c.DurationDays is not null).WithMessage("The duration must be at least one day.");
+            RuleFor(c => c.StartsOn).Must(d => d is null || d.Value.Date >= time.GetUtcNow().UtcDateTime.Date)
+                .WithMessage("The start date cannot be in the past.")
+                .Must(d => d is null || d.Value.Date <= time.GetUtcNow().UtcDateTime.Date.AddDays(90))
+                .WithMessage("The start date must be within 90 days.");
+        }
+    }
+
+    public async Task<SubmitResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    {
+        if (viewer.IdentityId is not { } me)
+        {
+            return SubmitResult.Error(nameof(Command.BeneficiaryId), "Your sign-in is not linked to a person in the directory.");
+        }
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return new SubmitResult(null, validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage));
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var entitlement = await db.Entitlements.Include(e => e.Resource).FirstOrDefaultAsync(e => e.Id == command.EntitlementId, cancellationToken);
+        if (entitlement is null || !entitlement.IsRequestable)
+        {
+            return SubmitResult.Error(nameof(Command.EntitlementId), "That entitlement does not exist or cannot be requested.");
+        }
+        var requester = await db.Identities.FirstAsync(i => i.Id == me, cancellationToken);
+        var beneficiary = await db.Identities.FirstOrDefaultAsync(i => i.Id == command.BeneficiaryId, cancellationToken);
+        if (beneficiary is null || (beneficiary.Id != me && beneficiary.OwnerId != me))
+        {
+            return SubmitResult.Error(nameof(Command.BeneficiaryId), "You can request access only for yourself or for an agent or key you own.");
+        }
+        if (command.DurationDays is null && !entitlement.AllowsPermanent)
+        {
+            return SubmitResult.Error(nameof(Command.DurationDays), $"This access is time-bound: choose a duration of at most {entitlement.MaxDurationDays} days.");
+        }
+        if (command.DurationDays > entitlement.MaxDurationDays)
+        {
+            return SubmitResult.Error(nameof(Command.DurationDays), $"{entitlement.DisplayName} can be granted for at most {entitlement.MaxDurationDays} days.");
+        }
+        if (await db.Grants.AnyAsync(g => g.IdentityId == beneficiary.Id && g.EntitlementId == entitlement.Id && g.EndedAt == null, cancellationToken))
+        {
+            return SubmitResult.Error(nameof(Command.EntitlementId), $"{beneficiary.DisplayName} already holds {entitlement.DisplayName}.");
+        }
+        if (await db.AccessRequests.AnyAsync(r => r.BeneficiaryId == beneficiary.Id && r.EntitlementId == entitlement.Id
+                && (r.Status == AccessRequestStatus.Pending || r.Status == AccessRequestStatus.Approved), cancellationToken))
+        {
+            return SubmitResult.Error(nameof(Command.EntitlementId), $"There is already an open request for {entitlement.DisplayName} for {beneficiary.DisplayName}.");
+        }
+
+        var now = time.GetUtcNow();
+        List<ApprovalStep> steps;
+        try
+        {
+            steps = await ApprovalRouting.StepsForAsync(db, requester, beneficiary, entitlement, now, cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return SubmitResult.Error(nameof(Command.EntitlementId), ex.Message);
+        }
+        var request = new AccessRequest
+        {
+            RequesterId = me, BeneficiaryId = beneficiary.Id, EntitlementId = entitlement.Id,
+            Justification = command.Justification.Trim(), RequestedAt = now,
+            StartsAt = command.StartsOn is { } start ? new DateTimeOffset(DateTime.SpecifyKind(start.Date, DateTimeKind.Utc)) : now,
+            DurationDays = command.DurationDays, Status = AccessRequestStatus.Pending, Steps = steps,
+        };
+        db.AccessRequests.Add(request);
+        db.Audit(new AuditActor(me, viewer.Name, now, correlationId), "request.submitted", request,
+            after: new { entitlement = entitlement.DisplayName, beneficiary = beneficiary.DisplayName, request.Justification, request.DurationDays,
+                approvers = steps.Select(s => s.ApproverId) }, identityId: beneficiary.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SubmitResult(request.Id, null);
+    }
+}
+
+public sealed record SubmitResult(long? RequestId, IReadOnlyDictionary<string, string>? Errors)
+{
+    public static SubmitResult Error(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
+}
