@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Features.Account;
+using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Tests.Infrastructure;
@@ -104,6 +105,15 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         var name = await db.Identities.Where(i => i.Id == identityId).Select(i => i.DisplayName).SingleAsync();
         return new Viewer(identityId, name, roles.ToHashSet());
     }
+
+    /// <summary>Plans a campaign as the wizard's preview step does (by the admin persona unless another admin is given).</summary>
+    public async Task<CampaignPreview> PreviewCampaignAsync(CampaignDefinition definition, Viewer? admin = null) =>
+        await GetRequiredService<PreviewCampaign>().HandleAsync(admin ?? await ViewerForAsync("admin"), definition);
+
+    /// <summary>Launches a campaign through the real handler (by the admin persona unless another admin is given).</summary>
+    public async Task<LaunchResult> LaunchCampaignAsync(CampaignDefinition definition, Viewer? admin = null, string? correlationId = null) =>
+        await GetRequiredService<LaunchCampaign>().HandleAsync(admin ?? await ViewerForAsync("admin"), definition,
+            correlationId ?? $"test-launch-{Guid.NewGuid():N}");
 
     /// <summary>A client that keeps cookies and shows redirects instead of following them.</summary>
     public HttpClient CreateBrowserClient() =>

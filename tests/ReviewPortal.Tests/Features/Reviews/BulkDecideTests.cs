@@ -1,0 +1,117 @@
+using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Reviews;
+
+namespace ReviewPortal.Tests.Features.Reviews;
+
+/// <summary>One decision over a selection, accept-recommendations, and the second stage a Keep opens.</summary>
+public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPortalAppFactory>
+{
+    private BulkDecide Handler => portal.GetRequiredService<BulkDecide>();
+
+    [Fact]
+    public async Task Bulk_RevokeSelectedItemsWithOneJustification_OneDecisionAndOneAuditEntryEach()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal);
+        var selected = new[]
+        {
+            await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Alice, teams.Developer),
+            await teams.ItemAsync(teams.Aaron, teams.User),
+        }.Select(i => i.Id).ToList();
+
+        var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, "Project ended in October."), "bulk");
+
+        Assert.Equal((3, 0), (result.Saved, result.Skipped));
+        var decisions = await teams.DecisionsAsync();
+        Assert.Equal(selected.Order(), decisions.Select(d => d.ReviewItemId).Order());
+        Assert.All(decisions, d => Assert.Equal((DecisionOutcome.Revoke, "Project ended in October."), (d.Outcome, d.Justification)));
+        var audit = await teams.AuditAsync("review.decided");
+        Assert.Equal(selected.Order().Select(id => id.ToString()), audit.Select(a => a.TargetId).Order());
+        Assert.All(audit, a => Assert.Equal("bulk", a.CorrelationId));
+        Assert.All(await teams.ItemsAsync(), i => Assert.Equal(selected.Contains(i.Id) ? DecisionOutcome.Revoke : null, i.Outcome));
+    }
+
+    [Fact]
+    public async Task Bulk_RevokeWithoutJustification_NothingSavedAndEachItemReported()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal);
+        var selected = new[] { await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User) }
+            .Select(i => i.Id).ToList();
+
+        var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, null), "bulk");
+
+        Assert.Equal((0, 2), (result.Saved, result.Skipped));
+        Assert.Equal(2, result.Problems.Count);
+        Assert.Empty(await teams.DecisionsAsync());
+        Assert.Empty(await teams.AuditAsync("review.decided"));
+    }
+
+    [Fact]
+    public async Task AcceptRecommendations_MixedRecommendations_DecidesPerRecommendationAndLeavesLookCloser()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal);
+
+        var result = await Handler.AcceptRecommendationsAsync(teams.A, teams.CampaignId, "accept");
+
+        Assert.Equal((4, 0), (result.Saved, result.Skipped));
+        Assert.Equal(DecisionOutcome.Keep, (await teams.ItemAsync(teams.Alice, teams.User)).Outcome);
+        Assert.Equal(DecisionOutcome.Keep, (await teams.ItemAsync(teams.Alice, teams.Developer)).Outcome);
+        var reduced = await teams.ItemAsync(teams.Alice, teams.ProdAdmin);
+        Assert.Equal((DecisionOutcome.Reduce, teams.Developer.Id), (reduced.Outcome, reduced.ReducedToEntitlementId));
+        var revoked = await teams.ItemAsync(teams.Aaron, teams.User);
+        Assert.Equal(DecisionOutcome.Revoke, revoked.Outcome);
+        Assert.Equal($"Accepted the recommendation: {revoked.RecommendationReason}", revoked.Justification);
+        var lookCloser = await teams.ItemAsync(teams.GonesKey, teams.KeyActive);
+        Assert.Equal(Recommendation.LookCloser, lookCloser.Recommendation);
+        Assert.Null(lookCloser.Outcome);
+        Assert.Equal(4, (await teams.AuditAsync("review.decided")).Count);
+    }
+
+    [Fact]
+    public async Task Decide_StageOneKeepWithSecondStage_OpensExactlyOneStageTwoItemForTheResourceOwner()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal, d => { d.SecondStage = true; d.SecondStageOutcomes = [DecisionOutcome.Keep]; });
+        var decide = portal.GetRequiredService<DecideReviewItem>();
+        var item = await teams.ItemAsync(teams.Alice, teams.Developer);
+
+        var kept = await decide.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "stage-1");
+        // Changing one's mind (Keep again, with reasons) must not open a second stage-two item.
+        var again = await decide.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(item.Id), DecisionOutcome.Keep, "Confirmed with her lead."),
+            "stage-1-again");
+
+        Assert.Equal((DecisionStatus.Saved, DecisionStatus.Saved), (kept.Status, again.Status));
+        var stageTwo = Assert.Single(await teams.ItemsAsync(), i => i.Stage == 2);
+        Assert.Equal((item.GrantId, teams.Olga.Id), (stageTwo.GrantId, stageTwo.ReviewerId));
+        Assert.Equal(item.EvidenceHash, stageTwo.EvidenceHash);
+        Assert.Null(stageTwo.Outcome);
+    }
+
+    [Fact]
+    public async Task Decide_StageOneRevokeWithSecondStageOnKeep_NoStageTwoItem()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal, d => { d.SecondStage = true; d.SecondStageOutcomes = [DecisionOutcome.Keep]; });
+        var item = await teams.ItemAsync(teams.Alice, teams.Developer);
+
+        var revoked = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(teams.A,
+            TwoTeams.Command(item, DecisionOutcome.Revoke, "She moved to the data team."), "stage-1");
+
+        Assert.Equal(DecisionStatus.Saved, revoked.Status);
+        Assert.DoesNotContain(await teams.ItemsAsync(), i => i.Stage == 2);
+    }
+
+    [Fact]
+    public async Task AcceptRecommendations_WithSecondStage_StageTwoItemsOnlyForTheKeepsOwnerOrElseFallback()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal, d => { d.SecondStage = true; d.SecondStageOutcomes = [DecisionOutcome.Keep]; });
+
+        await Handler.AcceptRecommendationsAsync(teams.A, teams.CampaignId, "accept");
+
+        var items = await teams.ItemsAsync();
+        var kept = items.Where(i => i.Stage == 1 && i.Outcome == DecisionOutcome.Keep).Select(i => i.GrantId).Order().ToList();
+        Assert.Equal(2, kept.Count);
+        Assert.Equal(kept, items.Where(i => i.Stage == 2).Select(i => i.GrantId).Order());
+        // prod has an owner (Olga); the org has none, so its stage-two item goes to the fallback reviewer.
+        Assert.Equal(teams.Olga.Id, items.Single(i => i.Stage == 2 && i.EntitlementId == teams.Developer.Id).ReviewerId);
+        Assert.Equal(teams.Org.Admin.Id, items.Single(i => i.Stage == 2 && i.EntitlementId == teams.User.Id).ReviewerId);
+    }
+}
