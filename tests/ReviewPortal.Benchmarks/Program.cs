@@ -11,7 +11,7 @@ using ReviewPortal.Benchmarks.Support;
 // run and the medians as JSON on stdout. Progress goes to stderr.
 
 var args2 = new Args(args);
-var json = new JsonSerializerOptions { WriteIndented = true };
+var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
 if (args2.Verb is not ("ingest" or "summary"))
 {
@@ -48,7 +48,7 @@ if (!args2.Flag("child"))
 {
     result["machine"] = Machine.Describe();
 }
-Console.WriteLine(JsonSerializer.Serialize(result, args2.Flag("child") ? new JsonSerializerOptions() : json));
+Console.WriteLine(JsonSerializer.Serialize(result, args2.Flag("child") ? new JsonSerializerOptions(json) { WriteIndented = false } : json));
 return 0;
 
 static Dictionary<string, JsonElement> RunChild(string[] args)

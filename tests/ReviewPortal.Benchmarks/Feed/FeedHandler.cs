@@ -15,6 +15,9 @@ namespace ReviewPortal.Benchmarks.Feed;
 /// </summary>
 internal sealed class FeedHandler(SyntheticFeed feed, TimeProvider time) : HttpMessageHandler
 {
+    // One reusable response buffer: the job reads each page completely before asking for the next, and the real
+    // SocketsHttpHandler buffers responses in pooled arrays too, so the harness adds no large-object garbage of its own.
+    private readonly MemoryStream _buffer = new(4 << 20);
     private long _generationTicks;
     private int _requests;
     private long _bytes;
@@ -70,7 +73,8 @@ internal sealed class FeedHandler(SyntheticFeed feed, TimeProvider time) : HttpM
         var end = Math.Min(to, from + limit);
         var count = Math.Max(0, end - from);
         var hasMore = end < to;
-        var buffer = new MemoryStream(checked((int)Math.Max(1024, count * 520)));
+        var buffer = _buffer;
+        buffer.SetLength(0);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();

@@ -33,7 +33,13 @@ internal static class IngestBenchmark
         var feed = new SyntheticFeed(events, now.AddDays(-85), now.AddSeconds(-90));
         var handler = new FeedHandler(feed, TimeProvider.System);
 
+        var pragmas = args.String("pragma", "");
         var services = Portal.Services(e2eFile, new Dictionary<string, string?> { ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        if (pragmas.Length > 0)
+        {
+            // Prototype of a src change (DatabaseSetup.ConfigureSqlite): per-connection PRAGMAs on every pooled connection.
+            services.ConfigureDbContext<SqliteReviewPortalDbContext>(o => o.AddInterceptors(new PragmaInterceptor(pragmas)));
+        }
         // Same typed client, same pipeline; only the primary (innermost) handler is ours instead of SocketsHttpHandler.
         services.AddHttpClient<IComplianceClient, ComplianceClient>().ConfigurePrimaryHttpMessageHandler(() => handler);
         await using var provider = services.BuildServiceProvider();
@@ -41,11 +47,17 @@ internal static class IngestBenchmark
         await Portal.MigrateFreshAsync(provider, e2eFile);
         await SeedDirectoryAsync(provider);
 
+        if (args.Flag("breakdown"))
+        {
+            await ClientOnlyAsync(provider, handler, pageSize);
+        }
+
         // ---- end to end ----
         GC.Collect();
+        var pauseBefore = GC.GetTotalPauseDuration();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var gen2Before = GC.CollectionCount(2);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime; // all threads: the job, the GC, SQLite
         var clock = Stopwatch.StartNew();
         IngestionRun run;
         using (var ticker = new Timer(_ => Progress.Say($"  … {handler.Requests} pages served, {Machine.PeakWorkingSetMb()} MB peak"), null, 5000, 5000))
@@ -59,6 +71,7 @@ internal static class IngestBenchmark
         var peakMb = Machine.PeakWorkingSetMb();
         var allocatedGb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e9;
         var gen2 = GC.CollectionCount(2) - gen2Before;
+        var gcPauseSeconds = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds;
 
         long stored;
         await using (var db = await provider.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().CreateDbContextAsync())
@@ -75,10 +88,15 @@ internal static class IngestBenchmark
         var e2eBytes = DatabaseBytes(e2eFile);
 
         // ---- raw limit ----
-        var rawServices = Portal.Services(rawFile);
-        await using var rawProvider = rawServices.BuildServiceProvider();
-        await Portal.MigrateFreshAsync(rawProvider, rawFile);
-        var rawSeconds = RawInsert(feed, rawFile, pageSize);
+        var rawSeconds = double.NaN;
+        var rawCpuSeconds = double.NaN;
+        if (!args.Flag("skip-raw"))
+        {
+            var rawServices = Portal.Services(rawFile);
+            await using var rawProvider = rawServices.BuildServiceProvider();
+            await Portal.MigrateFreshAsync(rawProvider, rawFile);
+            (rawSeconds, rawCpuSeconds) = RawInsert(feed, rawFile, pageSize, pragmas);
+        }
         var rawRate = events / rawSeconds;
         Progress.Say($"raw limit: {rawSeconds:F1} s, {rawRate:N0} rows/s; ratio end-to-end/raw = {e2eRate / rawRate:F2}");
 
@@ -105,9 +123,15 @@ internal static class IngestBenchmark
             ["peakWorkingSetMb"] = peakMb,
             ["allocatedGb"] = Math.Round(allocatedGb, 2),
             ["gen2Collections"] = gen2,
+            ["gcPauseSeconds"] = Math.Round(gcPauseSeconds, 2),
+            ["pragma"] = pragmas,
             ["e2eDatabaseMb"] = Math.Round(e2eBytes / 1e6),
             ["rawSeconds"] = Math.Round(rawSeconds, 2),
             ["rawRowsPerSecond"] = Math.Round(rawRate),
+            ["rawCpuSeconds"] = Math.Round(rawCpuSeconds, 1),
+            ["e2eEventsPerCpuSecond"] = Math.Round(events / cpuSeconds),
+            ["rawRowsPerCpuSecond"] = Math.Round(events / rawCpuSeconds),
+            ["loadAverage"] = LoadAverage(),
             ["ratio"] = Math.Round(e2eRate / rawRate, 3),
         };
     }
@@ -141,7 +165,7 @@ internal static class IngestBenchmark
     /// built before each page's clock starts (they are what the job would store, byte for byte), so only
     /// SQLite's work is timed.
     /// </summary>
-    private static double RawInsert(SyntheticFeed feed, string file, int pageSize)
+    private static (double Seconds, double CpuSeconds) RawInsert(SyntheticFeed feed, string file, int pageSize, string pragmas)
     {
         var ids = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var p = 0; p < SyntheticFeed.People; p++) ids[SyntheticFeed.UserId(p)] = ids.Count + 1;
@@ -150,6 +174,12 @@ internal static class IngestBenchmark
 
         using var connection = new SqliteConnection(Portal.ConnectionString(file));
         connection.Open();
+        if (pragmas.Length > 0)
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = PragmaInterceptor.Sql(pragmas);
+            pragma.ExecuteNonQuery();
+        }
         using var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
@@ -164,6 +194,8 @@ internal static class IngestBenchmark
         var rows = new object[pageSize][];
         var buffer = new ArrayBufferWriter<byte>(1024);
         var timed = TimeSpan.Zero;
+        var cpu = TimeSpan.Zero;
+        using var self = Process.GetCurrentProcess();
         for (long from = 0; from < feed.Count; from += pageSize)
         {
             var count = (int)Math.Min(pageSize, feed.Count - from);
@@ -182,6 +214,8 @@ internal static class IngestBenchmark
                     external is not null && ids.TryGetValue(external, out var id) ? id : DBNull.Value, json,
                 ];
             }
+            self.Refresh();
+            var cpuStarted = self.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             using (var transaction = connection.BeginTransaction())
             {
@@ -202,9 +236,49 @@ internal static class IngestBenchmark
                 transaction.Commit();
             }
             timed += Stopwatch.GetElapsedTime(started);
+            self.Refresh();
+            cpu += self.TotalProcessorTime - cpuStarted;
         }
-        return timed.TotalSeconds;
+        return (timed.TotalSeconds, cpu.TotalSeconds);
     }
+
+    /// <summary>
+    /// Diagnostic (--breakdown): the client half alone — every page through the real ComplianceClient (HTTP pipeline,
+    /// JSON decoding) with no database — so end-to-end minus this is the job + store half.
+    /// </summary>
+    private static async Task ClientOnlyAsync(IServiceProvider provider, FeedHandler handler, int pageSize)
+    {
+        var client = provider.GetRequiredService<IComplianceClient>();
+        GC.Collect();
+        var pause = GC.GetTotalPauseDuration();
+        var generation = handler.GenerationTime;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var query = new ReviewPortal.Claude.Models.ActivityQuery
+        {
+            CreatedAtGte = DateTimeOffset.UtcNow.AddDays(-90), Order = ReviewPortal.Claude.Models.ActivityOrder.Asc, Limit = pageSize,
+        };
+        long records = 0;
+        while (true)
+        {
+            var page = await client.ListActivitiesAsync(query);
+            records += page.Data.Count;
+            if (!page.HasMore || page.LastId is null)
+            {
+                break;
+            }
+            query = query with { AfterId = page.LastId };
+        }
+        clock.Stop();
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        Progress.Say($"breakdown, client only: {records:N0} records in {clock.Elapsed.TotalSeconds:F1} s wall, {cpuSeconds:F1} s CPU " +
+                     $"(feed generation {(handler.GenerationTime - generation).TotalSeconds:F1} s, GC pauses {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s)");
+    }
+
+    /// <summary>The 1-minute load average when the run ended (the machine is shared: wall-clock figures depend on it).</summary>
+    internal static double? LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load)
+            ? load : null;
 
     private static long DatabaseBytes(string file) =>
         new[] { "", "-wal" }.Select(s => new FileInfo(file + s)).Where(f => f.Exists).Sum(f => f.Length);
