@@ -1,1 +1,76 @@
-Console.WriteLine("{\"benchmarks\":[]}");
+using System.Diagnostics;
+using System.Text.Json;
+using ReviewPortal.Benchmarks.Ingest;
+using ReviewPortal.Benchmarks.Summary;
+using ReviewPortal.Benchmarks.Support;
+
+// Macro benchmarks of the Claude connector's ingestion path (not a test project: `dotnet test` never runs this).
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- ingest --events 1000000 --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- summary --events 10000000 --identities 50000 --runs 3
+// With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
+// run and the medians as JSON on stdout. Progress goes to stderr.
+
+var args2 = new Args(args);
+var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+if (args2.Verb is not ("ingest" or "summary"))
+{
+    Console.Error.WriteLine("""
+        verbs:
+          ingest  [--events 1000000] [--page-size 5000] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep]
+          summary [--events 10000000] [--identities 50000] [--samples 1000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
+        """);
+    return args2.Verb == "help" ? 0 : 2;
+}
+
+var runs = args2.Int("runs", 1);
+if (runs > 1 && !args2.Flag("child"))
+{
+    var results = new List<Dictionary<string, JsonElement>>();
+    for (var i = 1; i <= runs; i++)
+    {
+        Progress.Say($"run {i}/{runs}");
+        results.Add(RunChild(args2.Raw));
+    }
+    var medians = results[0].Keys
+        .Where(k => results.All(r => r.TryGetValue(k, out var v) && v.ValueKind == JsonValueKind.Number))
+        .ToDictionary(k => k, k => Stats.Median(results.Select(r => r[k].GetDouble())));
+    Console.WriteLine(JsonSerializer.Serialize(new { machine = Machine.Describe(), command = string.Join(' ', args), runs = results, median = medians }, json));
+    return 0;
+}
+
+var result = args2.Verb switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(args2),
+    _ => await SummaryBenchmark.RunAsync(args2),
+};
+if (!args2.Flag("child"))
+{
+    result["machine"] = Machine.Describe();
+}
+Console.WriteLine(JsonSerializer.Serialize(result, args2.Flag("child") ? new JsonSerializerOptions(json) { WriteIndented = false } : json));
+return 0;
+
+static Dictionary<string, JsonElement> RunChild(string[] args)
+{
+    var self = Environment.ProcessPath!;
+    var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+    {
+        start.ArgumentList.Add(typeof(IngestBenchmark).Assembly.Location);
+    }
+    foreach (var arg in args)
+    {
+        start.ArgumentList.Add(arg);
+    }
+    start.ArgumentList.Add("--child");
+    using var child = Process.Start(start)!;
+    var output = child.StandardOutput.ReadToEnd();
+    child.WaitForExit();
+    if (child.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"Benchmark run failed with exit code {child.ExitCode}.");
+    }
+    var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+    return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(line)!;
+}
