@@ -7,7 +7,7 @@ using ReviewPortal.Web.Features.Reviews;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
-// NOT COMMITTED: these fail against src and are reported instead.
+// Each test reproduced a bug found by review (now fixed): detail read, panel rights, fallback self-review, validation keys, bulk disclosure.
 public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPortalAppFactory>
 {
     [Fact]
