@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Demo;
@@ -11,8 +12,8 @@ namespace ReviewPortal.Web.Features.Demo;
 /// launches a quarterly campaign through the real launch (managers review their reports and the
 /// keys those reports own), and a few access requests wait for the prod workspace's owner.
 /// </summary>
-public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> contexts, LaunchCampaign launch, TimeProvider time,
-    ILogger<DemoWorkSeeder> logger)
+public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> contexts, LaunchCampaign launch, SubmitAccessRequest submit,
+    DecideApproval approve, TimeProvider time, ILogger<DemoWorkSeeder> logger)
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -45,41 +46,37 @@ public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> cont
         await SeedRequestsAsync(db, now, cancellationToken);
     }
 
-    private static async Task SeedRequestsAsync(ReviewPortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Requests go through the real submit and approval handlers: the manager has approved, the owner is next.</summary>
+    private async Task SeedRequestsAsync(ReviewPortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var prod = await db.Resources.Include(r => r.Entitlements)
             .FirstOrDefaultAsync(r => r.Kind == ResourceKind.Workspace && r.Name == "prod" && r.OwnerId != null, cancellationToken);
-        var developer = prod?.Entitlements.FirstOrDefault(e => e.Value == "workspace_developer");
+        var developer = prod?.Entitlements.FirstOrDefault(e => e.Value == "workspace_developer" && e.IsRequestable);
         if (prod is null || developer is null)
         {
             return;
         }
-        var requesters = await db.Identities
+        var requesters = await db.Identities.Include(i => i.Manager)
             .Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active && i.Department == "Data Science"
                 && i.ManagerId != null && i.ManagerId != prod.OwnerId && i.Id != prod.OwnerId
                 && !i.Grants.Any(g => g.EndedAt == null && g.EntitlementId == developer.Id))
             .OrderBy(i => i.Id).Take(3).ToListAsync(cancellationToken);
-        foreach (var (requester, n) in requesters.Select((r, n) => (r, n)))
+        foreach (var requester in requesters)
         {
-            var request = new AccessRequest
+            var asRequester = new Viewer(requester.Id, requester.DisplayName, new HashSet<string>());
+            var submitted = await submit.HandleAsync(asRequester, new SubmitAccessRequest.Command
             {
-                RequesterId = requester.Id, BeneficiaryId = requester.Id, EntitlementId = developer.Id,
+                EntitlementId = developer.Id, BeneficiaryId = requester.Id, DurationDays = Math.Min(90, developer.MaxDurationDays ?? 90),
                 Justification = "Deploying the evaluation pipeline to prod for the Q1 launch.",
-                RequestedAt = now.AddDays(-2 - n), StartsAt = now.AddDays(-2 - n), DurationDays = 90, Status = AccessRequestStatus.Pending,
-            };
-            request.Steps.Add(new ApprovalStep
+            }, "demo-bootstrap", cancellationToken);
+            var step = submitted.RequestId is { } id
+                ? await db.ApprovalSteps.Where(s => s.AccessRequestId == id && s.Status == ApprovalStatus.Pending).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            if (step is not null && step.ApproverId == requester.ManagerId)
             {
-                Order = 1, ApproverKind = ApproverKind.Manager, ApproverId = requester.ManagerId!.Value, Status = ApprovalStatus.Approved,
-                DecidedById = requester.ManagerId, DecidedAt = now.AddDays(-1 - n), Comment = "Part of the launch team.",
-            });
-            request.Steps.Add(new ApprovalStep
-            {
-                Order = 2, ApproverKind = ApproverKind.ResourceOwner, ApproverId = prod.OwnerId!.Value, Status = ApprovalStatus.Pending,
-            });
-            db.AccessRequests.Add(request);
-            db.Audit(AuditActor.System("demo-seed", now, $"demo-request-{n}"), "request.submitted", request,
-                after: new { requester = requester.DisplayName, entitlement = developer.DisplayName }, identityId: requester.Id);
+                var asManager = new Viewer(requester.Manager!.Id, requester.Manager.DisplayName, new HashSet<string>());
+                await approve.HandleAsync(asManager, new DecideApproval.Command(step.Id, true, "Part of the launch team."), "demo-bootstrap", cancellationToken);
+            }
         }
-        await db.SaveChangesAsync(cancellationToken);
     }
 }

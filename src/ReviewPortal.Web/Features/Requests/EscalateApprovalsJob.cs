@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Jobs;
+
+namespace ReviewPortal.Web.Features.Requests;
+
+/// <summary>
+/// A step unanswered for the policy's N days moves to the fallback approver (or the approver's
+/// manager), once, audited. Scan-and-act: re-running finds nothing new to do.
+/// </summary>
+public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext> contexts, DatabaseLease leases, TimeProvider time)
+{
+    public const string JobName = "escalate-approvals";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    {
+        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(10), cancellationToken);
+        if (lease is null)
+        {
+            return 0;
+        }
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var waiting = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps).Include(s => s.Approver)
+            .Where(s => s.Status == ApprovalStatus.Pending && s.EscalatedAt == null && s.ActivatedAt != null)
+            .ToListAsync(cancellationToken);
+        var policies = await db.ApprovalPolicies.AsNoTracking().ToDictionaryAsync(p => p.EntitlementId, cancellationToken);
+        var escalated = 0;
+        foreach (var step in waiting)
+        {
+            var policy = policies.GetValueOrDefault(step.AccessRequest.EntitlementId);
+            if (now - step.ActivatedAt!.Value < TimeSpan.FromDays(policy?.EscalateAfterDays ?? 3))
+            {
+                continue;
+            }
+            var request = step.AccessRequest;
+            var decidedBy = request.Steps.Where(s => s.DecidedById != null).Select(s => s.DecidedById!.Value).ToHashSet();
+            var target = new[] { policy?.FallbackApproverId, step.Approver.ManagerId }
+                .FirstOrDefault(id => id is { } v && v != step.ApproverId && v != request.RequesterId && v != request.BeneficiaryId && !decidedBy.Contains(v));
+            step.EscalatedAt = now;
+            if (target is { } to)
+            {
+                var from = step.ApproverId;
+                step.ApproverId = to;
+                step.ApproverKind = ApproverKind.Fallback;
+                step.ActivatedAt = now;
+                db.Audit(AuditActor.System(JobName, now, $"escalate-{step.Id}"), "request.escalated", request,
+                    before: new { approver = from }, after: new { approver = to, step = step.Order }, identityId: request.BeneficiaryId);
+            }
+            else
+            {
+                db.Audit(AuditActor.System(JobName, now, $"escalate-{step.Id}"), "request.escalation-impossible", request,
+                    after: new { step = step.Order, reason = "no fallback approver or manager eligible" }, identityId: request.BeneficiaryId);
+            }
+            escalated++;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return escalated;
+    }
+}
