@@ -1,5 +1,6 @@
 using Hangfire;
 using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Features.Remediation;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -8,11 +9,13 @@ public static class RecurringJobs
 {
     public const string IngestActivity = "ingest-activity";
     public const string SyncDirectory = "sync-directory";
+    public const string ExecuteRemediation = "execute-remediation";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
         var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
+        jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
     }
 }
