@@ -251,7 +251,8 @@ public sealed class SyncDirectoryJob(
         }
         var closed = 0;
         // Only grants this sync is the source of truth for; requested grants not yet provisioned are left alone.
-        foreach (var grant in open.Where(g => !wantedKeys.Contains((g.IdentityId, g.EntitlementId)) && g.Source != GrantSource.AccessRequest || g.LastSeenInSyncAt != null))
+        foreach (var grant in open.Where(g => !wantedKeys.Contains((g.IdentityId, g.EntitlementId))
+                     && (g.Source != GrantSource.AccessRequest || g.LastSeenInSyncAt != null)))
         {
             grant.Close(now);
             grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "removed-upstream", Detail = "No longer present in the directory", ActorDescription = actor.Name });
