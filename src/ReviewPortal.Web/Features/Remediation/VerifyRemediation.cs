@@ -67,7 +67,7 @@ public sealed class VerifyRemediation(
                 {
                     task.Action, target = task.TargetValue, syncStartedAt,
                     result = task.TargetValue is null ? "access absent upstream"
-                        : c.HoldsTarget ? $"holder now has '{task.TargetValue}'" : "higher role absent upstream (the holder has no role there now)",
+                        : c.HoldsTarget ? $"holder now has {task.TargetValue}" : "higher role absent upstream (the holder has no role there now)",
                     driftResolved = previous == RemediationStatus.Drift,
                 }, identityId: c.IdentityId, campaignId: c.CampaignId);
                 verified++;
@@ -82,7 +82,7 @@ public sealed class VerifyRemediation(
                 {
                     task.Action, target = task.TargetValue, syncStartedAt, identity = c.ExternalId,
                     reason = previous == RemediationStatus.Verified ? "access came back after it was verified gone"
-                        : task.Action == RemediationAction.ArchiveApiKey && !c.StillThere ? $"key status is '{c.KeyStatus}', not archived"
+                        : task.Action == RemediationAction.ArchiveApiKey && !c.StillThere ? $"key status is {c.KeyStatus}, not archived"
                         : "access still present upstream after the change was made",
                 }, identityId: c.IdentityId, campaignId: c.CampaignId);
                 drift++;
