@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Connectors;
@@ -18,6 +19,7 @@ public sealed class SyncDirectoryJob(
     IAdminClient admin,
     IHrDirectory hr,
     DatabaseLease leases,
+    VerifyRemediation verifyRemediation,
     TimeProvider time,
     ILogger<SyncDirectoryJob> logger)
 {
@@ -51,7 +53,25 @@ public sealed class SyncDirectoryJob(
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
+        await VerifyRemediationAsync(run, cancellationToken);
         return run;
+    }
+
+    /// <summary>
+    /// After the sync has committed, still under its lease (no other sync can move grants meanwhile). Not inside the
+    /// sync's transaction: a verification problem must neither roll back nor fail a good sync, and verification is a
+    /// scan of task states, so if it is skipped the next sync verifies the same tasks.
+    /// </summary>
+    private async Task VerifyRemediationAsync(IngestionRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await verifyRemediation.RunAsync(run.StartedAt, $"sync-run-{run.Id}", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Remediation verification after directory sync {RunId} failed; the next sync retries it", run.Id);
+        }
     }
 
     private async Task ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// <summary>
 /// Which Admin API call removes or lowers a grant, or why a person must do it by hand: the API
 /// cannot remove Console admins or Enterprise owners, assign admin roles, or change SCIM-managed
-/// groups, and seats are managed in claude.ai.
+/// groups, seats are managed in claude.ai, and the portal's (Console) Admin key cannot act on the Enterprise org.
 /// </summary>
 public static class RemediationPlanner
 {
@@ -19,6 +19,12 @@ public static class RemediationPlanner
         {
             (EntitlementKind.OrgRole, _) when ApiProtectedOrgRoles.Contains(entitlement.Value) => (RemediationAction.Manual, reduceTo?.Value,
                 $"The Admin API cannot remove or change the '{entitlement.Value}' role. In {resource}'s settings, " +
+                (outcome == DecisionOutcome.Reduce ? $"change {holder}'s role to '{reduceTo?.Value}'." : $"remove {holder} from the organization.")),
+            // The portal's Admin key is a Console admin key; Enterprise members share the same user_… ids, so a DELETE or
+            // role POST would hit the Console membership instead of the Enterprise one.
+            (EntitlementKind.OrgRole, _) when entitlement.Resource.Platform == Platform.ClaudeEnterprise => (RemediationAction.Manual, reduceTo?.Value,
+                $"The portal's Admin API key manages the Console organization only. In claude.ai organization settings for {resource} " +
+                "(or in the identity provider when SCIM manages membership), " +
                 (outcome == DecisionOutcome.Reduce ? $"change {holder}'s role to '{reduceTo?.Value}'." : $"remove {holder} from the organization.")),
             (EntitlementKind.OrgRole, DecisionOutcome.Reduce) => (RemediationAction.ChangeOrgRole, reduceTo?.Value, null),
             (EntitlementKind.OrgRole, _) => (RemediationAction.RemoveOrgUser, null, null),

@@ -1,6 +1,7 @@
 using Hangfire;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Requests;
+using ReviewPortal.Web.Features.Remediation;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -11,6 +12,7 @@ public static class RecurringJobs
     public const string SyncDirectory = "sync-directory";
     public const string EscalateApprovals = "escalate-approvals";
     public const string ExpireGrants = "expire-grants";
+    public const string ExecuteRemediation = "execute-remediation";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
@@ -19,5 +21,6 @@ public static class RecurringJobs
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
         jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None), "0 * * * *");
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+        jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
     }
 }

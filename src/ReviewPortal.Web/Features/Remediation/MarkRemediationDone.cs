@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Remediation;
+
+/// <summary>
+/// Admin's "Mark done" for a task carried out by hand (manual, or given up after retries). The confirming admin is the
+/// audit entry's actor; the task becomes Succeeded and, like an API-made change, is only Verified once the next
+/// directory sync shows the access gone (or Drift if it does not).
+/// </summary>
+public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+{
+    public const string AuditAction = "remediation.marked-done";
+
+    public async Task<RemediationCommandResult> HandleAsync(Viewer viewer, long taskId, string? note, string correlationId,
+        CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsAdmin)
+        {
+            return RemediationCommandResult.Fail("Only admins can confirm manual remediation.");
+        }
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var task = await db.RemediationTasks.Include(t => t.Grant).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        if (task is null)
+        {
+            return RemediationCommandResult.Fail("No such remediation task.");
+        }
+        var gaveUp = task is { Status: RemediationStatus.Failed, NextAttemptAt: null };
+        if (task.Status != RemediationStatus.ManualRequired && !gaveUp)
+        {
+            return RemediationCommandResult.Fail($"Only manual tasks (or failed tasks that gave up) can be marked done; this one is {task.Status}.");
+        }
+        var before = new { task.Status, task.Attempts, task.LastError };
+        task.Status = RemediationStatus.Succeeded;
+        task.CompletedAt = now;
+        task.NextAttemptAt = null;
+        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), AuditAction, task, before: before,
+            after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null },
+            identityId: task.Grant.IdentityId, campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        return RemediationCommandResult.Done;
+    }
+}

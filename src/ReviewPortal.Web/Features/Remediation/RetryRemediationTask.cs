@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Remediation;
+
+/// <summary>
+/// Admin's "Retry now" for a Failed (including given-up) or Drift task: due at once with a fresh attempt budget, so the
+/// next <see cref="ExecuteRemediationJob"/> run (within a minute) makes the call again. A manual task goes back to the
+/// manual queue instead, since no API call exists for it.
+/// </summary>
+public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+{
+    public async Task<RemediationCommandResult> HandleAsync(Viewer viewer, long taskId, string correlationId, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsAdmin)
+        {
+            return RemediationCommandResult.Fail("Only admins can retry remediation tasks.");
+        }
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var task = await db.RemediationTasks.Include(t => t.Grant).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        if (task is null)
+        {
+            return RemediationCommandResult.Fail("No such remediation task.");
+        }
+        if (task.Status is not (RemediationStatus.Failed or RemediationStatus.Drift))
+        {
+            return RemediationCommandResult.Fail($"Only failed or drifted tasks can be retried; this one is {task.Status}.");
+        }
+        var before = new { task.Status, task.Attempts, task.LastError, task.NextAttemptAt };
+        task.Status = task.Action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending;
+        task.NextAttemptAt = task.Status == RemediationStatus.Pending ? now : null;
+        task.Attempts = 0;
+        task.CompletedAt = null;
+        task.VerifiedAt = null;
+        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "remediation.retry-requested", task,
+            before: before, after: new { task.Status, task.NextAttemptAt }, identityId: task.Grant.IdentityId,
+            campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        return RemediationCommandResult.Done;
+    }
+}
+
+public sealed record RemediationCommandResult(bool Ok, string? Error)
+{
+    public static readonly RemediationCommandResult Done = new(true, null);
+
+    public static RemediationCommandResult Fail(string error) => new(false, error);
+}
