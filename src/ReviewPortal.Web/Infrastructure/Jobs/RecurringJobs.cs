@@ -1,5 +1,7 @@
 using Hangfire;
 using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Infrastructure.Email;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -8,11 +10,16 @@ public static class RecurringJobs
 {
     public const string IngestActivity = "ingest-activity";
     public const string SyncDirectory = "sync-directory";
+    public const string SendOutbox = "send-outbox";
+    public const string SendReminders = "send-reminders";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
         var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
+        var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);
+        jobs.AddOrUpdate<SendRemindersJob>(SendReminders, job => job.RunAsync(CancellationToken.None), email.RemindersCron);
     }
 }
