@@ -17,6 +17,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.Services.AddPortalAuth(builder.Configuration, builder.Environment, signInNeeded: command.Verb is null);
     builder.Services.AddClaudeConnector(builder.Configuration);
     builder.Services.AddPortalJobs(builder.Configuration);
+    builder.Services.AddPortalEmail(builder.Configuration, builder.Environment);
     builder.Services.AddPortalFeatures();
     builder.Services.AddPortalUi(builder.Configuration, builder.Environment);
 

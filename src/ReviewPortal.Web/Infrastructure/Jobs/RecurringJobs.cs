@@ -2,6 +2,8 @@ using Hangfire;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Infrastructure.Email;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -13,6 +15,8 @@ public static class RecurringJobs
     public const string EscalateApprovals = "escalate-approvals";
     public const string ExpireGrants = "expire-grants";
     public const string ExecuteRemediation = "execute-remediation";
+    public const string SendOutbox = "send-outbox";
+    public const string SendReminders = "send-reminders";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
@@ -22,5 +26,8 @@ public static class RecurringJobs
         jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None), "0 * * * *");
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
         jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
+        var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
+        jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);
+        jobs.AddOrUpdate<SendRemindersJob>(SendReminders, job => job.RunAsync(CancellationToken.None), email.RemindersCron);
     }
 }

@@ -1,0 +1,131 @@
+using ReviewPortal.Web.Infrastructure.Email;
+
+namespace ReviewPortal.Web.Features.Email;
+
+/// <summary>The wording of every portal mail, with deep links to the page where the work is.</summary>
+public static class EmailMessages
+{
+    public static EmailContent ReviewReminder(EmailOptions options, string kind, string reviewerName, string campaignName,
+        int pending, DateTimeOffset dueAt, DateOnly today)
+    {
+        var items = EmailContent.Count(pending, "access review item", "access review items");
+        var due = EmailContent.Date(dueAt);
+        var daysLate = today.DayNumber - ReminderSchedule.Day(dueAt).DayNumber;
+        var (subject, heading, lead) = kind switch
+        {
+            ReminderSchedule.Launch => ($"Access review started: {items} to review by {due}",
+                "A new access review needs you", $"The access review \"{campaignName}\" has started, and {items} are assigned to you."),
+            ReminderSchedule.DueIn3 => ($"Due in 3 days: {items} waiting for your review",
+                "Your access review is due in 3 days", $"You still have {items} to review in \"{campaignName}\"."),
+            ReminderSchedule.DueIn1 => ($"Due tomorrow: {items} waiting for your review",
+                "Your access review is due tomorrow", $"You still have {items} to review in \"{campaignName}\"."),
+            ReminderSchedule.DueToday => ($"Due today: {items} waiting for your review",
+                "Your access review is due today", $"You still have {items} to review in \"{campaignName}\"."),
+            ReminderSchedule.Overdue => ($"Overdue: {items} waiting for your review since {due}",
+                "Your access review is overdue", $"\"{campaignName}\" was due {EmailContent.Count(daysLate, "day", "days")} ago and {items} still wait for your decision."),
+            _ => ($"Reminder: {items} waiting for your review", "Access review reminder",
+                $"You have {items} to review in \"{campaignName}\"."),
+        };
+        return new EmailContent
+        {
+            Subject = subject,
+            Heading = heading,
+            Greeting = $"Hello {reviewerName},",
+            Paragraphs =
+            [
+                lead,
+                "For each item, keep the access, revoke it, or reduce it. Each one shows its recent activity and a recommendation to help you decide quickly.",
+            ],
+            Facts = [new("Campaign", campaignName), new("Waiting for you", items), new("Due", EmailContent.DateTime(dueAt))],
+            LinkText = $"Review your {items}",
+            LinkUrl = options.Link("/reviews"),
+            Footer = "You get this reminder because access reviews are waiting for you in ReviewPortal; it stops as soon as you have decided every item. Replies are not read.",
+        };
+    }
+
+    public static EmailContent Escalation(EmailOptions options, string managerName, string reviewerName, int reviewerId,
+        string campaignName, int pending, DateTimeOffset dueAt, DateOnly today)
+    {
+        var items = EmailContent.Count(pending, "access review item", "access review items");
+        var daysLate = today.DayNumber - ReminderSchedule.Day(dueAt).DayNumber;
+        return new EmailContent
+        {
+            Subject = $"Escalation: {reviewerName} has {items} overdue",
+            Heading = $"{reviewerName}'s access review is overdue",
+            Greeting = $"Hello {managerName},",
+            Paragraphs =
+            [
+                $"{reviewerName} reports to you and has not finished the access review \"{campaignName}\". It was due {EmailContent.Count(daysLate, "day", "days")} ago.",
+                "Please ask them to complete it, or to tell the review team who should. Undecided access may be removed or kept by default when the campaign closes.",
+            ],
+            Facts = [new("Reviewer", reviewerName), new("Campaign", campaignName), new("Still undecided", items), new("Was due", EmailContent.DateTime(dueAt))],
+            LinkText = $"See {reviewerName} in ReviewPortal",
+            LinkUrl = options.Link($"/identities/{reviewerId}"),
+            Footer = "You get this mail because a person who reports to you has an overdue access review. It is repeated daily until they finish. Replies are not read.",
+        };
+    }
+
+    public static EmailContent CampaignClosed(EmailOptions options, string ownerName, int campaignId, string campaignName,
+        DateTimeOffset closedAt, int total, int decided, int defaulted)
+    {
+        var unchanged = total - decided - defaulted;
+        return new EmailContent
+        {
+            Subject = $"Access review closed: {campaignName}",
+            Heading = $"\"{campaignName}\" is closed",
+            Greeting = $"Hello {ownerName},",
+            Paragraphs =
+            [
+                "The access review you created has closed. Revocations and reductions have become remediation tasks, and the evidence pack is ready for download.",
+            ],
+            Facts =
+            [
+                new("Closed", EmailContent.DateTime(closedAt)),
+                new("Items", total.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("Decided by reviewers", decided.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("Decided by the campaign default", defaulted.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("Left unchanged", unchanged.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+            LinkText = $"Open the \"{campaignName}\" dashboard",
+            LinkUrl = options.Link($"/campaigns/{campaignId}"),
+            Footer = "You get this mail because you created this access review. Replies are not read.",
+        };
+    }
+
+    public static EmailContent ApprovalReminder(EmailOptions options, string approverName, int pending, DateTimeOffset oldestRequestedAt)
+    {
+        var requests = EmailContent.Count(pending, "access request", "access requests");
+        return new EmailContent
+        {
+            Subject = $"{requests} waiting for your approval",
+            Heading = "Access requests are waiting for you",
+            Greeting = $"Hello {approverName},",
+            Paragraphs = [$"{requests} need your approval before the access can be granted. Each request shows its justification and who else approved it."],
+            Facts = [new("Waiting for you", requests), new("Oldest request", EmailContent.DateTime(oldestRequestedAt))],
+            LinkText = $"Open your approvals inbox ({requests})",
+            LinkUrl = options.Link("/requests/approvals"),
+            Footer = "You get this daily while requests wait for your approval in ReviewPortal. Replies are not read.",
+        };
+    }
+
+    public static EmailContent GrantExpiry(EmailOptions options, string recipientName, string holderName, bool holderIsRecipient,
+        string entitlement, string resource, DateTimeOffset expiresAt)
+    {
+        var whose = holderIsRecipient ? "Your access" : $"The access of {holderName}";
+        return new EmailContent
+        {
+            Subject = $"{whose} to {resource} ends on {EmailContent.Date(expiresAt)}",
+            Heading = $"{whose} ends soon",
+            Greeting = $"Hello {recipientName},",
+            Paragraphs =
+            [
+                $"{whose} \"{entitlement}\" on {resource} was granted for a limited time and ends on {EmailContent.DateTime(expiresAt)}.",
+                "If it is still needed, request an extension with a short justification; otherwise there is nothing to do.",
+            ],
+            Facts = [new("Holder", holderName), new("Access", entitlement), new("On", resource), new("Ends", EmailContent.DateTime(expiresAt))],
+            LinkText = "Request an extension",
+            LinkUrl = options.Link("/requests"),
+            Footer = "You get this mail because time-limited access you hold or own is about to end. Replies are not read.",
+        };
+    }
+}
