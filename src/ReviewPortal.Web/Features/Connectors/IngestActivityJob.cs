@@ -69,16 +69,33 @@ public sealed class IngestActivityJob(
             };
         var position = cursor?.Cursor;
         var resolver = await ActorResolver.LoadAsync(db, cancellationToken);
+        var fetching = compliance.ListActivitiesAsync(query, cancellationToken);
         while (true)
         {
-            var page = await compliance.ListActivitiesAsync(query, cancellationToken);
+            var page = await fetching;
             position = page.LastId ?? position;
-            await StorePageAsync(run, page, resolver, moveCursorTo: position, cancellationToken);
-            if (!page.HasMore || page.LastId is null)
+            // The next page's cursor is known now: fetch it while this one is stored (the second core
+            // decodes while the first writes). The stored cursor still only moves with a stored page.
+            var more = page.HasMore && page.LastId is not null;
+            if (more)
+            {
+                query = query with { AfterId = page.LastId };
+                fetching = compliance.ListActivitiesAsync(query, cancellationToken);
+            }
+            try
+            {
+                await StorePageAsync(run, page, resolver, moveCursorTo: position, cancellationToken);
+            }
+            catch when (more)
+            {
+                // The prefetch is abandoned with the run; observe it so its outcome is not an unobserved task exception.
+                _ = fetching.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                throw;
+            }
+            if (!more)
             {
                 return position;
             }
-            query = query with { AfterId = page.LastId };
         }
     }
 
