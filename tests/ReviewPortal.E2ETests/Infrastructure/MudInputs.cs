@@ -15,13 +15,16 @@ public static class MudInputs
         await Assertions.Expect(listbox).ToHaveCountAsync(0);
     }
 
-    /// <summary>Opens a multi-select combobox, ticks exactly <paramref name="option"/> and closes the list with Escape.</summary>
+    /// <summary>Opens a multi-select combobox, ticks exactly <paramref name="option"/> and closes the list with Escape on the combobox.</summary>
     public static async Task MultiSelectAsync(IPage page, ILocator combobox, string option)
     {
         await combobox.ClickAsync();
         var listbox = page.GetByRole(AriaRole.Listbox);
-        await listbox.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
-        await page.Keyboard.PressAsync("Escape");
+        var item = listbox.GetByRole(AriaRole.Option, new() { Name = option, Exact = true });
+        await item.ClickAsync();
+        // Wait for the server to apply the selection before closing, or the Escape races the render.
+        await Assertions.Expect(item).ToHaveAttributeAsync("aria-selected", "true");
+        await combobox.PressAsync("Escape");
         await Assertions.Expect(listbox).ToHaveCountAsync(0);
     }
 }

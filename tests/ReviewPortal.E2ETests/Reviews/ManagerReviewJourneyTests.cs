@@ -79,6 +79,7 @@ public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : 
         await drawer.GetByRole(AriaRole.Button, new() { Name = "Close detail", Exact = true }).ClickAsync();
         // MudDrawer slides a closed temporary drawer off-screen rather than removing it.
         await Expect(drawer).Not.ToBeInViewportAsync();
+        await Accessibility.WaitForAnimationsAsync(Page);
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
 
         await Page.GetByTestId("accept-recommendations").ClickAsync();
