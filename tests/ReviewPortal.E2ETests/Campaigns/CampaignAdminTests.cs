@@ -96,6 +96,16 @@ public sealed partial class CampaignAdminTests(AppServer app, BrowserFixture bro
             .ToHaveTextAsync("If nobody responds, 0 grant(s) would be removed, 0 of them admin/owner access.");
         await Expect(Page.GetByTestId("campaign-blocked")).ToHaveCountAsync(0);
         await Expect(launch).ToBeEnabledAsync();
+
+        // Changing the rules invalidates the preview: no launching on a blast radius computed for other settings.
+        await MudInputs.SelectAsync(Page, Page.GetByTestId("campaign-default"), "Revoke");
+        await Expect(Page.GetByTestId("campaign-preview-result")).ToHaveCountAsync(0);
+        await Expect(launch).ToBeDisabledAsync();
+        await MudInputs.SelectAsync(Page, Page.GetByTestId("campaign-default"), "No change");
+        await previewButton.ClickAsync();
+        await Expect(Page.GetByTestId("campaign-blast-radius"))
+            .ToHaveTextAsync("If nobody responds, 0 grant(s) would be removed, 0 of them admin/owner access.");
+        await Expect(launch).ToBeEnabledAsync();
         await launch.ClickAsync();
 
         await Expect(Page).ToHaveURLAsync(DashboardUrl());
