@@ -27,6 +27,18 @@ public static class Accessibility
         throw new XunitException(Describe(page.Url, blocking));
     }
 
+    /// <summary>
+    /// Waits until every finite CSS animation/transition on the page has finished. A snackbar fading in is measured by
+    /// axe mid-fade (e.g. 1.3:1 for the success snackbar's final 9:1), so call this before an axe run that follows one.
+    /// Infinite animations (indeterminate progress bars) are ignored.
+    /// </summary>
+    public static async Task WaitForAnimationsAsync(IPage page) =>
+        await page.EvaluateAsync("""
+            () => Promise.all(document.getAnimations()
+                .filter(a => a.effect?.getComputedTiming().iterations !== Infinity)
+                .map(a => a.finished.catch(() => null)))
+            """);
+
     internal static string Describe(string url, IReadOnlyCollection<AxeResultItem> violations)
     {
         var text = new StringBuilder();

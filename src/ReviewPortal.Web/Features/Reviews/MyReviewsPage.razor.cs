@@ -184,6 +184,11 @@ public partial class MyReviewsPage
 
     public async ValueTask DisposeAsync()
     {
+        if (_self is null)
+        {
+            // Prerendered only (OnAfterRenderAsync never ran): nothing was registered, and JS interop is not available.
+            return;
+        }
         try
         {
             await Js.InvokeVoidAsync("reviewPortal.unregisterShortcuts");

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ReviewPortal.E2ETests.Infrastructure;
+using ReviewPortal.Web.Domain;
+
+namespace ReviewPortal.E2ETests.Reviews;
+
+/// <summary>The manager's whole review journey, on its own app: it decides (and bulk-accepts) the manager's queue.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : IsolatedBrowserTest(browser)
+{
+    [Fact]
+    public async Task Manager_OpensRevokeItem_SeesEvidence_RevokeNeedsJustification_ThenSaves_ThenAcceptsRecommendations_AndPassesAxe()
+    {
+        var data = new DemoData(App);
+        var manager = await data.PersonaAsync(Personas.Manager);
+        var revokes = await data.UndecidedAsync(manager.IdentityId, Recommendation.Revoke);
+        Assert.True(revokes.Count > 0, "The demo campaign gives the manager no Revoke-recommended item to decide.");
+        var item = revokes[0];
+        var (decided, total) = await data.ProgressAsync(manager.IdentityId);
+
+        await Personas.SignInAsAsync(Page, Personas.Manager);
+        await Page.GotoAsync("/reviews");
+        await BlazorReady.WaitAsync(Page);
+
+        var progress = Page.GetByTestId("review-progress-text");
+        await Expect(progress).ToHaveTextAsync($"{decided} of {total} decided");
+        await Expect(Page.GetByTestId("review-progress")).ToHaveAttributeAsync("aria-label", $"Review progress: {decided} of {total} decided");
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+
+        // Filter to Revoke recommendations: the first row is the first Revoke item in the queue's order.
+        await MudInputs.SelectAsync(Page, Page.GetByTestId("filter-recommendation"), "Revoke");
+        var grid = Page.GetByTestId("reviews-grid");
+        await Expect(grid.GetByTestId("open-item").First).ToHaveAttributeAsync("aria-label", item.OpenButtonName);
+        await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(Math.Min(revokes.Count, 50));
+        foreach (var chip in await grid.GetByTestId("recommendation-chip").AllAsync())
+        {
+            await Expect(chip).ToHaveTextAsync("Revoke");
+        }
+
+        await grid.GetByRole(AriaRole.Button, new() { Name = item.OpenButtonName, Exact = true }).ClickAsync();
+        var drawer = Page.GetByTestId("item-drawer");
+        var panel = drawer.GetByTestId("review-item-panel");
+        await Expect(panel).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync(item.Identity);
+        await Expect(panel.GetByTestId("evidence-hash")).ToHaveTextAsync(item.EvidenceHash);
+        await Expect(panel.GetByTestId("recommendation-reason")).ToContainTextAsync("Revoke");
+        await Expect(panel.GetByTestId("item-activity-chart")).ToContainTextAsync(ActivitySummary());
+        await Expect(panel.GetByTestId("role-context")).ToContainTextAsync("Employment");
+        await Expect(panel.GetByTestId("approval-trail")).ToContainTextAsync(item.Entitlement);
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+
+        // Revoke without a justification: a field error, nothing stored.
+        await panel.GetByTestId("decide-revoke").ClickAsync();
+        var justification = panel.GetByTestId("justification");
+        await Expect(justification).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(panel.GetByText("requires a justification")).ToBeVisibleAsync();
+        Assert.Empty(await data.DecisionsAsync(item.Id));
+        Assert.Null((await data.ItemAsync(item.Id)).Outcome);
+
+        // With a justification: saved with the evidence hash the reviewer saw, and audited.
+        const string reason = "No longer on the project; access unused since the spring.";
+        await justification.FillAsync(reason);
+        await panel.GetByTestId("decide-revoke").ClickAsync();
+        await Expect(Page.GetByText("Saved: Revoke")).ToBeVisibleAsync();
+        // The drawer moves on to the next undecided Revoke item.
+        await Expect(panel.GetByTestId("evidence-hash")).ToHaveTextAsync(revokes.Count > 1 ? revokes[1].EvidenceHash : item.EvidenceHash);
+        var stored = await data.ItemAsync(item.Id);
+        Assert.Equal(DecisionOutcome.Revoke, stored.Outcome);
+        Assert.Equal(reason, stored.Justification);
+        var decision = Assert.Single(await data.DecisionsAsync(item.Id));
+        Assert.Equal(DecisionOutcome.Revoke, decision.Outcome);
+        Assert.Equal(item.EvidenceHash, decision.EvidenceHash);
+        Assert.Equal(manager.IdentityId, decision.DecidedById);
+        Assert.Single(await data.AuditForItemAsync(item.Id, "review.decided"));
+        await Expect(progress).ToHaveTextAsync($"{decided + 1} of {total} decided");
+
+        // Close the drawer, then accept every remaining keep / revoke / reduce recommendation.
+        await drawer.GetByRole(AriaRole.Button, new() { Name = "Close detail", Exact = true }).ClickAsync();
+        // MudDrawer slides a closed temporary drawer off-screen rather than removing it.
+        await Expect(drawer).Not.ToBeInViewportAsync();
+        await Accessibility.WaitForAnimationsAsync(Page);
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+
+        await Page.GetByTestId("accept-recommendations").ClickAsync();
+        await Page.GetByTestId("confirm-accept-recommendations").ClickAsync();
+        await Expect(progress).Not.ToHaveTextAsync($"{decided + 1} of {total} decided");
+        var (after, totalAfter) = await data.ProgressAsync(manager.IdentityId);
+        Assert.Equal(total, totalAfter);
+        Assert.True(after > decided + 1, $"Accepting recommendations decided nothing more ({after} of {total}).");
+        await Expect(progress).ToHaveTextAsync($"{after} of {total} decided");
+        // Only "look closer" items are left undecided.
+        Assert.Equal(total - after, (await data.UndecidedAsync(manager.IdentityId, Recommendation.LookCloser)).Count);
+        Assert.Empty(await data.UndecidedAsync(manager.IdentityId, Recommendation.Revoke));
+        await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(0);
+    }
+
+    [GeneratedRegex(@"^Active \d+ of 30 days")]
+    private static partial Regex ActivitySummary();
+}
