@@ -36,8 +36,12 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
             }
             var request = step.AccessRequest;
             var decidedBy = request.Steps.Where(s => s.DecidedById != null).Select(s => s.DecidedById!.Value).ToHashSet();
+            // Nobody may end up holding two steps of one request (they could approve only one of them).
+            var assigned = request.Steps.Where(s => s.Id != step.Id && s.Status is ApprovalStatus.Waiting or ApprovalStatus.Pending)
+                .Select(s => s.ApproverId).ToHashSet();
             var target = new[] { policy?.FallbackApproverId, step.Approver.ManagerId }
-                .FirstOrDefault(id => id is { } v && v != step.ApproverId && v != request.RequesterId && v != request.BeneficiaryId && !decidedBy.Contains(v));
+                .FirstOrDefault(id => id is { } v && v != step.ApproverId && v != request.RequesterId && v != request.BeneficiaryId
+                    && !decidedBy.Contains(v) && !assigned.Contains(v));
             step.EscalatedAt = now;
             if (target is { } to)
             {
