@@ -1,0 +1,128 @@
+using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Requests;
+
+namespace ReviewPortal.Tests.Features.Requests;
+
+/// <summary>
+/// Bad input gets one clear message on the field at fault, and nothing is stored: no request, no step, no audit entry.
+/// </summary>
+public sealed class SubmitAccessRequestValidationTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPortalAppFactory>
+{
+    private async Task AssertRefusedAsync(RequestOrg org, Identity requester, SubmitAccessRequest.Command command, string field, string expected)
+    {
+        var before = await org.CountsAsync();
+
+        var result = await org.SubmitAsync(requester, command);
+
+        Assert.Null(result.RequestId);
+        Assert.NotNull(result.Errors);
+        var (key, message) = Assert.Single(result.Errors);
+        Assert.Equal(field, key);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Equal(before, await org.CountsAsync());
+    }
+
+    [Fact]
+    public async Task Submit_EmptyJustification_RefusedOnJustification()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, justification: "   "),
+            nameof(SubmitAccessRequest.Command.Justification), "Explain the business reason.");
+    }
+
+    [Fact]
+    public async Task Submit_TooShortJustification_RefusedOnJustification()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, justification: "need it"),
+            nameof(SubmitAccessRequest.Command.Justification), "at least 20 characters");
+    }
+
+    [Fact]
+    public async Task Submit_DurationBeyondEntitlementMaximum_RefusedOnDuration()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, days: 91),
+            nameof(SubmitAccessRequest.Command.DurationDays), "at most 90 days");
+    }
+
+    [Fact]
+    public async Task Submit_PermanentWhereNotAllowed_RefusedOnDuration()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, days: null),
+            nameof(SubmitAccessRequest.Command.DurationDays), "time-bound");
+    }
+
+    [Fact]
+    public async Task Submit_UnknownEntitlementId_RefusedOnEntitlement()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        var command = RequestOrg.Command(org.Developer, org.Rita);
+        command.EntitlementId = int.MaxValue;
+        await AssertRefusedAsync(org, org.Rita, command, nameof(SubmitAccessRequest.Command.EntitlementId), "does not exist or cannot be requested");
+    }
+
+    [Fact]
+    public async Task Submit_NotRequestableEntitlement_RefusedOnEntitlement()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.ProdAdmin, org.Rita),
+            nameof(SubmitAccessRequest.Command.EntitlementId), "does not exist or cannot be requested");
+    }
+
+    [Fact]
+    public async Task Submit_AccessAlreadyHeld_RefusedOnEntitlement()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Grants.Add(new Grant { IdentityId = org.Rita.Id, EntitlementId = org.Developer.Id, GrantedAt = PortalAppFactory.Now.AddDays(-10) });
+            await db.SaveChangesAsync();
+        }
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita),
+            nameof(SubmitAccessRequest.Command.EntitlementId), "already holds");
+    }
+
+    [Fact]
+    public async Task Submit_DuplicateOpenRequest_RefusedOnEntitlement()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await org.SubmitOkAsync(org.Rita, org.Developer);
+
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, days: 10),
+            nameof(SubmitAccessRequest.Command.EntitlementId), "already an open request");
+    }
+
+    [Fact]
+    public async Task Submit_BeneficiaryNotOwnedByRequester_RefusedOnBeneficiary()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.PetesKey),
+            nameof(SubmitAccessRequest.Command.BeneficiaryId), "only for yourself or for an agent or key you own");
+    }
+
+    [Fact]
+    public async Task Submit_AnotherPersonAsBeneficiary_RefusedOnBeneficiary()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Pete),
+            nameof(SubmitAccessRequest.Command.BeneficiaryId), "only for yourself or for an agent or key you own");
+    }
+
+    [Fact]
+    public async Task Submit_ValidRequestForOwnedKey_StoresRequestWithOneAuditEntry()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        var before = await org.CountsAsync();
+
+        var id = await org.SubmitOkAsync(org.Rita, org.Developer, org.RitasKey, days: 90);
+
+        var after = await org.CountsAsync();
+        Assert.Equal((before.Requests + 1, before.Steps + 2, before.Audit + 1), after);
+        var request = await org.RequestAsync(id);
+        Assert.Equal((org.Rita.Id, org.RitasKey.Id, AccessRequestStatus.Pending, 90), (request.RequesterId, request.BeneficiaryId, request.Status, request.DurationDays));
+        Assert.Single(await org.AuditAsync("request.submitted", nameof(AccessRequest), id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+}
