@@ -73,7 +73,7 @@ public sealed partial class AuditExplorerTests(AppServer app, BrowserFixture bro
     }
 
     /// <summary>Passes once the evidence.zip endpoint allows ZipArchive's synchronous flush (see the report; verified with the fix applied).</summary>
-    [Fact(Skip = "Bug: /campaigns/{id}/evidence.zip fails — ZipArchive.Dispose writes synchronously to the response body (ExportEvidencePack.cs:60)")]
+    [Fact]
     public async Task Compliance_DownloadsEvidencePack_EveryFileHashMatchesTheManifest()
     {
         var campaignId = await _data.QueryAsync(db => db.Campaigns.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync());

@@ -54,9 +54,16 @@ public static class ExportAuditCsv
                     return Results.NotFound("No such campaign.");
                 }
             }
+            // ZipArchive closes entries with synchronous writes, which Kestrel refuses on the response body:
+            // build the pack in a temp file (memory stays flat), then stream it out asynchronously.
+            await using var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+                FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            await export.WriteAsync(Viewer.From(context.User), id, temp, context.TraceIdentifier, context.RequestAborted);
+            temp.Position = 0;
             context.Response.ContentType = "application/zip";
+            context.Response.ContentLength = temp.Length;
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"evidence-campaign-{id}-{time.GetUtcNow():yyyyMMdd-HHmmss}.zip\"";
-            await export.WriteAsync(Viewer.From(context.User), id, context.Response.Body, context.TraceIdentifier, context.RequestAborted);
+            await temp.CopyToAsync(context.Response.Body, context.RequestAborted);
             return Results.Empty;
         }).RequireAuthorization(Policies.AuditReader);
         return endpoints;

@@ -77,7 +77,7 @@ public sealed class SyncDirectoryJob(
     private async Task ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var actor = AuditActor.System(JobName, now, $"sync-{now.UtcTicks}");
+        var actor = AuditActor.System(JobName, now, $"sync-{Guid.NewGuid():N}");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var model = await DirectoryModel.LoadAsync(db, cancellationToken);
