@@ -126,6 +126,21 @@ internal static class CampaignBenchmark
         await CleanUpAsync(file);
         Progress.Say($"campaign: warm-up launch of {warmResult.Items} items in {warm.Elapsed.TotalSeconds:F1} s");
 
+        if (args.Flag("prototype"))
+        {
+            var proto = new Dictionary<string, object?> { ["benchmark"] = "campaign-prototype" };
+            foreach (var raw in new[] { false, true })
+            {
+                foreach (var (k, v) in await LaunchPrototype.RunAsync(contexts, viewer, definition, raw))
+                {
+                    proto[k] = v;
+                }
+                await CleanUpAsync(file);
+            }
+            proto["loadAverage"] = Ingest.IngestBenchmark.LoadAverage();
+            return proto;
+        }
+
         // (a) Launch
         using var process = Process.GetCurrentProcess();
         var gen2Before = GC.CollectionCount(2);
