@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ReviewPortal.Benchmarks.Support;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
