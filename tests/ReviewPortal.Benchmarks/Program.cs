@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ReviewPortal.Benchmarks.Audit;
+using ReviewPortal.Benchmarks.Campaign;
 using ReviewPortal.Benchmarks.Ingest;
 using ReviewPortal.Benchmarks.Summary;
 using ReviewPortal.Benchmarks.Support;
@@ -7,23 +9,33 @@ using ReviewPortal.Benchmarks.Support;
 // Macro benchmarks of the Claude connector's ingestion path (not a test project: `dotnet test` never runs this).
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- ingest --events 1000000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- summary --events 10000000 --identities 50000 --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- campaign --identities 50000 --events 10000000 --items 100000 --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- audit --entries 1000000 --runs 3
 // With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
 // run and the medians as JSON on stdout. Progress goes to stderr.
 
 var args2 = new Args(args);
 var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-if (args2.Verb is not ("ingest" or "summary"))
+if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit"))
 {
     Console.Error.WriteLine("""
         verbs:
           ingest  [--events 1000000] [--page-size 5000] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep]
           summary [--events 10000000] [--identities 50000] [--samples 1000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
+          campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild]
+          audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
         """);
     return args2.Verb == "help" ? 0 : 2;
 }
 
 var runs = args2.Int("runs", 1);
+if (!args2.Flag("child"))
+{
+    // Build (or reuse) the database before any timed child, so no run's peak working set includes the build.
+    if (args2.Verb == "campaign") await CampaignBenchmark.EnsureDatabaseAsync(args2);
+    if (args2.Verb == "audit") await AuditBenchmark.EnsureDatabaseAsync(args2);
+}
 if (runs > 1 && !args2.Flag("child"))
 {
     var results = new List<Dictionary<string, JsonElement>>();
@@ -42,6 +54,8 @@ if (runs > 1 && !args2.Flag("child"))
 var result = args2.Verb switch
 {
     "ingest" => await IngestBenchmark.RunAsync(args2),
+    "campaign" => await CampaignBenchmark.RunAsync(args2),
+    "audit" => await AuditBenchmark.RunAsync(args2),
     _ => await SummaryBenchmark.RunAsync(args2),
 };
 if (!args2.Flag("child"))

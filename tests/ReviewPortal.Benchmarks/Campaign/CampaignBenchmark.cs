@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Benchmarks.Support;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Benchmarks.Campaign;
+
+/// <summary>
+/// Benchmark 3: launching a campaign over <c>--items</c> open grants on the 10 M-event summary database
+/// (<see cref="LaunchCampaign"/>), the first page of My reviews for a reviewer with ~2,000 items
+/// (<see cref="ListMyReviewItems"/>), and a bulk decision of 1,000 items (<see cref="BulkDecide"/>).
+/// The database is a copy of <c>summary-&lt;events&gt;-&lt;identities&gt;.db</c>, migrated to the current schema by
+/// <c>DatabaseMigrator</c>, with <see cref="DirectoryData"/> added; it is built once and reused. Each run deletes
+/// the campaigns it launched, so every run starts from the same data.
+/// </summary>
+internal static class CampaignBenchmark
+{
+    public const int NamedReviewers = 50;
+
+    public static string DatabaseFile(Args args)
+    {
+        var folder = args.String("dir", Path.Combine(Path.GetTempPath(), "reviewportal-bench"));
+        return Path.Combine(folder, $"campaign-{args.Long("events", 10_000_000)}-{args.Int("identities", 50_000)}-{args.Int("items", 100_000)}.db");
+    }
+
+    public static async Task EnsureDatabaseAsync(Args args)
+    {
+        var file = DatabaseFile(args);
+        if (File.Exists(file) && !args.Flag("rebuild"))
+        {
+            Progress.Say($"campaign: reusing {file} ({new FileInfo(file).Length / 1e9:F2} GB)");
+            return;
+        }
+        var events = args.Long("events", 10_000_000);
+        var identities = args.Int("identities", 50_000);
+        var items = args.Int("items", 100_000);
+        var summary = Path.Combine(Path.GetDirectoryName(file)!, $"summary-{events}-{identities}.db");
+        if (!File.Exists(summary))
+        {
+            // The summary benchmark builds (and keeps) the events, rollups and identities.
+            await Summary.SummaryBenchmark.RunAsync(new Args(["summary", "--events", $"{events}", "--identities", $"{identities}", "--samples", "1",
+                "--dir", Path.GetDirectoryName(file)!]));
+        }
+        var clock = Stopwatch.StartNew();
+        var building = file + ".building";
+        var copy = file + ".copy"; // a plain copy of the summary file, kept if an earlier build was interrupted
+        if (!File.Exists(copy) || new FileInfo(copy).Length != new FileInfo(summary).Length)
+        {
+            Progress.Say($"campaign: copying {summary}");
+            File.Copy(summary, copy, overwrite: true);
+        }
+        File.Move(copy, building, overwrite: true);
+        var services = Portal.Services(building);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var applied = await provider.GetRequiredService<Web.Infrastructure.Database.DatabaseMigrator>().MigrateAsync();
+            Progress.Say($"  migrated: {string.Join(", ", applied)}");
+            await using var connection = new SqliteConnection(Portal.ConnectionString(building));
+            await connection.OpenAsync();
+            Execute(connection, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+            DirectoryData.Organise(connection, identities);
+            var open = DirectoryData.InsertAccess(connection, identities, items, DateTimeOffset.UtcNow);
+            Execute(connection, "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(TRUNCATE);");
+            Progress.Say($"  directory: {open:N0} open grants");
+        }
+        SqliteConnection.ClearAllPools();
+        File.Delete(building + "-wal");
+        File.Delete(building + "-shm");
+        File.Move(building, file, overwrite: true);
+        Progress.Say($"campaign: built in {clock.Elapsed.TotalSeconds:F0} s ({new FileInfo(file).Length / 1e9:F2} GB)");
+    }
+
+    public static async Task<Dictionary<string, object?>> RunAsync(Args args)
+    {
+        await EnsureDatabaseAsync(args);
+        var file = DatabaseFile(args);
+        var listCalls = args.Int("samples", 200);
+        var bulkSize = args.Int("bulk", 1000);
+        var services = Portal.Services(file);
+        if (args.Flag("sql"))
+        {
+            services.AddLogging(l => l.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information));
+        }
+        await using var provider = services.BuildServiceProvider();
+        var contexts = provider.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>();
+        await CleanUpAsync(file);
+
+        int openGrants, admin, fallback;
+        List<int> reviewers;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            openGrants = await db.Grants.CountAsync(g => g.EndedAt == null);
+            // Persons 1–55 without the API keys (10, 20, …): 50 named reviewers; 1 is the admin, 60 the fallback.
+            reviewers = Enumerable.Range(1, 60).Where(i => i % 10 != 0).Take(NamedReviewers).ToList();
+            admin = 1;
+            fallback = 61;
+        }
+        var viewer = new Viewer(admin, "Person 1", new HashSet<string> { Roles.Admin });
+        var definition = new CampaignDefinition
+        {
+            Name = "Benchmark: all access",
+            EntitlementKinds = Enum.GetValues<EntitlementKind>().ToList(),
+            IdentityKinds = Enum.GetValues<IdentityKind>().ToList(),
+            Reviewer = ReviewerRule.Named,
+            NamedReviewerIds = reviewers,
+            FallbackReviewerId = fallback,
+            DueAt = DateTimeOffset.UtcNow.AddDays(14),
+        };
+        var launch = provider.GetRequiredService<LaunchCampaign>();
+
+        // Warm-up: a small campaign (one group's members) through the same code, so JIT, the EF model and the page cache
+        // are warm as in a running portal; then it is deleted again.
+        var warm = Stopwatch.StartNew();
+        int smallResource;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            smallResource = await db.Resources.Where(r => r.Kind == ResourceKind.Group).OrderBy(r => r.Id).Select(r => r.Id).FirstAsync();
+        }
+        var warmResult = await launch.HandleAsync(viewer, definition with { Name = "Benchmark: warm-up", ResourceIds = [smallResource] }, "bench-warm");
+        warm.Stop();
+        await CleanUpAsync(file);
+        Progress.Say($"campaign: warm-up launch of {warmResult.Items} items in {warm.Elapsed.TotalSeconds:F1} s");
+
+        if (args.Flag("prototype"))
+        {
+            var proto = new Dictionary<string, object?> { ["benchmark"] = "campaign-prototype" };
+            foreach (var raw in new[] { false, true })
+            {
+                foreach (var (k, v) in await LaunchPrototype.RunAsync(contexts, viewer, definition, raw))
+                {
+                    proto[k] = v;
+                }
+                await CleanUpAsync(file);
+            }
+            proto["loadAverage"] = Ingest.IngestBenchmark.LoadAverage();
+            return proto;
+        }
+
+        // (a) Launch
+        using var process = Process.GetCurrentProcess();
+        var gen2Before = GC.CollectionCount(2);
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
+        var threadCpuBefore = ThreadCpu.NowMs();
+        var clock = Stopwatch.StartNew();
+        var result = await launch.HandleAsync(viewer, definition, "bench-launch");
+        clock.Stop();
+        var threadCpu = ThreadCpu.NowMs() - threadCpuBefore;
+        process.Refresh();
+        var launchCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var launchPeak = Machine.PeakWorkingSetMb();
+        var launchAllocatedGb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e9;
+        var launchGen2 = GC.CollectionCount(2) - gen2Before;
+        if (result.CampaignId is null)
+        {
+            throw new InvalidOperationException($"Launch refused: {result.Error}");
+        }
+        var campaignId = result.CampaignId.Value;
+        Progress.Say($"campaign: launched {result.Items:N0} items in {clock.Elapsed.TotalSeconds:F1} s (process CPU {launchCpu:F1} s, peak {launchPeak} MB)");
+
+        long evidenceBytes;
+        Dictionary<int, int> perReviewer;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            evidenceBytes = await db.ReviewItems.Where(i => i.CampaignId == campaignId).SumAsync(i => (long)i.EvidenceJson.Length);
+            perReviewer = await db.ReviewItems.Where(i => i.CampaignId == campaignId).GroupBy(i => i.ReviewerId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
+        }
+
+        // (b) My reviews, first page, for the named reviewer with the most items.
+        var listReviewer = perReviewer.Where(kv => reviewers.Contains(kv.Key)).OrderByDescending(kv => kv.Value).First();
+        var list = provider.GetRequiredService<ListMyReviewItems>();
+        var reviewerViewer = new Viewer(listReviewer.Key, $"Person {listReviewer.Key}", new HashSet<string>());
+        var query = new ListMyReviewItems.Query();
+        var firstList = Stopwatch.StartNew();
+        var queue = await list.HandleAsync(reviewerViewer, query);
+        firstList.Stop();
+        for (var i = 0; i < 10; i++)
+        {
+            await list.HandleAsync(reviewerViewer, query);
+        }
+        var listMs = new List<double>(listCalls);
+        var listCpu = new List<double>(listCalls);
+        for (var i = 0; i < listCalls; i++)
+        {
+            var thread = Environment.CurrentManagedThreadId;
+            var cpuStart = ThreadCpu.NowMs();
+            var start = Stopwatch.GetTimestamp();
+            queue = await list.HandleAsync(reviewerViewer, query);
+            listMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                listCpu.Add(ThreadCpu.NowMs() - cpuStart);
+            }
+        }
+        Progress.Say($"campaign: My reviews p50 {Stats.Percentile(listMs, 50):F1} ms, p95 {Stats.Percentile(listMs, 95):F1} ms " +
+                     $"({queue.Total} items, {queue.Rows.Count} rows, sparkline length {queue.Rows.FirstOrDefault()?.Daily.Length})");
+
+        // (c) Bulk decision of 1,000 items of another reviewer (Keep with a justification: some go against a revoke recommendation).
+        var bulkReviewer = perReviewer.Where(kv => reviewers.Contains(kv.Key) && kv.Key != listReviewer.Key).OrderByDescending(kv => kv.Value).First();
+        List<long> ids;
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            ids = await db.ReviewItems.Where(i => i.CampaignId == campaignId && i.ReviewerId == bulkReviewer.Key).OrderBy(i => i.Id)
+                .Select(i => i.Id).Take(bulkSize).ToListAsync();
+        }
+        var bulk = provider.GetRequiredService<BulkDecide>();
+        var bulkViewer = new Viewer(bulkReviewer.Key, $"Person {bulkReviewer.Key}", new HashSet<string>());
+        process.Refresh();
+        cpuBefore = process.TotalProcessorTime;
+        var bulkClock = Stopwatch.StartNew();
+        var bulkResult = await bulk.HandleAsync(bulkViewer, new BulkDecide.Command(ids, DecisionOutcome.Keep, "Still needed for the quarterly close (benchmark)."), "bench-bulk");
+        bulkClock.Stop();
+        process.Refresh();
+        var bulkCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        Progress.Say($"campaign: bulk decision saved {bulkResult.Saved}, skipped {bulkResult.Skipped} in {bulkClock.Elapsed.TotalSeconds:F2} s (CPU {bulkCpu:F2} s) {string.Join(" | ", bulkResult.Problems)}");
+
+        var breakdown = args.Flag("breakdown") ? await BreakdownAsync(contexts, definition) : null;
+        await CleanUpAsync(file);
+
+        var result2 = new Dictionary<string, object?>
+        {
+            ["benchmark"] = "campaign",
+            ["events"] = args.Long("events", 10_000_000),
+            ["identities"] = args.Int("identities", 50_000),
+            ["openGrants"] = openGrants,
+            ["databaseGb"] = Math.Round(new FileInfo(file).Length / 1e9, 2),
+            ["launchItems"] = result.Items,
+            ["launchSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            ["launchCpuSeconds"] = Math.Round(launchCpu, 2),
+            ["launchThreadCpuSeconds"] = Math.Round(threadCpu / 1000, 2),
+            ["launchPeakWorkingSetMb"] = launchPeak,
+            ["launchAllocatedGb"] = Math.Round(launchAllocatedGb, 2),
+            ["launchGen2"] = launchGen2,
+            ["warmupLaunchSeconds"] = Math.Round(warm.Elapsed.TotalSeconds, 2),
+            ["warmupItems"] = warmResult.Items,
+            ["evidenceMeanBytes"] = Math.Round((double)evidenceBytes / Math.Max(1, result.Items)),
+            ["reviewers"] = perReviewer.Count,
+            ["listReviewerItems"] = queue.Total,
+            ["listRows"] = queue.Rows.Count,
+            ["listFirstCallMs"] = Math.Round(firstList.Elapsed.TotalMilliseconds, 1),
+            ["listP50Ms"] = Math.Round(Stats.Percentile(listMs, 50), 2),
+            ["listP95Ms"] = Math.Round(Stats.Percentile(listMs, 95), 2),
+            ["listMaxMs"] = Math.Round(listMs.Max(), 2),
+            ["listCpuP50Ms"] = listCpu.Count > 0 ? Math.Round(Stats.Percentile(listCpu, 50), 2) : null,
+            ["listCpuP95Ms"] = listCpu.Count > 0 ? Math.Round(Stats.Percentile(listCpu, 95), 2) : null,
+            ["listCpuSamples"] = listCpu.Count,
+            ["bulkItems"] = ids.Count,
+            ["bulkSaved"] = bulkResult.Saved,
+            ["bulkSeconds"] = Math.Round(bulkClock.Elapsed.TotalSeconds, 3),
+            ["bulkCpuSeconds"] = Math.Round(bulkCpu, 3),
+            ["peakWorkingSetMb"] = Machine.PeakWorkingSetMb(),
+            ["loadAverage"] = Ingest.IngestBenchmark.LoadAverage(),
+        };
+        foreach (var (key, value) in breakdown ?? [])
+        {
+            result2[key] = value;
+        }
+        return result2;
+    }
+
+    /// <summary>The launch's phases timed one by one, in a fresh context (wall and process CPU seconds).</summary>
+    private static async Task<Dictionary<string, object?>> BreakdownAsync(IDbContextFactory<ReviewPortalDbContext> contexts, CampaignDefinition definition)
+    {
+        var phases = new Dictionary<string, object?>();
+        using var process = Process.GetCurrentProcess();
+        var now = DateTimeOffset.UtcNow;
+        await using var db = await contexts.CreateDbContextAsync();
+        async Task<T> Phase<T>(string name, Func<Task<T>> body)
+        {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var value = await body();
+            process.Refresh();
+            phases[$"phase_{name}_s"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            phases[$"phase_{name}_cpu_s"] = Math.Round((process.TotalProcessorTime - cpu).TotalSeconds, 2);
+            Progress.Say($"  phase {name}: {clock.Elapsed.TotalSeconds:F2} s (CPU {(process.TotalProcessorTime - cpu).TotalSeconds:F2} s)");
+            return value;
+        }
+        var grants = await Phase("scope", () => CampaignScope.Select(db, definition, now).ToListAsync());
+        var evidence = await Phase("evidenceLoad", () => EvidenceBuilder.LoadAsync(db, grants, now, CancellationToken.None));
+        var built = await Phase("evidenceBuild", () => Task.FromResult(grants.Select(evidence.Build).ToList()));
+        await Phase("jsonAndHash", () => Task.FromResult(built.Select(e => ItemEvidence.Hash(e.ToJson())).Count()));
+        return phases;
+    }
+
+    /// <summary>Deletes every campaign with its items and decisions (the audit entries stay: the ledger is append-only).</summary>
+    private static async Task CleanUpAsync(string file)
+    {
+        await using var connection = new SqliteConnection(Portal.ConnectionString(file));
+        await connection.OpenAsync();
+        Execute(connection, """
+            BEGIN;
+            DELETE FROM ReviewDecisions;
+            DELETE FROM RemediationTasks WHERE ReviewItemId IS NOT NULL;
+            DELETE FROM ReviewItems;
+            DELETE FROM Campaigns;
+            COMMIT;
+            """);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        command.ExecuteNonQuery();
+    }
+}
