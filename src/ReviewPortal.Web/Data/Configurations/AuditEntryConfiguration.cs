@@ -21,6 +21,8 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         // A second writer that read the same head cannot link to it again: no fork.
         builder.HasIndex(e => e.PreviousHash).IsUnique();
         builder.HasIndex(e => new { e.IdentityId, e.Sequence });
+        // "Everything about or by this person": the explorer's identity filter reads both columns.
+        builder.HasIndex(e => new { e.ActorId, e.Sequence });
         builder.HasIndex(e => new { e.CampaignId, e.Sequence });
         builder.HasIndex(e => new { e.Action, e.Sequence });
         builder.HasIndex(e => e.OccurredAt);

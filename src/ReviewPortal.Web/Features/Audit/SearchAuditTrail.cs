@@ -34,7 +34,12 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
         var query = Apply(db.AuditEntries.AsNoTracking(), filter);
         pageSize = Math.Clamp(pageSize, 1, 200);
         // One row more than the page tells whether there is a next page without a COUNT over a million rows.
-        var rows = await query.OrderByDescending(e => e.Sequence)
+        // With a date filter, walking the OccurredAt index newest-first stops after one page instead of
+        // sorting the whole window (entries are appended in time order, so the order is the same).
+        var ordered = filter.From is not null || filter.To is not null
+            ? query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence)
+            : query.OrderByDescending(e => e.Sequence);
+        var rows = await ordered
             .Skip(Math.Max(0, page) * pageSize).Take(pageSize + 1)
             .Select(e => new AuditRow(e.Sequence, e.OccurredAt, e.ActorId, e.Actor, e.Action, e.TargetType, e.TargetId, e.IdentityId,
                 e.CampaignId, e.Before, e.After, e.CorrelationId, e.Hash))

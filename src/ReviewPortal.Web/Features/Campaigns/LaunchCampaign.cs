@@ -38,7 +38,6 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             return LaunchResult.Refused("Nothing is in scope: widen the scope before launching.");
         }
 
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         var campaign = new Campaign
         {
             Name = definition.Name.Trim(),
@@ -50,32 +49,19 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             UnreviewedOutcome = definition.UnreviewedOutcome,
             DefinitionJson = JsonSerializer.Serialize(definition),
         };
+        // One transaction: the campaign (EF, for its id), the items (prepared inserts), the audit entry.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Campaigns.Add(campaign);
-        foreach (var planned in plan.Items)
-        {
-            var json = planned.Evidence.ToJson();
-            db.ReviewItems.Add(new ReviewItem
-            {
-                Campaign = campaign,
-                GrantId = planned.Grant.GrantId,
-                IdentityId = planned.Grant.IdentityId,
-                EntitlementId = planned.Grant.EntitlementId,
-                ReviewerId = planned.ReviewerId,
-                Stage = 1,
-                Recommendation = planned.Evidence.Recommendation.Recommendation,
-                RecommendationReason = planned.Evidence.Recommendation.Reason,
-                EvidenceJson = json,
-                EvidenceAsOf = now,
-                EvidenceHash = ItemEvidence.Hash(json),
-            });
-        }
-        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "campaign.launched", campaign,
+        await db.SaveChangesAsync(cancellationToken);
+        await ReviewItemWriter.WriteAsync(db, campaign.Id, now, plan.Items, cancellationToken);
+        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "campaign.launched", new AuditTarget("Campaign", campaign.Id.ToString()),
             after: new
             {
                 campaign.Name, items = plan.Items.Count, reviewers = plan.Items.Select(i => i.ReviewerId).Distinct().Count(),
                 campaign.DueAt, definition.UnreviewedOutcome, removedByDefault = plan.GrantsRemovedByDefault,
-            });
+            }, campaignId: campaign.Id);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new LaunchResult(campaign.Id, plan.Items.Count, null);
     }
 }

@@ -296,6 +296,8 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("Action", "Sequence");
 
+                    b.HasIndex("ActorId", "Sequence");
+
                     b.HasIndex("CampaignId", "Sequence");
 
                     b.HasIndex("IdentityId", "Sequence");

@@ -283,6 +283,8 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Action", "Sequence");
 
+                    b.HasIndex("ActorId", "Sequence");
+
                     b.HasIndex("CampaignId", "Sequence");
 
                     b.HasIndex("IdentityId", "Sequence");
