@@ -59,7 +59,8 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
         }
         if (filter.IdentityId is { } identity)
         {
-            query = query.Where(e => e.IdentityId == identity || e.ActorId == identity);
+            // Two indexed branches instead of one OR: SQLite otherwise walks the whole ledger backwards.
+            query = query.Where(e => e.IdentityId == identity).Union(query.Where(e => e.ActorId == identity));
         }
         if (filter.CampaignId is { } campaign)
         {
