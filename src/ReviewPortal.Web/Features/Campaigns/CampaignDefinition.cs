@@ -6,6 +6,19 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// <summary>What the campaign wizard produces: scope, reviewers, schedule and the rules for silence.</summary>
 public sealed record CampaignDefinition
 {
+    /// <summary>Reads the definition stored on a campaign; an unreadable one yields the defaults.</summary>
+    public static CampaignDefinition FromJson(string json)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<CampaignDefinition>(json) ?? new CampaignDefinition();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return new CampaignDefinition();
+        }
+    }
+
     public string Name { get; set; } = "";
 
     // Scope

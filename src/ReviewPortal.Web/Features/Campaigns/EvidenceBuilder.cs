@@ -56,7 +56,7 @@ public sealed class EvidenceBuilder
         // The baseline is what active peers do: counting dormant seats would make every regular user look "busy".
         var groups = identities.GroupBy(i => PeerGroup(i.Kind, i.Department))
             .ToDictionary(g => g.Key, g => g.Select(i => (double)(activity.GetValueOrDefault(i.Id)?.Total ?? 0)).Where(t => t > 0).ToList());
-        var medians = groups.ToDictionary(g => g.Key, g => Median(g.Value));
+        var medians = groups.ToDictionary(g => g.Key, g => Statistics.Median(g.Value) ?? 0);
         var counts = groups.ToDictionary(g => g.Key, g => g.Value.Count);
 
         var holderIds = grants.Select(g => g.IdentityId).ToHashSet();
@@ -128,16 +128,6 @@ public sealed class EvidenceBuilder
     public static string PeerGroup(IdentityKind kind, string? department) =>
         kind == IdentityKind.Person ? $"{department ?? "no department"} people" : $"{kind} of {department ?? "unowned"}";
 
-    private static double Median(List<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-        values.Sort();
-        var mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    }
 
     private sealed class IdentityActivity
     {

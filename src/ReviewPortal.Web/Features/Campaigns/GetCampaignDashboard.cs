@@ -41,7 +41,7 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
         {
             var decided = g.Where(i => i.Outcome != null).ToList();
             var keeps = decided.Count(i => i.Outcome == DecisionOutcome.Keep);
-            var median = Median(seconds.Where(s => s.DecidedById == g.Key).Select(s => s.Seconds).ToList());
+            var median = Statistics.Median(seconds.Where(s => s.DecidedById == g.Key).Select(s => s.Seconds));
             var keepRate = decided.Count == 0 ? 0 : (double)keeps / decided.Count;
             return new ReviewerProgress(g.Key, names.GetValueOrDefault(g.Key, "?"), g.Count(), decided.Count, keepRate, median,
                 decided.Count >= RubberStampMinimumDecisions && keepRate > RubberStampKeepRate && median is < RubberStampSeconds);
@@ -79,16 +79,6 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    private static double? Median(List<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return null;
-        }
-        values.Sort();
-        var mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    }
 }
 
 public sealed record CampaignDashboard(

@@ -45,7 +45,7 @@ public sealed class IngestActivityJob(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             run.Status = IngestionRunStatus.Failed;
-            run.Error = ex is ClaudeApiException api ? $"{api.StatusCode} {api.ErrorType}: {api.ApiMessage}" : ex.Message;
+            run.Error = ConnectorError.Describe(ex);
             logger.LogError(ex, "Activity ingestion run {RunId} failed", run.Id);
             throw;
         }

@@ -43,7 +43,7 @@ public sealed class SyncDirectoryJob(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             run.Status = IngestionRunStatus.Failed;
-            run.Error = ex is ClaudeApiException api ? $"{api.StatusCode} {api.ErrorType}: {api.ApiMessage}" : ex.Message;
+            run.Error = ConnectorError.Describe(ex);
             run.EndedAt = time.GetUtcNow();
             logger.LogError(ex, "Directory sync failed");
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);

@@ -190,15 +190,5 @@ public sealed class SendRemindersJob(
         return queued;
     }
 
-    private static ReminderCadence CadenceOf(string definitionJson)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<CampaignDefinition>(definitionJson)?.Reminders ?? ReminderCadence.Standard;
-        }
-        catch (JsonException)
-        {
-            return ReminderCadence.Standard;
-        }
-    }
+    private static ReminderCadence CadenceOf(string definitionJson) => CampaignDefinition.FromJson(definitionJson).Reminders;
 }

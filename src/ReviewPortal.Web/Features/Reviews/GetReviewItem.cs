@@ -34,7 +34,7 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
         ItemEvidence? live = null;
         if (withLiveEvidence)
         {
-            var definition = System.Text.Json.JsonSerializer.Deserialize<CampaignDefinition>(item.DefinitionJson) ?? new CampaignDefinition();
+            var definition = CampaignDefinition.FromJson(item.DefinitionJson);
             var now = time.GetUtcNow();
             var grant = await CampaignScope.Select(db, definition with { Activity = ActivityFilter.All, ResourceIds = [], Departments = [], Roles = [] }, now)
                 .FirstOrDefaultAsync(g => g.GrantId == item.GrantId, cancellationToken);

@@ -33,8 +33,7 @@ public static class ReviewRules
         return null;
     }
 
-    public static CampaignDefinition Definition(Campaign campaign) =>
-        System.Text.Json.JsonSerializer.Deserialize<CampaignDefinition>(campaign.DefinitionJson) ?? new CampaignDefinition();
+    public static CampaignDefinition Definition(Campaign campaign) => CampaignDefinition.FromJson(campaign.DefinitionJson);
 
     public static bool JustificationRequired(CampaignDefinition definition, Recommendation recommendation, DecisionOutcome outcome) =>
         definition.JustificationRequiredFor.Contains(outcome)
