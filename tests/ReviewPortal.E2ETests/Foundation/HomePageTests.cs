@@ -15,6 +15,7 @@ public sealed partial class HomePageTests(AppServer app, BrowserFixture browser)
     [InlineData(Personas.AppOwner)]
     [InlineData(Personas.Compliance)]
     [InlineData(Personas.Admin)]
+    [InlineData(Personas.Engineer)]
     public async Task Home_SignedInAsPersona_GreetsByFirstNameShowsRealCountsRoleNavAndPassesAxe(string persona)
     {
         var expected = await _data.PersonaAsync(persona);
@@ -56,6 +57,12 @@ public sealed partial class HomePageTests(AppServer app, BrowserFixture browser)
                 Assert.Equal(await _data.AllIdentitiesAsync(), await PositiveStatAsync("identities"));
                 await PositiveStatAsync("audit-entries");
                 await AssertNavAsync(campaigns: true, audit: true, admin: true);
+                break;
+            case Personas.Engineer:
+                // A plain signed-in user: the keys they answer for, nothing of the auditors' or admins'.
+                await PositiveStatAsync("identities");
+                await Expect(Page.GetByTestId("stat-audit-entries")).ToHaveCountAsync(0);
+                await AssertNavAsync(campaigns: false, audit: false, admin: false);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(persona), persona, "Unknown persona.");

@@ -10,13 +10,13 @@ public sealed partial class SignInTests(AppServer app, BrowserFixture browser) :
     private readonly DemoData _data = new(app);
 
     [Fact]
-    public async Task DevSignIn_Anonymous_ListsExactlyTheFourPersonasAndPassesAxe()
+    public async Task DevSignIn_Anonymous_ListsExactlyTheFivePersonasAndPassesAxe()
     {
         await Page.GotoAsync("/dev/sign-in");
 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign in to ReviewPortal");
         var buttons = Page.GetByTestId("persona-list").GetByRole(AriaRole.Button);
-        await Expect(buttons).ToHaveCountAsync(4);
+        await Expect(buttons).ToHaveCountAsync(Personas.All.Count);
 
         var testIds = new List<string?>();
         foreach (var button in await buttons.AllAsync())

@@ -11,7 +11,10 @@ public static partial class Personas
     public const string Compliance = "compliance";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Manager, AppOwner, Compliance, Admin];
+    /// <summary>A plain signed-in user: a report of <see cref="Manager"/> who owns an active key, service account or agent.</summary>
+    public const string Engineer = "engineer";
+
+    public static readonly IReadOnlyList<string> All = [Manager, AppOwner, Compliance, Admin, Engineer];
 
     /// <summary>
     /// Opens /dev/sign-in, waits for Blazor interactivity if the page is server-interactive, clicks the persona's button

@@ -6,7 +6,7 @@ using ReviewPortal.Web.Infrastructure.Auth;
 namespace ReviewPortal.Web.Features.Account;
 
 /// <summary>
-/// The four demo personas, found in the synced demo organization by what they are (not by a
+/// The five demo personas, found in the synced demo organization by what they are (not by a
 /// hard-coded id), so they survive re-seeding with another size.
 /// </summary>
 public sealed class DevPersonas(IDbContextFactory<ReviewPortalDbContext> contexts)
@@ -17,7 +17,10 @@ public sealed class DevPersonas(IDbContextFactory<ReviewPortalDbContext> context
         ("appowner", "App owner", "Owns the production workspace; approves requests and reviews its access."),
         ("compliance", "Compliance auditor", "Reads audit trails and exports evidence; changes nothing."),
         ("admin", "Admin", "IAM team: connectors, campaigns, remediation and background jobs."),
+        ("engineer", "Requester", "Builds agents; owns an agent's API key and asks for the access it needs."),
     ];
+
+    private static readonly IdentityKind[] NonHumanKinds = [IdentityKind.ApiKey, IdentityKind.ServiceAccount, IdentityKind.Agent];
 
     public async Task<IReadOnlyList<DevPersona>> ListAsync(CancellationToken cancellationToken)
     {
@@ -36,12 +39,13 @@ public sealed class DevPersonas(IDbContextFactory<ReviewPortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var people = db.Identities.Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active);
+        // The middle manager with the most direct reports: a real review queue.
+        var managers = people.Where(p => p.ManagerId != null && !db.Resources.Any(r => r.OwnerId == p.Id))
+            .OrderByDescending(p => db.Identities.Count(r => r.ManagerId == p.Id))
+            .ThenBy(p => p.Id);
         var (identity, roles) = key switch
         {
-            // The middle manager with the most direct reports: a real review queue.
-            "manager" => (await people.Where(p => p.ManagerId != null && !db.Resources.Any(r => r.OwnerId == p.Id))
-                .OrderByDescending(p => db.Identities.Count(r => r.ManagerId == p.Id))
-                .ThenBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), Array.Empty<string>()),
+            "manager" => (await managers.FirstOrDefaultAsync(cancellationToken), Array.Empty<string>()),
             "appowner" => (await db.Resources.Where(r => r.Kind == ResourceKind.Workspace && r.OwnerId != null)
                 .OrderByDescending(r => r.Name.Contains("prod")).ThenBy(r => r.Id)
                 .Select(r => r.Owner).FirstOrDefaultAsync(cancellationToken), [Roles.AppOwner]),
@@ -51,6 +55,13 @@ public sealed class DevPersonas(IDbContextFactory<ReviewPortalDbContext> context
             "admin" => (await people.Where(p => p.Title != null && !p.Title.StartsWith("VP") && !p.Title.StartsWith("Head")
                     && p.Grants.Any(g => g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.OrgRole && g.Entitlement.Value == "admin"))
                 .OrderByDescending(p => p.LastActiveAt).ThenBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), new[] { Roles.Admin }),
+            // A plain signed-in user: a report of the manager persona (so that manager answers step 1 of their requests)
+            // who answers for at least one active key, service account or agent to request access for.
+            "engineer" => (await managers.Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken) is { } managerId
+                ? await people.Where(p => p.ManagerId == managerId
+                        && db.Identities.Any(n => n.OwnerId == p.Id && n.Status == "active" && NonHumanKinds.Contains(n.Kind)))
+                    .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken)
+                : null, Array.Empty<string>()),
             _ => (null, Array.Empty<string>()),
         };
         if (identity is null)

@@ -23,7 +23,7 @@ public class DevSignInTests(PortalAppFactory portal)
     }
 
     [Fact]
-    public async Task SignInPage_Anonymous_ListsFourPersonas()
+    public async Task SignInPage_Anonymous_ListsFivePersonas()
     {
         using var client = portal.CreateBrowserClient();
 
@@ -33,7 +33,7 @@ public class DevSignInTests(PortalAppFactory portal)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var buttons = Regex.Matches(html, "<button[^>]*data-testid=\"persona-(?<key>[a-z]+)\"").Select(m => m.Groups["key"].Value).ToList();
         Assert.Equal(DevPersonas.Keys.Select(k => k.Key), buttons);
-        Assert.Equal(4, Regex.Matches(html, "name=\"__RequestVerificationToken\"").Count);
+        Assert.Equal(5, Regex.Matches(html, "name=\"__RequestVerificationToken\"").Count);
     }
 
     [Theory]
@@ -41,6 +41,7 @@ public class DevSignInTests(PortalAppFactory portal)
     [InlineData("appowner")]
     [InlineData("compliance")]
     [InlineData("admin")]
+    [InlineData("engineer")]
     public async Task SignIn_Persona_HomeWelcomesByFirstName(string persona)
     {
         using var client = portal.CreateBrowserClient();

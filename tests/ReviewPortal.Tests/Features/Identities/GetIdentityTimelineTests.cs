@@ -1,7 +1,9 @@
 using ReviewPortal.Tests.Features.Campaigns;
+using ReviewPortal.Tests.Features.Requests;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
+using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Infrastructure.Auth;
 
@@ -103,5 +105,32 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         Assert.NotNull(timeline);
         Assert.DoesNotContain(timeline, e => e.Kind == TimelineKind.Dormant);
         Assert.Single(timeline, e => e.Kind == TimelineKind.Activity);
+    }
+
+    [Fact]
+    public async Task Timeline_NhiGrantThroughRequest_ShowsRequesterBothApproversAndWhoProvisionedInOrder()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        var id = await org.SubmitOkAsync(org.Rita, org.Developer, org.RitasKey, days: 60);
+        portal.Time.Advance(TimeSpan.FromHours(1));
+        Assert.True((await org.DecideAsync(org.As(org.Max), (await org.StepAsync(id, 1)).Id, comment: "Rita runs the pipeline.")).Ok);
+        portal.Time.Advance(TimeSpan.FromHours(1));
+        Assert.True((await org.DecideAsync(org.As(org.Olga), (await org.StepAsync(id, 2)).Id)).Ok);
+        portal.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Null(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "timeline"));
+
+        var timeline = await Handler.HandleAsync(org.As(org.Rita), org.RitasKey.Id);
+
+        Assert.NotNull(timeline);
+        var name = org.Developer.DisplayName;
+        Assert.Collection(timeline.Where(e => e.Title.Contains(name, StringComparison.Ordinal)),
+            e => Assert.Equal((TimelineKind.Changed, $"{name}: Requested: \"Deploying the evaluation pipeline for the Q1 launch.\"", org.Rita.DisplayName),
+                (e.Kind, e.Title, e.Actor)),
+            e => Assert.Equal((TimelineKind.Approved, $"Approved request for {name}", "Rita runs the pipeline.", org.Max.DisplayName),
+                (e.Kind, e.Title, e.Detail, e.Actor)),
+            e => Assert.Equal((TimelineKind.Approved, $"Approved request for {name}", org.Olga.DisplayName), (e.Kind, e.Title, e.Actor)),
+            e => Assert.Equal((TimelineKind.Granted, $"Granted {name}", "through an approved request"), (e.Kind, e.Title, e.Detail)),
+            e => Assert.Equal((TimelineKind.Changed, $"{name}: granted by hand, confirmed by {org.Org.Admin.DisplayName}", org.Org.Admin.DisplayName),
+                (e.Kind, e.Title, e.Actor)));
     }
 }
