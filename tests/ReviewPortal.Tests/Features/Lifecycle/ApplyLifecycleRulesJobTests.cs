@@ -191,6 +191,30 @@ public sealed class ApplyLifecycleRulesJobTests
     }
 
     [Fact]
+    public async Task DepartedOwner_BulkKeep_TransfersOwnershipToo_AndTheNewOwnerMayStillChangeTheirMind()
+    {
+        await using var portal = new EmptyPortalAppFactory();
+        var org = new LifecycleOrg(portal);
+        var (key, _) = org.Key("danas-key", org.Dana);
+        await org.SaveAsync();
+        await org.EnableAsync(departedOwner: true);
+        await org.RunAsync();
+        var item = Assert.Single(await org.ItemsAsync());
+
+        var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(Campaigns.TestOrg.Viewer(org.Maya),
+            new BulkDecide.Command([item.Id], DecisionOutcome.Keep, null), "test-bulk");
+
+        Assert.Equal(1, bulk.Saved);
+        Assert.Single(await org.AuditAsync("identity.owner-changed"));
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            Assert.Equal(org.Maya.Id, (await db.Identities.SingleAsync(i => i.Id == key.Id)).OwnerId);
+        }
+        var kept = Assert.Single(await org.ItemsAsync());
+        Assert.Equal(DecisionStatus.Saved, (await org.DecideAsync(kept, org.Maya, DecisionOutcome.Revoke)).Status);
+    }
+
+    [Fact]
     public async Task DepartedOwner_ManagerRevokes_NextRunClosesAndDeactivationTaskIsCreated()
     {
         await using var portal = new EmptyPortalAppFactory();
