@@ -30,6 +30,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<IngestionCursor> IngestionCursors => Set<IngestionCursor>();
     public DbSet<QuarantinedRecord> QuarantinedRecords => Set<QuarantinedRecord>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<LifecycleRule> LifecycleRules => Set<LifecycleRule>();
 
     public abstract DatabaseProvider Provider { get; }
 

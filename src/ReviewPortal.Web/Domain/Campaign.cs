@@ -14,6 +14,8 @@ public class Campaign
     public UnreviewedOutcome UnreviewedOutcome { get; set; }
     /// <summary>The wizard's full definition (scope, reviewers, stages, cadence) as JSON, kept as launched.</summary>
     public string DefinitionJson { get; set; } = "{}";
+    /// <summary>The lifecycle rule that opened this micro-review (<see cref="Domain.LifecycleRule"/> keys), null for a launched campaign.</summary>
+    public string? LifecycleRule { get; set; }
 
     public List<ReviewItem> Items { get; set; } = [];
 }

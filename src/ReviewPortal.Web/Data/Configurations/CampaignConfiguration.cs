@@ -9,6 +9,7 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
     public void Configure(EntityTypeBuilder<Campaign> builder)
     {
         builder.Property(c => c.Name).HasMaxLength(200);
+        builder.Property(c => c.LifecycleRule).HasMaxLength(40);
         builder.HasIndex(c => c.Status);
     }
 }

@@ -44,6 +44,9 @@ public sealed record CampaignDefinition
     public List<DecisionOutcome> JustificationRequiredFor { get; set; } = [DecisionOutcome.Revoke, DecisionOutcome.Reduce, DecisionOutcome.Reassign];
     /// <summary>A keep that goes against a revoke/reduce recommendation must be explained.</summary>
     public bool JustifyKeepAgainstRecommendation { get; set; } = true;
+
+    /// <summary>Set on micro-reviews the lifecycle job opens (a <see cref="Domain.LifecycleRule"/> key); null for launched campaigns.</summary>
+    public string? LifecycleRule { get; set; }
 }
 
 public enum ActivityFilter

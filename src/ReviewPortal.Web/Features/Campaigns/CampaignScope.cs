@@ -40,7 +40,12 @@ public static class CampaignScope
             ActivityFilter.NewGrantsWithin => grants.Where(g => g.GrantedAt >= since),
             _ => grants,
         };
-        return grants.Select(g => new ScopedGrant
+        return Project(grants);
+    }
+
+    /// <summary>Projects any grant query (the lifecycle job builds its own) to what reviewer resolution and evidence need.</summary>
+    public static IQueryable<ScopedGrant> Project(IQueryable<Grant> grants) =>
+        grants.Select(g => new ScopedGrant
         {
             GrantId = g.Id,
             GrantedAt = g.GrantedAt,
@@ -52,6 +57,7 @@ public static class CampaignScope
             Title = g.Identity.Title,
             Employed = g.Identity.EmploymentStatus == EmploymentStatus.Active,
             LastActiveAt = g.Identity.LastActiveAt,
+            IdentityCreatedAt = g.Identity.CreatedAt,
             ManagerId = g.Identity.ManagerId,
             ManagerName = g.Identity.Manager != null ? g.Identity.Manager.DisplayName : null,
             OwnerId = g.Identity.OwnerId,
@@ -68,7 +74,6 @@ public static class CampaignScope
             ResourceName = g.Entitlement.Resource.Name,
             ResourceOwnerId = g.Entitlement.Resource.OwnerId ?? (g.Entitlement.Resource.Parent != null ? g.Entitlement.Resource.Parent.OwnerId : null),
         });
-    }
 }
 
 public sealed record ScopedGrant
@@ -83,6 +88,7 @@ public sealed record ScopedGrant
     public string? Title { get; init; }
     public bool Employed { get; init; }
     public DateTimeOffset? LastActiveAt { get; init; }
+    public DateTimeOffset IdentityCreatedAt { get; init; }
     public int? ManagerId { get; init; }
     public string? ManagerName { get; init; }
     public int? OwnerId { get; init; }

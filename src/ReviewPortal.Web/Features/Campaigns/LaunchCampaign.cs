@@ -38,31 +38,45 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             return LaunchResult.Refused("Nothing is in scope: widen the scope before launching.");
         }
 
+        // One transaction: the campaign (EF, for its id), the items (prepared inserts), the audit entry.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var campaign = await WriteAsync(db, definition, viewer.IdentityId.Value, plan.Items, plan.GrantsRemovedByDefault,
+            new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new LaunchResult(campaign.Id, plan.Items.Count, null);
+    }
+
+    /// <summary>
+    /// Writes an active campaign, its items and its "campaign.launched" entry inside the caller's transaction; the
+    /// caller may stage more (the lifecycle job's per-item entries), then saves and commits. Shared so a lifecycle
+    /// micro-review is exactly a launched campaign.
+    /// </summary>
+    public static async Task<Campaign> WriteAsync(ReviewPortalDbContext db, CampaignDefinition definition, int createdById,
+        IReadOnlyList<PlannedItem> items, int removedByDefault, AuditActor actor, CancellationToken cancellationToken)
+    {
         var campaign = new Campaign
         {
             Name = definition.Name.Trim(),
             Status = CampaignStatus.Active,
-            CreatedById = viewer.IdentityId.Value,
-            CreatedAt = now,
-            LaunchedAt = now,
+            CreatedById = createdById,
+            CreatedAt = actor.At,
+            LaunchedAt = actor.At,
             DueAt = definition.DueAt,
             UnreviewedOutcome = definition.UnreviewedOutcome,
             DefinitionJson = JsonSerializer.Serialize(definition),
+            LifecycleRule = definition.LifecycleRule,
         };
-        // One transaction: the campaign (EF, for its id), the items (prepared inserts), the audit entry.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(cancellationToken);
-        await ReviewItemWriter.WriteAsync(db, campaign.Id, now, plan.Items, cancellationToken);
-        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "campaign.launched", new AuditTarget("Campaign", campaign.Id.ToString()),
+        await ReviewItemWriter.WriteAsync(db, campaign.Id, actor.At, items, cancellationToken);
+        db.Audit(actor, "campaign.launched", new AuditTarget("Campaign", campaign.Id.ToString()),
             after: new
             {
-                campaign.Name, items = plan.Items.Count, reviewers = plan.Items.Select(i => i.ReviewerId).Distinct().Count(),
-                campaign.DueAt, definition.UnreviewedOutcome, removedByDefault = plan.GrantsRemovedByDefault,
+                campaign.Name, items = items.Count, reviewers = items.Select(i => i.ReviewerId).Distinct().Count(),
+                campaign.DueAt, definition.UnreviewedOutcome, removedByDefault, definition.LifecycleRule,
             }, campaignId: campaign.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new LaunchResult(campaign.Id, plan.Items.Count, null);
+        return campaign;
     }
 }
 

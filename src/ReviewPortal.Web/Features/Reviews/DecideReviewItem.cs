@@ -141,6 +141,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         db.Audit(actor, "review.decided", item, before,
             new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId },
             item.IdentityId, item.CampaignId);
+        ReviewRules.TakeOverOwnership(db, definition, item, actor);
         await ReviewRules.OpenSecondStageAsync(db, definition, item, cancellationToken);
         return null;
     }

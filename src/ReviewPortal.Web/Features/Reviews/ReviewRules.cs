@@ -45,6 +45,25 @@ public static class ReviewRules
             ? $"keeping access the recommendation says to {recommendation.ToString().ToLowerInvariant()}"
             : $"a {outcome} decision";
 
+    /// <summary>
+    /// Lifecycle ownership decision: keeping a departed person's key, service account or agent makes the reviewer
+    /// its accountable owner, audited in the decision's transaction. Changing the decision later leaves the new owner
+    /// in place (they decided about it as its owner).
+    /// </summary>
+    public static void TakeOverOwnership(ReviewPortalDbContext db, CampaignDefinition definition, ReviewItem item, AuditActor actor)
+    {
+        if (definition.LifecycleRule != LifecycleRule.DepartedOwner || item.Outcome != DecisionOutcome.Keep
+            || item.DecidedById is not { } reviewer || item.Identity.OwnerId == reviewer)
+        {
+            return;
+        }
+        var before = new { ownerId = item.Identity.OwnerId };
+        item.Identity.OwnerId = reviewer;
+        db.Audit(actor, "identity.owner-changed", item.Identity, before,
+            new { ownerId = reviewer, reason = "Kept in a lifecycle micro-review: the previous owner has left", reviewItemId = item.Id },
+            item.IdentityId, item.CampaignId);
+    }
+
     /// <summary>Multi-stage: a stage-one outcome the campaign routes onward opens a stage-two item for the resource owner.</summary>
     public static async Task OpenSecondStageAsync(ReviewPortalDbContext db, CampaignDefinition definition, ReviewItem item,
         CancellationToken cancellationToken)

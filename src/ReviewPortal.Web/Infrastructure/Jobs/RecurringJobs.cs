@@ -3,6 +3,7 @@ using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Features.Lifecycle;
 using ReviewPortal.Web.Infrastructure.Email;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
@@ -17,6 +18,7 @@ public static class RecurringJobs
     public const string ExecuteRemediation = "execute-remediation";
     public const string SendOutbox = "send-outbox";
     public const string SendReminders = "send-reminders";
+    public const string ApplyLifecycleRules = "apply-lifecycle-rules";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
@@ -29,5 +31,7 @@ public static class RecurringJobs
         var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);
         jobs.AddOrUpdate<SendRemindersJob>(SendReminders, job => job.RunAsync(CancellationToken.None), email.RemindersCron);
+        // Hourly; a run with every rule off reads one small table and stops.
+        jobs.AddOrUpdate<ApplyLifecycleRulesJob>(ApplyLifecycleRules, job => job.RunAsync(CancellationToken.None), "30 * * * *");
     }
 }

@@ -332,6 +332,10 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LaunchedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("LifecycleRule")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -669,6 +673,43 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.HasKey("Name");
 
                     b.ToTable("JobLeases");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<int>("DormantDays")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int?>("LastCampaignId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("LastRunOpened")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ReviewDays")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("int");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("LifecycleRules");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.OutboxEmail", b =>
@@ -1119,6 +1160,14 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.RemediationTask", b =>

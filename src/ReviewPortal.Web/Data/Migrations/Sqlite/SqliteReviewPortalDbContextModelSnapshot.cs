@@ -317,6 +317,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<long?>("LaunchedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LifecycleRule")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -644,6 +648,43 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.HasKey("Name");
 
                     b.ToTable("JobLeases");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DormantDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LastCampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastRunOpened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReviewDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("LifecycleRules");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.OutboxEmail", b =>
@@ -1082,6 +1123,14 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.RemediationTask", b =>
