@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using ReviewPortal.E2ETests.Infrastructure;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.E2ETests.Requests;
@@ -46,7 +47,7 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
         await access.PressSequentiallyAsync("prod");
         await Page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option, new() { Name = $"{developer.DisplayName} · prod", Exact = true }).ClickAsync();
         await Expect(access).ToHaveValueAsync($"{developer.DisplayName} · prod");
-        await MudInputs.SelectAsync(Page, Page.GetByTestId("request-beneficiary"), $"{key.DisplayName} ({key.Kind})");
+        await MudInputs.SelectAsync(Page, Page.GetByTestId("request-beneficiary"), $"{key.DisplayName} ({Humanize.Kind(key.Kind)})");
         await Page.GetByTestId("request-justification").FillAsync(Justification);
         await Page.GetByTestId("request-duration").FillAsync("60");
         await Page.GetByTestId("request-submit").ClickAsync();
@@ -54,8 +55,8 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
         await Expect(mine).ToHaveCountAsync(1);
         await Expect(mine.GetByTestId("request-status")).ToHaveTextAsync("Pending");
         await Expect(mine).ToContainTextAsync($"{developer.DisplayName} · prod");
-        await Expect(mine).ToContainTextAsync($"1. {manager.FullName} (Manager): Pending");
-        await Expect(mine).ToContainTextAsync($"2. {appOwner.FullName} (ResourceOwner): Waiting");
+        await Expect(mine).ToContainTextAsync($"1. {manager.FullName} (manager): Pending");
+        await Expect(mine).ToContainTextAsync($"2. {appOwner.FullName} (resource owner): Waiting");
 
         // 2. The manager sees it in their inbox with the context to decide, and approves.
         await using (var managerContext = await BrowserFixture.NewContextAsync(App.BaseUrl))

@@ -1,3 +1,5 @@
+using ReviewPortal.Web.Domain;
+
 namespace ReviewPortal.Web.Components.Shared;
 
 public static class Humanize
@@ -17,4 +19,23 @@ public static class Humanize
 
     public static string Date(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd") ?? "—";
     public static string DateTime(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'") ?? "—";
+
+    public static string Kind(IdentityKind kind) => kind switch
+    {
+        IdentityKind.Person => "Person",
+        IdentityKind.ApiKey => "API key",
+        IdentityKind.ServiceAccount => "Service account",
+        IdentityKind.Agent => "Agent / workload",
+        IdentityKind.AdminApiKey => "Admin API key",
+        _ => kind.ToString(),
+    };
+
+    public static string Approver(ApproverKind kind) => kind switch
+    {
+        ApproverKind.Manager => "manager",
+        ApproverKind.ResourceOwner => "resource owner",
+        ApproverKind.Named => "named approver",
+        ApproverKind.Fallback => "fallback approver",
+        _ => kind.ToString(),
+    };
 }

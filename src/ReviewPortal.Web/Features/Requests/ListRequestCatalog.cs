@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -28,7 +29,7 @@ public sealed class ListRequestCatalog(IDbContextFactory<ReviewPortalDbContext> 
         var beneficiaries = await db.Identities.AsNoTracking()
             .Where(i => i.Id == me || (i.OwnerId == me && i.Status != "archived"))
             .OrderBy(i => i.Id != me).ThenBy(i => i.DisplayName)
-            .Select(i => new Beneficiary(i.Id, i.Id == me ? $"Myself ({i.DisplayName})" : $"{i.DisplayName} ({i.Kind})", i.Kind))
+            .Select(i => new Beneficiary(i.Id, i.Id == me ? $"Myself ({i.DisplayName})" : $"{i.DisplayName} ({Humanize.Kind(i.Kind)})", i.Kind))
             .ToListAsync(cancellationToken);
         return new RequestCatalog(items, beneficiaries);
     }
