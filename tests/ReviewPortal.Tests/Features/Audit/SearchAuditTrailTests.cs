@@ -116,6 +116,30 @@ public sealed class SearchAuditTrailTests(EmptyPortalAppFactory portal) : IClass
     }
 
     [Fact]
+    public async Task Text_WithIdentityFilter_EntriesAboutOrByThatPersonContainingIt()
+    {
+        var person = Random.Shared.Next(1_000_000, int.MaxValue);
+        var m = Marker();
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Audit(new AuditActor(null, "search-test", PortalAppFactory.Now, "search"), "test.search", new AuditTarget("Setting", "about"),
+                after: $"x {m}", identityId: person);
+            db.Audit(new AuditActor(person, "Person", PortalAppFactory.Now, "search"), "test.search", new AuditTarget("Setting", "by"),
+                after: $"y {m}");
+            db.Audit(new AuditActor(null, "search-test", PortalAppFactory.Now, "search"), "test.search", new AuditTarget("Setting", "someone-else"),
+                after: $"z {m}", identityId: person + 1);
+            db.Audit(new AuditActor(null, "search-test", PortalAppFactory.Now, "search"), "test.search", new AuditTarget("Setting", "no-text"),
+                after: "z", identityId: person);
+            await db.SaveChangesAsync();
+        }
+
+        var page = await portal.GetRequiredService<SearchAuditTrail>()
+            .HandleAsync(Compliance, new SearchAuditTrail.Filter { Text = m, IdentityId = person }, 0, 50);
+
+        Assert.Equal(["by", "about"], page!.Rows.Select(r => r.TargetId));
+    }
+
+    [Fact]
     public async Task Text_WithOtherFilters_Combined()
     {
         var campaign = Random.Shared.Next(1_000_000, int.MaxValue);
