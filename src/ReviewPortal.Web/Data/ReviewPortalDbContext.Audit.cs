@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Web.Data;
@@ -31,29 +33,19 @@ public abstract partial class ReviewPortalDbContext
         var ownTransaction = Database.CurrentTransaction is null
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;
-        var appended = new List<AuditEntry>();
         try
         {
             // The change is saved first so new rows have their keys for the entries' targets. If
             // anything after this fails, the transaction rolls both back; like any failed EF save
             // inside a transaction, the context is then discarded (one context per operation).
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            appended = await AppendPendingAuditAsync(cancellationToken);
-            written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            written += await AppendPendingAuditAsync(cancellationToken);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
             }
             _pendingAudit.Clear();
             return written;
-        }
-        catch
-        {
-            foreach (var entry in appended)
-            {
-                Entry(entry).State = EntityState.Detached;
-            }
-            throw;
         }
         finally
         {
@@ -69,10 +61,25 @@ public abstract partial class ReviewPortalDbContext
             ? base.SaveChanges(acceptAllChangesOnSuccess)
             : throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
 
-    private async Task<List<AuditEntry>> AppendPendingAuditAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the head and inserts the staged entries with plain commands on the context's connection, in its
+    /// transaction: the entries are never tracked, so there is no second SaveChanges (change detection, command
+    /// building, result propagation), which was most of the append's cost.
+    /// </summary>
+    private async Task<int> AppendPendingAuditAsync(CancellationToken cancellationToken)
     {
-        var appended = new List<AuditEntry>();
-        var (sequence, hash) = await LockLedgerHeadAsync(cancellationToken);
+        var connection = Database.GetDbConnection();
+        var transaction = Database.CurrentTransaction!.GetDbTransaction();
+        var statements = AuditStatements.For(this);
+        var timeout = Database.GetCommandTimeout();
+        var (sequence, hash) = await LockLedgerHeadAsync(connection, transaction, statements.LockAndReadHead, timeout, cancellationToken);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = statements.Insert;
+        if (timeout is { } seconds)
+        {
+            insert.CommandTimeout = seconds;
+        }
         foreach (var pending in _pendingAudit)
         {
             var entry = new AuditEntry
@@ -93,31 +100,33 @@ public abstract partial class ReviewPortalDbContext
             };
             AuditChain.Seal(entry, sequence, hash);
             (sequence, hash) = (entry.Sequence, entry.Hash);
-            AuditEntries.Add(entry);
-            appended.Add(entry);
+            statements.Bind(insert, entry);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        return appended;
+        return _pendingAudit.Count;
     }
 
     /// <summary>
     /// Reads the chain head while holding the ledger's write lock until commit, so concurrent
-    /// writers (jobs, several web nodes) queue up instead of forking the chain.
+    /// writers (jobs, several web nodes) queue up instead of forking the chain. SQL Server takes the
+    /// application lock in the same batch as the read (one round trip). SQLite: the write transaction
+    /// already holds the database's single write lock (BEGIN IMMEDIATE, or the first SaveChanges
+    /// wrote), so nobody else can append between this read and commit.
     /// </summary>
-    private async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(CancellationToken cancellationToken)
+    private static async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(DbConnection connection, DbTransaction transaction,
+        string sql, int? timeout, CancellationToken cancellationToken)
     {
-        if (Provider == DatabaseProvider.SqlServer)
+        await using var head = connection.CreateCommand();
+        head.Transaction = transaction;
+        head.CommandText = sql;
+        if (timeout is { } seconds)
         {
-            await Database.ExecuteSqlRawAsync(
-                "EXEC sp_getapplock @Resource = 'audit-ledger', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;",
-                cancellationToken);
+            head.CommandTimeout = seconds;
         }
-        // SQLite: the write transaction already holds the database's single write lock (the
-        // first SaveChanges wrote), so nobody else can append between this read and commit.
-        var head = await AuditEntries.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
-        return head is null ? (0, AuditChain.Genesis) : (head.Sequence, head.Hash);
+        await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetInt64(0), reader.GetString(1))
+            : (0, AuditChain.Genesis);
     }
 
     private string TargetTypeOf(object target) => target switch

@@ -27,7 +27,7 @@ public class MigrationTests
     }
 
     [Fact]
-    public async Task SqliteMigrations_EmptyDatabase_ApplyAllAndInstallLedgerTriggers()
+    public async Task SqliteMigrations_EmptyDatabase_ApplyAllAndInstallLedgerTriggersAndTextIndex()
     {
         var folder = Path.Combine(Path.GetTempPath(), "reviewportal-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -48,7 +48,9 @@ public class MigrationTests
             var triggers = await db.Database
                 .SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'AuditEntries' ORDER BY name")
                 .ToListAsync();
-            Assert.Equal(["AuditEntries_NoDelete", "AuditEntries_NoUpdate"], triggers);
+            Assert.Equal(["AuditEntries_NoDelete", "AuditEntries_NoUpdate", "AuditEntries_Text"], triggers);
+            // The free-text index needs FTS5 with the trigram tokenizer in the bundled SQLite (3.34 or later).
+            Assert.Equal(0, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS Value FROM AuditText WHERE AuditText MATCH '\"abc\"'").SingleAsync());
             var journal = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode").SingleAsync();
             Assert.Equal("wal", journal);
             Assert.Equal(0, await db.Identities.CountAsync());

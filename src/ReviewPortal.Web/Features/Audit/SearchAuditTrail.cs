@@ -31,7 +31,7 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
             return null;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = Apply(db.AuditEntries.AsNoTracking(), filter);
+        var query = Query(db, filter);
         pageSize = Math.Clamp(pageSize, 1, 200);
         // One row more than the page tells whether there is a next page without a COUNT over a million rows.
         // With a date filter, walking the OccurredAt index newest-first stops after one page instead of
@@ -49,9 +49,37 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
 
     /// <summary>Streams every matching entry (oldest first) for the CSV export; memory stays flat.</summary>
     public IAsyncEnumerable<AuditEntry> StreamAsync(ReviewPortalDbContext db, Filter filter) =>
-        Apply(db.AuditEntries.AsNoTracking(), filter).OrderBy(e => e.Sequence).AsAsyncEnumerable();
+        Query(db, filter).OrderBy(e => e.Sequence).AsAsyncEnumerable();
 
-    public static IQueryable<AuditEntry> Apply(IQueryable<AuditEntry> query, Filter filter)
+    /// <summary>
+    /// The ledger with every filter applied. On SQLite, free text of three or more characters makes the FTS5 trigram
+    /// index (<c>AuditText</c>, migration <c>AuditTextSearch</c>) the source of the rows; the other filters apply on top.
+    /// </summary>
+    public static IQueryable<AuditEntry> Query(ReviewPortalDbContext db, Filter filter)
+    {
+        var text = filter.Text?.Trim();
+        if (db.Provider == DatabaseProvider.Sqlite && text is not null && text.EnumerateRunes().Count() >= 3)
+        {
+            return Apply(FromTextIndex(db, text).AsNoTracking(), filter with { Text = null }, db.Provider);
+        }
+        return Apply(db.AuditEntries.AsNoTracking(), filter, db.Provider);
+    }
+
+    /// <summary>
+    /// The entries whose target id, before or after data contain the text, case-insensitively: in a trigram index a
+    /// quoted phrase matches exactly its substrings. The index is the outer loop and its rowid is selected as the
+    /// Sequence, so ORDER BY Sequence is the index's own order and SQLite stops after a page: a phrase in 14 % of a
+    /// million entries costs one page rather than all its matches, and no match costs almost nothing. The substring
+    /// scan this replaces took 0.5 CPU-s per million entries when nothing matched.
+    /// </summary>
+    private static IQueryable<AuditEntry> FromTextIndex(ReviewPortalDbContext db, string text) => db.AuditEntries.FromSql($"""
+        SELECT AuditText.rowid AS "Sequence", e."OccurredAt", e."ActorId", e."Actor", e."Action", e."TargetType", e."TargetId",
+               e."IdentityId", e."CampaignId", e."Before", e."After", e."CorrelationId", e."PreviousHash", e."Hash"
+        FROM AuditText JOIN "AuditEntries" AS e ON e."Sequence" = AuditText.rowid
+        WHERE AuditText MATCH {FtsPhrase(text)}
+        """);
+
+    private static IQueryable<AuditEntry> Apply(IQueryable<AuditEntry> query, Filter filter, DatabaseProvider provider)
     {
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
@@ -76,8 +104,7 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
         }
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            var text = filter.Text.Trim();
-            query = query.Where(e => e.TargetId.Contains(text) || (e.After != null && e.After.Contains(text)) || (e.Before != null && e.Before.Contains(text)));
+            query = WhereText(query, filter.Text.Trim(), provider);
         }
         if (filter.From is { } from)
         {
@@ -89,6 +116,31 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
         }
         return query;
     }
+
+    /// <summary>
+    /// The substring scan, for text the trigram index cannot look up (one or two characters) and on SQL Server, where
+    /// Contains is a LIKE, case-insensitive under the default collation. A SQL Server full-text index is not available
+    /// in every edition and its word breaker does not find arbitrary substrings, so SQL Server keeps the scan.
+    /// </summary>
+    private static IQueryable<AuditEntry> WhereText(IQueryable<AuditEntry> query, string text, DatabaseProvider provider)
+    {
+        if (provider != DatabaseProvider.Sqlite)
+        {
+            return query.Where(e => e.TargetId.Contains(text) || (e.After != null && e.After.Contains(text)) || (e.Before != null && e.Before.Contains(text)));
+        }
+        // LIKE, not Contains: EF translates Contains to instr() on SQLite, which is case-sensitive; SQLite's LIKE ignores
+        // case for ASCII letters (the trigram index folds all letters). Wildcards in the text are escaped.
+        var pattern = "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        return query.Where(e => EF.Functions.Like(e.TargetId, pattern, @"\")
+            || (e.After != null && EF.Functions.Like(e.After, pattern, @"\"))
+            || (e.Before != null && EF.Functions.Like(e.Before, pattern, @"\")));
+    }
+
+    /// <summary>
+    /// The text as one FTS5 string: inside double quotes every character is literal (operators, <c>*</c>, <c>:</c>,
+    /// <c>NEAR(</c>), and a double quote is written twice. Passed as a parameter, never spliced into SQL.
+    /// </summary>
+    public static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 }
 
 public sealed record AuditResultPage(IReadOnlyList<AuditRow> Rows, bool HasMore);
