@@ -1,0 +1,44 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Tests.Features.Email;
+
+/// <summary>"Send reminders now" is Admin-only in the handler: it queues the scheduled job and audits the request.</summary>
+public sealed class SendRemindersNowTests
+{
+    public static TheoryData<string[]> NonAdmins => new() { Array.Empty<string>(), new[] { Roles.Compliance }, new[] { Roles.AppOwner } };
+
+    [Theory]
+    [MemberData(nameof(NonAdmins))]
+    public async Task SendRemindersNow_NonAdmin_QueuesNothingAuditsNothing(string[] roles)
+    {
+        await using var portal = new EmptyPortalAppFactory();
+
+        var id = await portal.GetRequiredService<SendRemindersNow>().HandleAsync(new Viewer(null, "someone", roles.ToHashSet()), "corr-non-admin");
+
+        Assert.Null(id);
+        Assert.Equal(0, portal.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedCount("default"));
+        await using var db = await portal.CreateDbContextAsync();
+        Assert.False(await db.AuditEntries.AnyAsync(a => a.CorrelationId == "corr-non-admin"));
+    }
+
+    [Fact]
+    public async Task SendRemindersNow_Admin_QueuesSendRemindersJobAndAuditsTheRequest()
+    {
+        await using var portal = new EmptyPortalAppFactory();
+
+        var id = await portal.GetRequiredService<SendRemindersNow>().HandleAsync(new Viewer(null, "Ada", new HashSet<string> { Roles.Admin }), "corr-admin");
+
+        Assert.NotNull(id);
+        var queued = Assert.Single(portal.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 10));
+        Assert.Equal(id, queued.Key);
+        Assert.Equal(typeof(SendRemindersJob), queued.Value.Job.Type);
+        await using var db = await portal.CreateDbContextAsync();
+        var audit = await db.AuditEntries.SingleAsync(a => a.CorrelationId == "corr-admin");
+        Assert.Equal(SendRemindersNow.AuditAction, audit.Action);
+        Assert.Contains(id, audit.After);
+    }
+}
