@@ -1,6 +1,5 @@
-using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Tests.Infrastructure.Jobs;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Infrastructure.Auth;
 
@@ -15,12 +14,12 @@ public sealed class RunRemediationNowTests
     [MemberData(nameof(NonAdmins))]
     public async Task RunRemediationNow_NonAdmin_QueuesNothingAuditsNothing(string[] roles)
     {
-        await using var portal = new EmptyPortalAppFactory();
+        await using var portal = new RecordingJobsPortal();
 
         var id = await portal.GetRequiredService<RunRemediationNow>().HandleAsync(new Viewer(null, "someone", roles.ToHashSet()), "corr-non-admin");
 
         Assert.Null(id);
-        Assert.Equal(0, portal.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedCount("default"));
+        Assert.Empty(portal.Jobs.Created);
         await using var db = await portal.CreateDbContextAsync();
         Assert.False(await db.AuditEntries.AnyAsync(a => a.CorrelationId == "corr-non-admin"));
     }
@@ -28,14 +27,13 @@ public sealed class RunRemediationNowTests
     [Fact]
     public async Task RunRemediationNow_Admin_QueuesExecuteRemediationJobAndAuditsTheRequest()
     {
-        await using var portal = new EmptyPortalAppFactory();
+        await using var portal = new RecordingJobsPortal();
 
         var id = await portal.GetRequiredService<RunRemediationNow>().HandleAsync(new Viewer(null, "Ada", new HashSet<string> { Roles.Admin }), "corr-admin");
 
         Assert.NotNull(id);
-        var queued = Assert.Single(portal.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 10));
-        Assert.Equal(id, queued.Key);
-        Assert.Equal(typeof(ExecuteRemediationJob), queued.Value.Job.Type);
+        var queued = Assert.Single(portal.Jobs.Created);
+        Assert.Equal((typeof(ExecuteRemediationJob), nameof(ExecuteRemediationJob.RunAsync)), (queued.Type, queued.Method.Name));
         await using var db = await portal.CreateDbContextAsync();
         var audit = await db.AuditEntries.SingleAsync(a => a.CorrelationId == "corr-admin");
         Assert.Equal(RunRemediationNow.AuditAction, audit.Action);
