@@ -25,9 +25,12 @@ public abstract class IsolatedBrowserTest(BrowserFixture browser) : IAsyncLifeti
 
     protected static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 
+    /// <summary>Configuration overrides for this class's app (keys like "Remediation:Cron"); none by default.</summary>
+    protected virtual IDictionary<string, string?> AppSettings => new Dictionary<string, string?>();
+
     public virtual async Task InitializeAsync()
     {
-        _app = await AppServer.StartAsync(new Dictionary<string, string?>());
+        _app = await AppServer.StartAsync(AppSettings);
         _context = await BrowserFixture.NewContextAsync(_app.BaseUrl);
         _page = await _context.NewPageAsync();
     }

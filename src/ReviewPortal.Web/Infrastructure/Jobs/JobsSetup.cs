@@ -49,6 +49,10 @@ public static class JobsSetup
 
     public static WebApplication UsePortalRecurringJobs(this WebApplication app)
     {
+        // Built now, not on first use: Hangfire builds its client from process-wide state (JobStorage.Current and a log
+        // provider over the last-configured app's logger factory). Where one process hosts several apps (the test suites),
+        // a client first built later could take another app's storage, or that app's disposed logger factory.
+        _ = app.Services.GetRequiredService<IBackgroundJobClient>();
         if (app.Services.GetRequiredService<HangfireOptions>().RunServer)
         {
             RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>(), app.Configuration);

@@ -1,12 +1,10 @@
-using System.Collections.Concurrent;
 using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReviewPortal.Tests.Infrastructure.Jobs;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure.Auth;
 
@@ -41,19 +39,6 @@ public sealed class ConnectorAdminAuthorizationTests(ConnectorAdminAuthorization
         }
 
         Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-    }
-
-    public sealed class RecordingJobClient : IBackgroundJobClient
-    {
-        public ConcurrentQueue<Job> Created { get; } = new();
-
-        public string Create(Job job, IState state)
-        {
-            Created.Enqueue(job);
-            return $"job-{Created.Count}";
-        }
-
-        public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 
     public static TheoryData<string[]> NonAdmins => new() { Array.Empty<string>(), new[] { Roles.Compliance }, new[] { Roles.AppOwner }, new[] { Roles.Compliance, Roles.AppOwner } };

@@ -26,6 +26,7 @@ public class OutboxPageTests(PortalAppFactory portal)
         Assert.Contains("data-testid=\"outbox-table\"", html);
         Assert.Contains("data-testid=\"outbox-row\"", html);
         Assert.Contains("Page test mail", html);
+        Assert.Contains("data-testid=\"send-reminders\"", html);
     }
 
     [Theory]

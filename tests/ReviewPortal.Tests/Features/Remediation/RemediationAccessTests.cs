@@ -66,6 +66,7 @@ public class RemediationAccessTests
             Assert.Contains("data-testid=\"drift-alert\"", html);
             Assert.Contains("data-testid=\"remediation-status\"", html);
             Assert.Contains("data-testid=\"retry-now\"", html);
+            Assert.Contains("data-testid=\"run-remediation\"", html);
         }
         using (var compliance = portal.CreateBrowserClient())
         {
@@ -73,6 +74,7 @@ public class RemediationAccessTests
             var html = await compliance.GetStringAsync("/admin/remediation");
             Assert.Contains("data-testid=\"drift-alert\"", html);
             Assert.DoesNotContain("data-testid=\"retry-now\"", html);
+            Assert.DoesNotContain("data-testid=\"run-remediation\"", html);
         }
         using (var manager = portal.CreateBrowserClient())
         {
