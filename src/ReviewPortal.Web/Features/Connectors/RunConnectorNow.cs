@@ -1,28 +1,19 @@
-using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
 /// <summary>Admin's "run now": queues the same job Hangfire runs on schedule (the lease prevents overlap).</summary>
-public sealed class RunConnectorNow(IBackgroundJobClient jobs, IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class RunConnectorNow(AdminJobQueue queue)
 {
     public enum Job { IngestActivity, SyncDirectory }
 
-    public async Task<string?> HandleAsync(Viewer viewer, Job job, string correlationId, CancellationToken cancellationToken = default)
+    public Task<string?> HandleAsync(Viewer viewer, Job job, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
-        {
-            return null;
-        }
-        var id = job == Job.IngestActivity
-            ? jobs.Enqueue<IngestActivityJob>(j => j.RunAsync(CancellationToken.None))
-            : jobs.Enqueue<SyncDirectoryJob>(j => j.RunAsync(CancellationToken.None));
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, time.GetUtcNow(), correlationId), "connector.run-requested",
-            new AuditTarget("Connector", job.ToString()), after: new { hangfireJob = id });
-        await db.SaveChangesAsync(cancellationToken);
-        return id;
+        var target = new AuditTarget("Connector", job.ToString());
+        return job == Job.IngestActivity
+            ? queue.QueueAsync<IngestActivityJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken)
+            : queue.QueueAsync<SyncDirectoryJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken);
     }
 }

@@ -15,6 +15,7 @@ public static class JobsSetup
     {
         var options = configuration.GetSection(HangfireOptions.Section).Get<HangfireOptions>() ?? new();
         services.AddSingleton(options);
+        services.AddSingleton<AdminJobQueue>();
         services.AddHangfire((sp, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

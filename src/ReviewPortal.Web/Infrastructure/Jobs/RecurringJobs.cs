@@ -32,6 +32,7 @@ public static class RecurringJobs
         jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);
         jobs.AddOrUpdate<SendRemindersJob>(SendReminders, job => job.RunAsync(CancellationToken.None), email.RemindersCron);
         // Hourly; a run with every rule off reads one small table and stops.
-        jobs.AddOrUpdate<ApplyLifecycleRulesJob>(ApplyLifecycleRules, job => job.RunAsync(CancellationToken.None), "30 * * * *");
+        jobs.AddOrUpdate<ApplyLifecycleRulesJob>(ApplyLifecycleRules, job => job.RunAsync(CancellationToken.None),
+            configuration["Lifecycle:Cron"] ?? "30 * * * *");
     }
 }
