@@ -91,12 +91,6 @@ public sealed class EvidenceBuilder
     {
         var grantIds = grants.Select(g => g.GrantId).ToHashSet();
         var entries = new List<(long GrantId, TrailEntry Entry)>();
-        // Feed history (who created the key, who changed the role), requests and approvals, earlier decisions.
-        var history = await db.GrantEvents.AsNoTracking().Where(e => e.ActivityId != null)
-            .Select(e => new { e.GrantId, e.OccurredAt, e.Kind, e.Detail, e.ActorDescription }).ToListAsync(cancellationToken);
-        entries.AddRange(history.Where(h => grantIds.Contains(h.GrantId))
-            .Select(h => (h.GrantId, new TrailEntry(h.OccurredAt, h.Detail ?? h.Kind, h.ActorDescription))));
-
         var requestIds = grants.Where(g => g.AccessRequestId is not null).Select(g => g.AccessRequestId!.Value).ToHashSet();
         if (requestIds.Count > 0)
         {
@@ -115,6 +109,13 @@ public sealed class EvidenceBuilder
                     new TrailEntry(s.DecidedAt!.Value, $"{s.Status}{(s.Comment is null ? "" : $": {s.Comment}")}", s.Approver))));
             }
         }
+
+        // Feed history (who created the key, who changed the role) and how a request was provisioned; after the approvals so
+        // that, at the same instant (the last approval provisions), the trail reads approved → provisioned.
+        var history = await db.GrantEvents.AsNoTracking().Where(e => e.ActivityId != null || e.Kind == "provisioned")
+            .Select(e => new { e.GrantId, e.OccurredAt, e.Kind, e.Detail, e.ActorDescription }).ToListAsync(cancellationToken);
+        entries.AddRange(history.Where(h => grantIds.Contains(h.GrantId))
+            .Select(h => (h.GrantId, new TrailEntry(h.OccurredAt, h.Detail ?? h.Kind, h.ActorDescription))));
 
         var decisions = await db.ReviewDecisions.AsNoTracking()
             .Select(d => new { d.ReviewItem.GrantId, d.DecidedAt, d.Outcome, d.Justification, Reviewer = d.ReviewItem.Reviewer.DisplayName,

@@ -1,3 +1,4 @@
+using ReviewPortal.Web.Components.Shared;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Web.Data;
@@ -73,7 +74,7 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         foreach (var step in request.Steps.Where(s => s.Status == ApprovalStatus.Approved).OrderBy(s => s.Order))
         {
             grant.History.Add(new GrantEvent { OccurredAt = step.DecidedAt ?? now, Kind = "approved",
-                Detail = $"Approved (step {step.Order}, {step.ApproverKind}){(step.Comment is null ? "" : $": {step.Comment}")}",
+                Detail = $"Approved (step {step.Order}, {Humanize.Approver(step.ApproverKind)}){(step.Comment is null ? "" : $": {step.Comment}")}",
                 ActorDescription = step.Approver.DisplayName, ActorIdentityId = step.ApproverId });
         }
         grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "provisioned", Detail = how, ActorDescription = actor.Name });

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
 
@@ -62,6 +63,11 @@ public sealed class FulfilAccessRequestTests
             (grant.IdentityId, grant.Source, grant.GrantedAt, grant.ExpiresAt!.Value));
         Assert.Equal(["requested", "approved", "approved", "provisioned"], grant.History.OrderBy(h => h.OccurredAt).ThenBy(h => h.Id).Select(h => h.Kind));
         Assert.Equal([managerId, ownerId], grant.History.Where(h => h.Kind == "approved").OrderBy(h => h.Id).Select(h => h.ActorIdentityId!.Value));
+        // The trail a reviewer sees next to this grant in a later campaign: request, both approvals, how it was provisioned.
+        var scoped = await CampaignScope.Project(check.Grants.Where(g => g.Id == grant.Id)).SingleAsync();
+        var trail = (await EvidenceBuilder.LoadAsync(check, [scoped], portal.Time.GetUtcNow(), CancellationToken.None)).Build(scoped).Trail;
+        Assert.Equal(["Holds", "Requested", "Approved", "Approved", "provisioned"], trail.Select(t => t.What.Split(' ', ':')[0]));
+        Assert.Contains("through the Admin API", trail[^1].What, StringComparison.Ordinal);
         var id = requestId.ToString(CultureInfo.InvariantCulture);
         Assert.Equal(1, await check.AuditEntries.CountAsync(e => e.Action == "request.fulfilled" && e.TargetId == id && e.TargetType == nameof(AccessRequest)));
         Assert.Equal(1, await check.AuditEntries.CountAsync(e => e.Action == "grant.opened" && e.TargetType == nameof(Grant)
