@@ -403,6 +403,8 @@ internal static class AuditBenchmark
             // ≈ 14 % of entries: with an index, a common phrase costs in proportion to its matches.
             ("textCommon", new SearchAuditTrail.Filter { Text = "quarterly close" }),
             ("textShort", new SearchAuditTrail.Filter { Text = "17" }),
+            // A common phrase inside the same 7-day window as dateRange: the window becomes a Sequence range of the text index.
+            ("textCommonDateRange", new SearchAuditTrail.Filter { Text = "quarterly close", From = newest.AddDays(-200), To = newest.AddDays(-193) }),
         };
         var allP95 = new List<double>();
         foreach (var (name, filter) in filters)

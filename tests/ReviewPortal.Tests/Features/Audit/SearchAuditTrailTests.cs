@@ -148,4 +148,32 @@ public sealed class SearchAuditTrailTests(EmptyPortalAppFactory portal) : IClass
 
         Assert.Equal(["in-campaign"], await SearchAsync(m, campaign));
     }
+
+    [Fact]
+    public async Task Text_WithDateWindow_OnlyEntriesInsideIt_NewestFirst()
+    {
+        // Days far after the other tests' entries (all at Now), appended in time order as the ledger always is.
+        var m = Marker();
+        var day = PortalAppFactory.Now.AddDays(100);
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            foreach (var offset in new[] { 0, 5, 10 })
+            {
+                db.Audit(new AuditActor(null, "search-test", day.AddDays(offset), "search"), "test.search", new AuditTarget("Setting", $"d{offset}"),
+                    after: $"dated {m}");
+            }
+            await db.SaveChangesAsync();
+        }
+
+        async Task<List<string>> WithinAsync(int? from, int? to) => (await portal.GetRequiredService<SearchAuditTrail>().HandleAsync(Compliance,
+            new SearchAuditTrail.Filter { Text = m, From = from is { } f ? day.AddDays(f) : null, To = to is { } t ? day.AddDays(t) : null }, 0, 50))!
+            .Rows.Select(r => r.TargetId).ToList();
+
+        Assert.Equal(["d5"], await WithinAsync(1, 8));
+        Assert.Equal(["d10", "d5"], await WithinAsync(5, null));
+        Assert.Equal(["d5", "d0"], await WithinAsync(null, 10));
+        Assert.Equal(["d10", "d5", "d0"], await WithinAsync(0, 11));
+        Assert.Empty(await WithinAsync(11, 20));
+        Assert.Empty(await WithinAsync(1, 4));
+    }
 }
