@@ -142,7 +142,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
             new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId },
             item.IdentityId, item.CampaignId);
         ReviewRules.TakeOverOwnership(db, definition, item, actor);
-        await ReviewRules.OpenSecondStageAsync(db, definition, item, cancellationToken);
+        await ReviewRules.OpenSecondStageAsync(db, definition, item, actor, cancellationToken);
         return null;
     }
 

@@ -64,15 +64,32 @@ public static class ReviewRules
             item.IdentityId, item.CampaignId);
     }
 
-    /// <summary>Multi-stage: a stage-one outcome the campaign routes onward opens a stage-two item for the resource owner.</summary>
-    public static async Task OpenSecondStageAsync(ReviewPortalDbContext db, CampaignDefinition definition, ReviewItem item,
+    /// <summary>
+    /// Multi-stage: a stage-one outcome the campaign routes onward opens a stage-two item for the resource owner. A changed
+    /// stage-one decision that no longer routes onward withdraws a stage-two item nobody has decided yet (audited), so the
+    /// owner is not asked to confirm access the reviewer now wants removed. A stage-two decision already made stands.
+    /// </summary>
+    public static async Task OpenSecondStageAsync(ReviewPortalDbContext db, CampaignDefinition definition, ReviewItem item, AuditActor actor,
         CancellationToken cancellationToken)
     {
-        if (!definition.SecondStage || item.Stage != 1 || item.Outcome is not { } outcome || !definition.SecondStageOutcomes.Contains(outcome))
+        if (!definition.SecondStage || item.Stage != 1)
         {
             return;
         }
-        if (await db.ReviewItems.AnyAsync(i => i.CampaignId == item.CampaignId && i.GrantId == item.GrantId && i.Stage == 2, cancellationToken))
+        var stageTwo = await db.ReviewItems.FirstOrDefaultAsync(i => i.CampaignId == item.CampaignId && i.GrantId == item.GrantId && i.Stage == 2,
+            cancellationToken);
+        if (item.Outcome is not { } outcome || !definition.SecondStageOutcomes.Contains(outcome))
+        {
+            if (stageTwo is { Outcome: null })
+            {
+                db.ReviewItems.Remove(stageTwo);
+                db.Audit(actor, "review.stage-two-withdrawn", stageTwo, before: new { stageTwo.ReviewerId, stage = 2 },
+                    after: new { reason = $"Stage one changed to {item.Outcome}", stageOneItemId = item.Id }, identityId: item.IdentityId,
+                    campaignId: item.CampaignId);
+            }
+            return;
+        }
+        if (stageTwo is not null)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Tests.Features.Campaigns;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Reviews;
 
@@ -84,6 +85,42 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
         Assert.Equal((item.GrantId, teams.Olga.Id), (stageTwo.GrantId, stageTwo.ReviewerId));
         Assert.Equal(item.EvidenceHash, stageTwo.EvidenceHash);
         Assert.Null(stageTwo.Outcome);
+    }
+
+    [Fact]
+    public async Task Decide_StageOneKeepThenRevoke_UndecidedStageTwoItemWithdrawnAndAudited()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal, d => { d.SecondStage = true; d.SecondStageOutcomes = [DecisionOutcome.Keep]; });
+        var decide = portal.GetRequiredService<DecideReviewItem>();
+        var item = await teams.ItemAsync(teams.Alice, teams.Developer);
+        await decide.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "stage-1");
+        Assert.Single(await teams.ItemsAsync(), i => i.Stage == 2 && i.GrantId == item.GrantId);
+
+        var revoked = await decide.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(item.Id), DecisionOutcome.Revoke, "She moved to the data team."),
+            "stage-1-changed");
+
+        Assert.Equal(DecisionStatus.Saved, revoked.Status);
+        Assert.DoesNotContain(await teams.ItemsAsync(), i => i.Stage == 2 && i.GrantId == item.GrantId);
+        var withdrawn = Assert.Single(await teams.AuditAsync("review.stage-two-withdrawn"));
+        Assert.Equal("stage-1-changed", withdrawn.CorrelationId);
+        Assert.Contains("Revoke", withdrawn.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_StageOneChangedAfterStageTwoDecided_StageTwoDecisionStands()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal, d => { d.SecondStage = true; d.SecondStageOutcomes = [DecisionOutcome.Keep]; });
+        var decide = portal.GetRequiredService<DecideReviewItem>();
+        var item = await teams.ItemAsync(teams.Alice, teams.Developer);
+        await decide.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "stage-1");
+        var stageTwo = Assert.Single(await teams.ItemsAsync(), i => i.Stage == 2 && i.GrantId == item.GrantId);
+        Assert.Equal(DecisionStatus.Saved, (await decide.HandleAsync(TestOrg.Viewer(teams.Olga), TwoTeams.Command(stageTwo, DecisionOutcome.Keep), "stage-2")).Status);
+
+        await decide.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(item.Id), DecisionOutcome.Revoke, "She moved to the data team."), "late");
+
+        var stillThere = Assert.Single(await teams.ItemsAsync(), i => i.Stage == 2 && i.GrantId == item.GrantId);
+        Assert.Equal(DecisionOutcome.Keep, stillThere.Outcome);
+        Assert.Empty(await teams.AuditAsync("review.stage-two-withdrawn"));
     }
 
     [Fact]
