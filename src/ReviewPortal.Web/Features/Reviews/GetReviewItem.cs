@@ -41,6 +41,12 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             if (grant is not null)
             {
                 live = (await EvidenceBuilder.LoadAsync(db, [grant], now, cancellationToken)).Build(grant);
+                // A lifecycle micro-review asks the rule's question (departed owner, dormant key); the general recommender
+                // would answer another one, so the live side keeps the rule's recommendation next to today's figures.
+                if (definition.LifecycleRule is not null && ItemEvidence.FromJson(item.EvidenceJson) is { } opened)
+                {
+                    live = live with { Recommendation = opened.Recommendation };
+                }
             }
         }
         var topTypes = await db.ActivityEvents.AsNoTracking()

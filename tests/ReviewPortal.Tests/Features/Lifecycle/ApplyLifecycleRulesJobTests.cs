@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Tests.Features.Campaigns;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
@@ -98,6 +99,9 @@ public sealed class ApplyLifecycleRulesJobTests
         var item = Assert.Single(await org.ItemsAsync());
         Assert.Equal(Recommendation.Revoke, item.Recommendation);
         Assert.EndsWith("; no activity for 60 days (last active 27 Sep 2026)", item.RecommendationReason);
+        // "Show live values" keeps the rule's recommendation beside today's figures.
+        var view = await portal.GetRequiredService<GetReviewItem>().HandleAsync(TestOrg.Viewer(org.Maya), item.Id, withLiveEvidence: true);
+        Assert.Equal((Recommendation.Revoke, item.RecommendationReason), (view!.LiveEvidence!.Recommendation.Recommendation, view.LiveEvidence.Recommendation.Reason));
     }
 
     [Fact]
