@@ -21,6 +21,8 @@ public class AccessRequest
     public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>How the approved access was (or must be) provisioned: API call made, or the manual step for an admin.</summary>
     public string? FulfilmentNote { get; set; }
+    /// <summary>Approved before its start date: when the scheduled job provisions it. Cleared once fulfilment has run.</summary>
+    public DateTimeOffset? ProvisionAt { get; set; }
 
     public List<ApprovalStep> Steps { get; set; } = [];
 }

@@ -12,6 +12,7 @@ public sealed class AccessRequestConfiguration : IEntityTypeConfiguration<Access
         builder.Property(r => r.FulfilmentNote).HasMaxLength(1000);
         builder.HasIndex(r => new { r.BeneficiaryId, r.EntitlementId, r.Status });
         builder.HasIndex(r => new { r.RequesterId, r.RequestedAt });
+        builder.HasIndex(r => r.ProvisionAt);
         builder.HasOne(r => r.Requester).WithMany().HasForeignKey(r => r.RequesterId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Beneficiary).WithMany().HasForeignKey(r => r.BeneficiaryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Entitlement).WithMany().HasForeignKey(r => r.EntitlementId).OnDelete(DeleteBehavior.Restrict);

@@ -26,10 +26,20 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             return; // Already fulfilled (a retry after success does nothing).
         }
         var entitlement = request.Entitlement;
+        if (request.StartsAt > time.GetUtcNow())
+        {
+            // Approved ahead of its start date: ProvisionScheduledRequestsJob comes back for it then.
+            request.ProvisionAt = request.StartsAt;
+            request.FulfilmentNote = $"Starts {request.StartsAt:yyyy-MM-dd}: provisioned automatically on that day.";
+            db.Audit(actor, "request.fulfilment-scheduled", request, after: new { request.StartsAt }, identityId: request.BeneficiaryId);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+        request.ProvisionAt = null;
         string? note;
         var provisioned = false;
         if (entitlement.Kind == EntitlementKind.WorkspaceRole && request.Beneficiary.Kind == IdentityKind.Person
-            && request.Beneficiary.ExternalId.StartsWith("user_", StringComparison.Ordinal) && request.StartsAt <= time.GetUtcNow())
+            && request.Beneficiary.ExternalId.StartsWith("user_", StringComparison.Ordinal))
         {
             try
             {
@@ -45,9 +55,7 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         }
         else
         {
-            note = request.StartsAt > time.GetUtcNow()
-                ? $"Starts {request.StartsAt:yyyy-MM-dd}: provision it then, and confirm."
-                : $"The Admin API cannot grant {entitlement.DisplayName}. Grant it to {request.Beneficiary.DisplayName} in the Claude console, then confirm here.";
+            note = $"The Admin API cannot grant {entitlement.DisplayName}. Grant it to {request.Beneficiary.DisplayName} in the Claude console, then confirm here.";
         }
 
         request.FulfilmentNote = note;

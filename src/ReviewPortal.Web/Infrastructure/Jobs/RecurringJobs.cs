@@ -15,6 +15,7 @@ public static class RecurringJobs
     public const string SyncDirectory = "sync-directory";
     public const string EscalateApprovals = "escalate-approvals";
     public const string ExpireGrants = "expire-grants";
+    public const string ProvisionScheduledRequests = "provision-scheduled-requests";
     public const string ExecuteRemediation = "execute-remediation";
     public const string SendOutbox = "send-outbox";
     public const string SendReminders = "send-reminders";
@@ -27,6 +28,7 @@ public static class RecurringJobs
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
         jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None), "0 * * * *");
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+        jobs.AddOrUpdate<ProvisionScheduledRequestsJob>(ProvisionScheduledRequests, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
         jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
         var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);

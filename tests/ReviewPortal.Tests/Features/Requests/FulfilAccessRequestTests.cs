@@ -75,6 +75,44 @@ public sealed class FulfilAccessRequestTests
     }
 
     [Fact]
+    public async Task FinalApproval_StartsInThreeDays_ScheduledOutOfTheAdminQueue_FulfilledOnceOnItsStartDate()
+    {
+        await using var portal = new EmptyPortalAppFactory();
+        var org = await RequestOrg.CreateAsync(portal);
+        var startsOn = portal.Time.GetUtcNow().UtcDateTime.Date.AddDays(3);
+        var submitted = await org.SubmitAsync(org.Rita, new SubmitAccessRequest.Command
+        {
+            EntitlementId = org.Developer.Id, BeneficiaryId = org.RitasKey.Id, DurationDays = 60, StartsOn = startsOn,
+            Justification = "Evaluation pipeline starts with the new quarter.",
+        });
+        var id = Assert.IsType<long>(submitted.RequestId);
+        Assert.True((await org.DecideAsync(org.As(org.Max), (await org.StepAsync(id, 1)).Id)).Ok);
+        Assert.True((await org.DecideAsync(org.As(org.Olga), (await org.StepAsync(id, 2)).Id)).Ok);
+        var job = portal.GetRequiredService<ProvisionScheduledRequestsJob>();
+        var queue = portal.GetRequiredService<ListAwaitingFulfilment>();
+        var admin = org.As(org.Org.Admin, Roles.Admin);
+        var target = id.ToString(CultureInfo.InvariantCulture);
+
+        // Approved ahead of its start: scheduled, not an admin's manual step yet, and the job leaves it until the day.
+        var scheduled = await org.RequestAsync(id);
+        Assert.Equal((AccessRequestStatus.Approved, new DateTimeOffset(startsOn, TimeSpan.Zero)), (scheduled.Status, scheduled.ProvisionAt!.Value));
+        Assert.StartsWith("Starts ", scheduled.FulfilmentNote, StringComparison.Ordinal);
+        Assert.DoesNotContain(await queue.HandleAsync(admin), a => a.RequestId == id);
+        Assert.Single(await org.AuditAsync("request.fulfilment-scheduled", nameof(AccessRequest), target));
+        Assert.Equal(0, await job.RunAsync());
+
+        portal.Time.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(1, await job.RunAsync());
+        Assert.Equal(0, await job.RunAsync());
+
+        var due = await org.RequestAsync(id);
+        Assert.Null(due.ProvisionAt);
+        Assert.Contains("cannot grant", due.FulfilmentNote, StringComparison.Ordinal);
+        Assert.Contains(await queue.HandleAsync(admin), a => a.RequestId == id);
+        Assert.Single(await org.AuditAsync("request.fulfilment-manual", nameof(AccessRequest), target));
+    }
+
+    [Fact]
     public async Task FinalApproval_ServiceAccountBeneficiary_ApprovedWithManualNoteAndNoGrant()
     {
         await using var portal = new EmptyPortalAppFactory();

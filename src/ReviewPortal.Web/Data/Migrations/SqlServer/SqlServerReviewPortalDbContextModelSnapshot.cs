@@ -51,6 +51,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<DateTimeOffset?>("ProvisionAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -66,6 +69,8 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId");
+
+                    b.HasIndex("ProvisionAt");
 
                     b.HasIndex("RequesterId", "RequestedAt");
 

@@ -44,6 +44,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ProvisionAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RequestedAt")
                         .HasColumnType("INTEGER");
 
@@ -59,6 +62,8 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId");
+
+                    b.HasIndex("ProvisionAt");
 
                     b.HasIndex("RequesterId", "RequestedAt");
 
