@@ -26,7 +26,9 @@ public static partial class Personas
         await BlazorReady.WaitAsync(page);
         await page.GetByTestId($"persona-{personaKey}").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(HomeUrl());
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        // The home page is the first full load of a fresh sign-in (prerender with the persona's counts): on 2 shared cores
+        // under a parallel suite its load event has taken over the 15 s default once, so it gets the navigation allowance.
+        await page.WaitForLoadStateAsync(LoadState.Load, new() { Timeout = 60_000 });
     }
 
     /// <summary>Clicks the "Sign out" link or button.</summary>
