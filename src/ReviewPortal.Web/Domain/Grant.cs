@@ -43,6 +43,9 @@ public enum GrantSource
 /// <summary>A change to a grant seen upstream or made here (part of its approval trail).</summary>
 public class GrantEvent
 {
+    /// <summary>Kinds written by request fulfilment and read back by the identity timeline and the review trail.</summary>
+    public const string Requested = "requested", Provisioned = "provisioned";
+
     public long Id { get; set; }
     public long GrantId { get; set; }
     public Grant Grant { get; set; } = null!;

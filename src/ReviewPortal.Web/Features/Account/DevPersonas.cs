@@ -57,11 +57,9 @@ public sealed class DevPersonas(IDbContextFactory<ReviewPortalDbContext> context
                 .OrderByDescending(p => p.LastActiveAt).ThenBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), new[] { Roles.Admin }),
             // A plain signed-in user: a report of the manager persona (so that manager answers step 1 of their requests)
             // who answers for at least one active key, service account or agent to request access for.
-            "engineer" => (await managers.Select(m => (int?)m.Id).FirstOrDefaultAsync(cancellationToken) is { } managerId
-                ? await people.Where(p => p.ManagerId == managerId
-                        && db.Identities.Any(n => n.OwnerId == p.Id && n.Status == "active" && NonHumanKinds.Contains(n.Kind)))
-                    .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken)
-                : null, Array.Empty<string>()),
+            "engineer" => (await people.Where(p => p.ManagerId != null && p.ManagerId == managers.Select(m => (int?)m.Id).FirstOrDefault()
+                    && db.Identities.Any(n => n.OwnerId == p.Id && n.Status == "active" && NonHumanKinds.Contains(n.Kind)))
+                .OrderBy(p => p.Id).FirstOrDefaultAsync(cancellationToken), Array.Empty<string>()),
             _ => (null, Array.Empty<string>()),
         };
         if (identity is null)

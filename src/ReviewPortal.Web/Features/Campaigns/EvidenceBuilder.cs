@@ -112,7 +112,7 @@ public sealed class EvidenceBuilder
 
         // Feed history (who created the key, who changed the role) and how a request was provisioned; after the approvals so
         // that, at the same instant (the last approval provisions), the trail reads approved → provisioned.
-        var history = await db.GrantEvents.AsNoTracking().Where(e => e.ActivityId != null || e.Kind == "provisioned")
+        var history = await db.GrantEvents.AsNoTracking().Where(e => e.ActivityId != null || e.Kind == GrantEvent.Provisioned)
             .Select(e => new { e.GrantId, e.OccurredAt, e.Kind, e.Detail, e.ActorDescription }).ToListAsync(cancellationToken);
         entries.AddRange(history.Where(h => grantIds.Contains(h.GrantId))
             .Select(h => (h.GrantId, new TrailEntry(h.OccurredAt, h.Detail ?? h.Kind, h.ActorDescription))));

@@ -44,7 +44,7 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
         // Changes learnt from the activity feed, and a request's trail around its approvals: who asked and who provisioned it
         // (the approvals themselves come from the approval steps below, which also show denials).
         var history = await db.GrantEvents.AsNoTracking().Where(e => e.Grant.IdentityId == identityId
-                && (e.ActivityId != null || e.Kind == "requested" || e.Kind == "provisioned"))
+                && (e.ActivityId != null || e.Kind == GrantEvent.Requested || e.Kind == GrantEvent.Provisioned))
             .Select(e => new { e.OccurredAt, e.Kind, e.Detail, e.ActorDescription, Name = e.Grant.Entitlement.DisplayName })
             .ToListAsync(cancellationToken);
         entries.AddRange(history.Select(h => new TimelineEntry(h.OccurredAt, TimelineKind.Changed, $"{h.Name}: {h.Detail}",

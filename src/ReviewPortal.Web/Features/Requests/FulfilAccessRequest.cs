@@ -77,7 +77,7 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             IdentityId = request.BeneficiaryId, EntitlementId = request.EntitlementId, GrantedAt = start,
             ExpiresAt = request.DurationDays is { } days ? start.AddDays(days) : null, Source = GrantSource.AccessRequest, AccessRequest = request,
         };
-        grant.History.Add(new GrantEvent { OccurredAt = request.RequestedAt, Kind = "requested", Detail = $"Requested: \"{request.Justification}\"",
+        grant.History.Add(new GrantEvent { OccurredAt = request.RequestedAt, Kind = GrantEvent.Requested, Detail = $"Requested: \"{request.Justification}\"",
             ActorDescription = request.Requester.DisplayName, ActorIdentityId = request.RequesterId });
         foreach (var step in request.Steps.Where(s => s.Status == ApprovalStatus.Approved).OrderBy(s => s.Order))
         {
@@ -85,7 +85,7 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
                 Detail = $"Approved (step {step.Order}, {Humanize.Approver(step.ApproverKind)}){(step.Comment is null ? "" : $": {step.Comment}")}",
                 ActorDescription = step.Approver.DisplayName, ActorIdentityId = step.ApproverId });
         }
-        grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "provisioned", Detail = how, ActorDescription = actor.Name });
+        grant.History.Add(new GrantEvent { OccurredAt = now, Kind = GrantEvent.Provisioned, Detail = how, ActorDescription = actor.Name });
         db.Grants.Add(grant);
         request.Status = AccessRequestStatus.Fulfilled;
         request.CompletedAt = now;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Requests;
@@ -26,7 +27,7 @@ public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortal
         List<long> due;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            due = await db.AccessRequests.Where(r => r.Status == Domain.AccessRequestStatus.Approved && r.ProvisionAt != null && r.ProvisionAt <= now)
+            due = await db.AccessRequests.Where(r => r.Status == AccessRequestStatus.Approved && r.ProvisionAt != null && r.ProvisionAt <= now)
                 .OrderBy(r => r.ProvisionAt).Select(r => r.Id).ToListAsync(cancellationToken);
         }
         foreach (var id in due)
