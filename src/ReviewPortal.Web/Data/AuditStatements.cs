@@ -10,7 +10,7 @@ namespace ReviewPortal.Web.Data;
 
 /// <summary>
 /// The ledger's two hot statements for one provider, built once from the EF model (table and column names, and each
-/// column's type mapping, so values are converted exactly as EF would: UTC ticks on SQLite, datetimeoffset on SQL Server).
+/// column's type mapping, so values are converted exactly as EF would: UTC ticks on SQLite, datetimeoffset on SQL Server, UTC timestamptz on PostgreSQL).
 /// </summary>
 internal sealed class AuditStatements
 {
@@ -30,15 +30,26 @@ internal sealed class AuditStatements
             .ToArray();
         Insert = $"INSERT INTO {name} ({string.Join(", ", _columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)))}) " +
                  $"VALUES ({string.Join(", ", _columns.Select(c => c.Name))})";
-        LockAndReadHead = db.Provider == DatabaseProvider.SqlServer
-            ? $"""
-              DECLARE @lock int;
-              EXEC @lock = sp_getapplock @Resource = 'audit-ledger', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;
-              IF @lock < 0 THROW 51001, 'The audit ledger lock was not granted within 30 s.', 1;
-              SELECT TOP (1) {Column(nameof(AuditEntry.Sequence))}, {Column(nameof(AuditEntry.Hash))} FROM {name} ORDER BY {Column(nameof(AuditEntry.Sequence))} DESC;
-              """
-            : $"SELECT {Column(nameof(AuditEntry.Sequence))}, {Column(nameof(AuditEntry.Hash))} FROM {name} ORDER BY {Column(nameof(AuditEntry.Sequence))} DESC LIMIT 1";
+        string ReadHead(string top, string limit) =>
+            $"SELECT {top}{Column(nameof(AuditEntry.Sequence))}, {Column(nameof(AuditEntry.Hash))} FROM {name} ORDER BY {Column(nameof(AuditEntry.Sequence))} DESC{limit}";
+        LockAndReadHead = db.Provider switch
+        {
+            DatabaseProvider.SqlServer => $"""
+                DECLARE @lock int;
+                EXEC @lock = sp_getapplock @Resource = 'audit-ledger', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;
+                IF @lock < 0 THROW 51001, 'The audit ledger lock was not granted within 30 s.', 1;
+                {ReadHead("TOP (1) ", "")};
+                """,
+            // Two statements in one round trip: under READ COMMITTED each takes its own snapshot, so the head is read
+            // after the lock is held (one statement would read a snapshot from before it waited). The lock is released
+            // at commit or rollback.
+            DatabaseProvider.Postgres => $"SELECT pg_advisory_xact_lock({PostgresLedgerLockKey}); {ReadHead("", " LIMIT 1")}",
+            _ => ReadHead("", " LIMIT 1"),
+        };
     }
+
+    /// <summary>The advisory lock key of the ledger on PostgreSQL ("ReviewLg" as a 64-bit number).</summary>
+    public const long PostgresLedgerLockKey = 0x5265766965774C67;
 
     public string Insert { get; }
 

@@ -29,31 +29,32 @@ public abstract partial class ReviewPortalDbContext
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
-
-        var ownTransaction = Database.CurrentTransaction is null
-            ? await Database.BeginTransactionAsync(cancellationToken)
-            : null;
-        try
+        if (Database.CurrentTransaction is not null)
         {
-            // The change is saved first so new rows have their keys for the entries' targets. If
-            // anything after this fails, the transaction rolls both back; like any failed EF save
-            // inside a transaction, the context is then discarded (one context per operation).
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            written += await AppendPendingAuditAsync(cancellationToken);
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.CommitAsync(cancellationToken);
-            }
+            // Inside a unit of work (or another caller-owned transaction): the owner commits, and retries the whole unit.
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            saved += await AppendPendingAuditAsync(cancellationToken);
             _pendingAudit.Clear();
-            return written;
+            return saved;
         }
-        finally
+
+        // A lone audited save is its own small unit, retried the way EF retries any save: the change and its entries in
+        // one transaction, changes accepted only once that transaction has committed, so a retry saves them again.
+        // The entries are sealed inside each attempt, against the head read in that attempt.
+        var written = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            if (ownTransaction is not null)
-            {
-                await ownTransaction.DisposeAsync();
-            }
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            count += await AppendPendingAuditAsync(ct);
+            await transaction.CommitAsync(ct);
+            return count;
+        }, cancellationToken);
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
         }
+        _pendingAudit.Clear();
+        return written;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
@@ -109,7 +110,7 @@ public abstract partial class ReviewPortalDbContext
     /// <summary>
     /// Reads the chain head while holding the ledger's write lock until commit, so concurrent
     /// writers (jobs, several web nodes) queue up instead of forking the chain. SQL Server takes the
-    /// application lock in the same batch as the read (one round trip). SQLite: the write transaction
+    /// application lock, PostgreSQL a transaction-scoped advisory lock, in the same round trip as the read. SQLite: the write transaction
     /// already holds the database's single write lock (BEGIN IMMEDIATE, or the first SaveChanges
     /// wrote), so nobody else can append between this read and commit.
     /// </summary>
@@ -124,6 +125,10 @@ public abstract partial class ReviewPortalDbContext
             head.CommandTimeout = seconds;
         }
         await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+        // PostgreSQL answers the lock statement first: the head is the result set with two columns.
+        while (reader.FieldCount != 2 && await reader.NextResultAsync(cancellationToken))
+        {
+        }
         return await reader.ReadAsync(cancellationToken)
             ? (reader.GetInt64(0), reader.GetString(1))
             : (0, AuditChain.Genesis);

@@ -1,14 +1,15 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Web.Data;
 
 /// <summary>
-/// The app database. Abstract over the provider: <see cref="SqliteReviewPortalDbContext"/> and
-/// <see cref="SqlServerReviewPortalDbContext"/> each own one migration set (EF binds a migration
-/// set to a context type, so two providers need two types).
+/// The app database. Abstract over the provider: <see cref="SqliteReviewPortalDbContext"/>,
+/// <see cref="SqlServerReviewPortalDbContext"/> and <see cref="PostgresReviewPortalDbContext"/> each own one
+/// migration set (EF binds a migration set to a context type, so three providers need three types).
 /// </summary>
-public abstract partial class ReviewPortalDbContext(DbContextOptions options) : DbContext(options)
+public abstract partial class ReviewPortalDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Identity> Identities => Set<Identity>();
     public DbSet<Resource> Resources => Set<Resource>();
@@ -31,6 +32,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<QuarantinedRecord> QuarantinedRecords => Set<QuarantinedRecord>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<LifecycleRule> LifecycleRules => Set<LifecycleRule>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract DatabaseProvider Provider { get; }
 
@@ -42,6 +44,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     SqlServer,
+    Postgres,
 }
 
 public sealed class SqliteReviewPortalDbContext(DbContextOptions<SqliteReviewPortalDbContext> options)
@@ -62,4 +65,18 @@ public sealed class SqlServerReviewPortalDbContext(DbContextOptions<SqlServerRev
     : ReviewPortalDbContext(options)
 {
     public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+}
+
+public sealed class PostgresReviewPortalDbContext(DbContextOptions<PostgresReviewPortalDbContext> options)
+    : ReviewPortalDbContext(options)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // timestamptz holds an instant and Npgsql refuses a DateTimeOffset with a non-zero offset: every value is
+        // written as UTC, whatever offset the caller's value carried.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcOffsetConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcOffsetConverter>();
+    }
 }

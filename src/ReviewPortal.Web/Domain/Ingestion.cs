@@ -20,7 +20,28 @@ public class IngestionRun
     public string? Error { get; set; }
     /// <summary>Directory sync: grants opened / closed and identities touched, as JSON.</summary>
     public string? Details { get; set; }
+
+    /// <summary>Counts one stored page of the Activity Feed.</summary>
+    public void Record(IngestedPage page)
+    {
+        Pages++;
+        Fetched += page.Records + page.Malformed;
+        Stored += page.Stored;
+        Duplicates += page.Records - page.Stored;
+        Quarantined += page.Malformed;
+        LastRequestId = page.RequestId ?? LastRequestId;
+        if (page.NewestEventAt is { } newest && (NewestEventAt is not { } known || newest > known))
+        {
+            NewestEventAt = newest;
+        }
+    }
+
+    /// <summary>A detached copy, for saving progress inside a unit of work that may still be retried or rolled back.</summary>
+    public IngestionRun Copy() => (IngestionRun)MemberwiseClone();
 }
+
+/// <summary>What one page of the Activity Feed brought: well-formed records, malformed ones, and how many were new.</summary>
+public sealed record IngestedPage(int Records, int Malformed, int Stored, string? RequestId, DateTimeOffset? NewestEventAt);
 
 public enum IngestionRunStatus
 {

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Data;
@@ -98,8 +98,8 @@ public class AuditLedgerTests(EmptyPortalAppFactory portal) : IClassFixture<Empt
     }
 
     [Theory]
-    [InlineData("UPDATE AuditEntries SET Actor = 'tampered'")]
-    [InlineData("DELETE FROM AuditEntries")]
+    [InlineData("""UPDATE "AuditEntries" SET "Actor" = 'tampered'""")]
+    [InlineData("""DELETE FROM "AuditEntries" """)]
     public async Task RawSql_UpdateOrDelete_RefusedByTrigger(string sql)
     {
         await using (var db = await portal.CreateDbContextAsync())
@@ -111,7 +111,7 @@ public class AuditLedgerTests(EmptyPortalAppFactory portal) : IClassFixture<Empt
 
         await using (var db = await portal.CreateDbContextAsync())
         {
-            var error = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync(sql));
+            var error = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync(sql));
             Assert.Contains("append-only", error.Message);
         }
 

@@ -9,7 +9,7 @@ using ReviewPortal.Web.Infrastructure.Database;
 
 namespace ReviewPortal.Tests.Data;
 
-/// <summary>Both migration sets are current, apply to an empty database and install the append-only ledger.</summary>
+/// <summary>All three migration sets are current (PostgreSQL's is applied live in ReviewPortal.Tests.Postgres), apply to an empty database and install the append-only ledger.</summary>
 public class MigrationTests
 {
     [Fact]
@@ -24,6 +24,13 @@ public class MigrationTests
     {
         using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
         Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --context SqlServerReviewPortalDbContext");
+    }
+
+    [Fact]
+    public void PostgresModel_ComparedWithMigrations_HasNoPendingChanges()
+    {
+        using var db = new PostgresDesignTimeFactory().CreateDbContext([]);
+        Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --context PostgresReviewPortalDbContext");
     }
 
     [Fact]

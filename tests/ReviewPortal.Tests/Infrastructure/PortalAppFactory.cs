@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +17,9 @@ using ReviewPortal.Web.Infrastructure.Auth;
 namespace ReviewPortal.Tests.Infrastructure;
 
 /// <summary>
-/// The portal in Development on its own SQLite file (real migrations, real demo seed), with a
-/// fixed clock and no Hangfire server. Tests talk to it through the intent methods below.
+/// The portal in Development on its own database (the test assembly's engine: a SQLite file, or a database of its own on
+/// PostgreSQL or SQL Server; real migrations, real demo seed), with a fixed clock and no Hangfire server. Tests talk to
+/// it through the intent methods below.
 /// </summary>
 public class PortalAppFactory : WebApplicationFactory<Program>
 {
@@ -39,19 +39,17 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         _seedDemo = seedDemo;
         DataDirectory = Path.Combine(Path.GetTempPath(), "reviewportal-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
-        DatabasePath = Path.Combine(DataDirectory, "portal.db");
+        Database = TestDatabase.Create(DataDirectory);
     }
 
     public string DataDirectory { get; }
-    public string DatabasePath { get; }
+    public TestDatabase Database { get; }
     public FakeTimeProvider Time { get; } = new(Now);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(Database.Settings)
         {
-            ["Database:Provider"] = "Sqlite",
-            ["ConnectionStrings:ReviewPortal"] = $"Data Source={DatabasePath}",
             ["Hangfire:RunServer"] = "false",
             ["Hangfire:Storage"] = "InMemory",
             ["Claude:Mode"] = "Simulated",
@@ -165,7 +163,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
             scope.Dispose();
         }
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        Database.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

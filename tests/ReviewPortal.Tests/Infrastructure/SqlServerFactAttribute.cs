@@ -5,7 +5,7 @@ namespace ReviewPortal.Tests.Infrastructure;
 /// connection string (to a server where the test may create and drop a database); otherwise it is
 /// reported as skipped, saying why. The one skip in this project, because it is environmental.
 /// </summary>
-public sealed class SqlServerFactAttribute : FactAttribute
+public sealed class SqlServerFactAttribute : Xunit.FactAttribute
 {
     public const string Variable = "REVIEWPORTAL_TEST_SQLSERVER";
 

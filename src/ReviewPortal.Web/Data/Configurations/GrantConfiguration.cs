@@ -26,7 +26,7 @@ public sealed class GrantEventConfiguration : IEntityTypeConfiguration<GrantEven
         builder.Property(e => e.ActorDescription).HasMaxLength(300);
         builder.HasIndex(e => new { e.GrantId, e.OccurredAt });
         // One feed record attaches to a grant once, however often it is re-delivered.
-        builder.HasIndex(e => new { e.GrantId, e.ActivityId }).IsUnique().HasFilter("ActivityId IS NOT NULL");
+        builder.HasIndex(e => new { e.GrantId, e.ActivityId }).IsUnique().HasFilter("\"ActivityId\" IS NOT NULL");
         builder.HasOne(e => e.Grant).WithMany(g => g.History).HasForeignKey(e => e.GrantId).OnDelete(DeleteBehavior.Restrict);
     }
 }

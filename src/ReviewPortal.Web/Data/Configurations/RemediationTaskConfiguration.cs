@@ -12,7 +12,7 @@ public sealed class RemediationTaskConfiguration : IEntityTypeConfiguration<Reme
         builder.Property(t => t.LastError).HasMaxLength(2000);
         builder.Property(t => t.Instructions).HasMaxLength(2000);
         builder.HasIndex(t => new { t.Status, t.NextAttemptAt });
-        builder.HasIndex(t => t.ReviewItemId).IsUnique().HasFilter("ReviewItemId IS NOT NULL");
+        builder.HasIndex(t => t.ReviewItemId).IsUnique().HasFilter("\"ReviewItemId\" IS NOT NULL");
         builder.HasOne(t => t.Grant).WithMany().HasForeignKey(t => t.GrantId).OnDelete(DeleteBehavior.Restrict);
     }
 }

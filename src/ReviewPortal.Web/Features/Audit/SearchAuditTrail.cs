@@ -133,22 +133,25 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
     }
 
     /// <summary>
-    /// The substring scan, for text the trigram index cannot look up (one or two characters) and on SQL Server, where
-    /// Contains is a LIKE, case-insensitive under the default collation. A SQL Server full-text index is not available
-    /// in every edition and its word breaker does not find arbitrary substrings, so SQL Server keeps the scan.
+    /// The substring match, case-insensitive on every provider. PostgreSQL: ILIKE on each column, served by the trigram
+    /// GIN indexes of its Initial migration. SQLite: for text the FTS5 trigram index cannot look up (one or two
+    /// characters), LIKE, which ignores case for ASCII letters (Contains would be instr(), case-sensitive). SQL Server:
+    /// Contains is a LIKE, case-insensitive under the default collation; a full-text index is not in every edition and
+    /// its word breaker does not find arbitrary substrings, so SQL Server scans. Wildcards in the text are escaped.
     /// </summary>
     private static IQueryable<AuditEntry> WhereText(IQueryable<AuditEntry> query, string text, DatabaseProvider provider)
     {
-        if (provider != DatabaseProvider.Sqlite)
-        {
-            return query.Where(e => e.TargetId.Contains(text) || (e.After != null && e.After.Contains(text)) || (e.Before != null && e.Before.Contains(text)));
-        }
-        // LIKE, not Contains: EF translates Contains to instr() on SQLite, which is case-sensitive; SQLite's LIKE ignores
-        // case for ASCII letters (the trigram index folds all letters). Wildcards in the text are escaped.
         var pattern = "%" + text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
-        return query.Where(e => EF.Functions.Like(e.TargetId, pattern, @"\")
-            || (e.After != null && EF.Functions.Like(e.After, pattern, @"\"))
-            || (e.Before != null && EF.Functions.Like(e.Before, pattern, @"\")));
+        return provider switch
+        {
+            DatabaseProvider.Postgres => query.Where(e => EF.Functions.ILike(e.TargetId, pattern, @"\")
+                || (e.After != null && EF.Functions.ILike(e.After, pattern, @"\"))
+                || (e.Before != null && EF.Functions.ILike(e.Before, pattern, @"\"))),
+            DatabaseProvider.Sqlite => query.Where(e => EF.Functions.Like(e.TargetId, pattern, @"\")
+                || (e.After != null && EF.Functions.Like(e.After, pattern, @"\"))
+                || (e.Before != null && EF.Functions.Like(e.Before, pattern, @"\"))),
+            _ => query.Where(e => e.TargetId.Contains(text) || (e.After != null && e.After.Contains(text)) || (e.Before != null && e.Before.Contains(text))),
+        };
     }
 
     /// <summary>

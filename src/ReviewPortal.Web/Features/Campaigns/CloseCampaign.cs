@@ -9,7 +9,7 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// <summary>
 /// Closes a campaign: unreviewed items get the configured outcome, every final revoke/reduce
 /// becomes one remediation task (the last stage's decision wins), and a removal that would leave a
-/// resource without any admin/owner becomes a manual task instead. One transaction, audited.
+/// resource without any admin/owner becomes a manual task instead. One unit of work, audited.
 /// </summary>
 public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
@@ -20,8 +20,12 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
             return new CloseResult(false, "Only admins can close campaigns.", 0, 0);
         }
         var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        return await contexts.WriteAsync((db, ct) => CloseAsync(db, viewer, campaignId, now, correlationId, ct), cancellationToken);
+    }
+
+    private static async Task<CloseResult> CloseAsync(ReviewPortalDbContext db, Viewer viewer, int campaignId, DateTimeOffset now,
+        string correlationId, CancellationToken cancellationToken)
+    {
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
         if (campaign is null || campaign.Status != CampaignStatus.Active)
         {
@@ -97,8 +101,6 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
         campaign.Status = CampaignStatus.Closed;
         campaign.ClosedAt = now;
         db.Audit(actor, "campaign.closed", campaign, after: new { defaulted, remediationTasks = tasks, items = items.Count });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new CloseResult(true, null, defaulted, tasks);
     }
 }

@@ -9,7 +9,7 @@ namespace ReviewPortal.Web.Features.Campaigns;
 
 /// <summary>
 /// Launches a campaign: one review item per grant in scope with its evidence snapshot, SHA-256
-/// and explained recommendation, all in one transaction with the campaign's audit entry.
+/// and explained recommendation, all in one unit of work with the campaign's audit entry.
 /// Refused when the no-response default could remove the last admin/owner of a resource.
 /// </summary>
 public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, TimeProvider time)
@@ -27,29 +27,28 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             return LaunchResult.Refused(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
         }
         var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var plan = await CampaignPlanner.PlanAsync(db, definition, now, cancellationToken);
-        if (plan.Blocked)
+        return await contexts.WriteAsync(async (db, ct) =>
         {
-            return LaunchResult.Refused(plan.BlockReason!);
-        }
-        if (plan.Items.Count == 0)
-        {
-            return LaunchResult.Refused("Nothing is in scope: widen the scope before launching.");
-        }
-
-        // One transaction: the campaign (EF, for its id), the items (prepared inserts), the audit entry.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var campaign = await WriteAsync(db, definition, viewer.IdentityId.Value, plan.Items, plan.GrantsRemovedByDefault,
-            new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new LaunchResult(campaign.Id, plan.Items.Count, null);
+            var plan = await CampaignPlanner.PlanAsync(db, definition, now, ct);
+            if (plan.Blocked)
+            {
+                return LaunchResult.Refused(plan.BlockReason!);
+            }
+            if (plan.Items.Count == 0)
+            {
+                return LaunchResult.Refused("Nothing is in scope: widen the scope before launching.");
+            }
+            // The plan and what it writes are one unit: the campaign (EF, for its id), the items (the provider's bulk
+            // path), the audit entry.
+            var campaign = await WriteAsync(db, definition, viewer.IdentityId.Value, plan.Items, plan.GrantsRemovedByDefault,
+                new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), ct);
+            return new LaunchResult(campaign.Id, plan.Items.Count, null);
+        }, cancellationToken);
     }
 
     /// <summary>
-    /// Writes an active campaign, its items and its "campaign.launched" entry inside the caller's transaction; the
-    /// caller may stage more (the lifecycle job's per-item entries), then saves and commits. Shared so a lifecycle
+    /// Writes an active campaign, its items and its "campaign.launched" entry inside the caller's unit of work; the
+    /// caller may stage more (the lifecycle job's per-item entries) before the unit saves and commits. Shared so a lifecycle
     /// micro-review is exactly a launched campaign.
     /// </summary>
     public static async Task<Campaign> WriteAsync(ReviewPortalDbContext db, CampaignDefinition definition, int createdById,

@@ -19,8 +19,8 @@ public static class ReviewItemWriter
         await using var insert = db.Database.GetDbConnection().CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO ReviewItems (CampaignId, GrantId, IdentityId, EntitlementId, ReviewerId, Stage, Recommendation, RecommendationReason,
-                EvidenceJson, EvidenceAsOf, EvidenceHash, Version)
+            INSERT INTO "ReviewItems" ("CampaignId", "GrantId", "IdentityId", "EntitlementId", "ReviewerId", "Stage", "Recommendation",
+                "RecommendationReason", "EvidenceJson", "EvidenceAsOf", "EvidenceHash", "Version")
             VALUES (@campaign, @grant, @identity, @entitlement, @reviewer, 1, @recommendation, @reason, @json, @asOf, @hash, 0)
             """;
         var p = new Dictionary<string, DbParameter>();
@@ -32,8 +32,8 @@ public static class ReviewItemWriter
             p[name] = parameter;
         }
         p["@campaign"].Value = campaignId;
-        // Same storage format as the EF model: SQLite keeps UTC ticks.
-        p["@asOf"].Value = db.Provider == DatabaseProvider.Sqlite ? asOf.UtcTicks : asOf;
+        // Same storage format as the EF model: SQLite keeps UTC ticks, PostgreSQL a UTC timestamptz.
+        p["@asOf"].Value = db.Provider == DatabaseProvider.Sqlite ? asOf.UtcTicks : asOf.ToUniversalTime();
         foreach (var item in items)
         {
             var json = item.Evidence.ToJson();

@@ -23,30 +23,34 @@ public sealed class ActivityStore : IAsyncDisposable
     private ActivityStore(ReviewPortalDbContext db, DbConnection connection, DbTransaction transaction)
     {
         _provider = db.Provider;
-        var sqlite = _provider == DatabaseProvider.Sqlite;
-        _insertEvent = Command(connection, transaction, sqlite
-            ? """
-              INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
-              VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT(ActivityId) DO NOTHING
-              """
-            : """
-              INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
-              SELECT @id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw
-              WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE ActivityId = @id)
-              """,
+        _insertEvent = Command(connection, transaction, _provider switch
+            {
+                DatabaseProvider.SqlServer => """
+                    INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
+                    SELECT @id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw
+                    WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE ActivityId = @id)
+                    """,
+                // SQLite and PostgreSQL share the upsert syntax; PostgreSQL needs the model's names quoted.
+                _ => """
+                    INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
+                    VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT ("ActivityId") DO NOTHING
+                    """,
+            },
             "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw");
-        _upsertRollup = Command(connection, transaction, sqlite
-            ? """
-              INSERT INTO ActivityRollups (IdentityId, Day, Category, Count) VALUES (@identity, @day, @category, @count)
-              ON CONFLICT(IdentityId, Day, Category) DO UPDATE SET Count = Count + excluded.Count
-              """
-            : """
-              UPDATE ActivityRollups SET Count = Count + @count WHERE IdentityId = @identity AND Day = @day AND Category = @category;
-              IF @@ROWCOUNT = 0 INSERT INTO ActivityRollups (IdentityId, Day, Category, Count) VALUES (@identity, @day, @category, @count);
-              """,
+        _upsertRollup = Command(connection, transaction, _provider switch
+            {
+                DatabaseProvider.SqlServer => """
+                    UPDATE ActivityRollups SET Count = Count + @count WHERE IdentityId = @identity AND Day = @day AND Category = @category;
+                    IF @@ROWCOUNT = 0 INSERT INTO ActivityRollups (IdentityId, Day, Category, Count) VALUES (@identity, @day, @category, @count);
+                    """,
+                _ => """
+                    INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count") VALUES (@identity, @day, @category, @count)
+                    ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count"
+                    """,
+            },
             "@identity", "@day", "@category", "@count");
         _touchIdentity = Command(connection, transaction,
-            "UPDATE Identities SET LastActiveAt = @at WHERE Id = @identity AND (LastActiveAt IS NULL OR LastActiveAt < @at)",
+            """UPDATE "Identities" SET "LastActiveAt" = @at WHERE "Id" = @identity AND ("LastActiveAt" IS NULL OR "LastActiveAt" < @at)""",
             "@at", "@identity");
     }
 
@@ -101,11 +105,14 @@ public sealed class ActivityStore : IAsyncDisposable
         return stored.Count;
     }
 
-    // Same storage formats as the EF model: SQLite keeps UTC ticks and ISO dates.
-    private object Time(DateTimeOffset at) => _provider == DatabaseProvider.Sqlite ? at.UtcTicks : at;
-    private object Day(DateOnly day) => _provider == DatabaseProvider.Sqlite
-        ? day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
-        : day.ToDateTime(TimeOnly.MinValue);
+    // Same storage formats as the EF model: SQLite keeps UTC ticks and ISO dates; PostgreSQL timestamptz (UTC) and date.
+    private object Time(DateTimeOffset at) => _provider == DatabaseProvider.Sqlite ? at.UtcTicks : at.ToUniversalTime();
+    private object Day(DateOnly day) => _provider switch
+    {
+        DatabaseProvider.Sqlite => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        DatabaseProvider.Postgres => day,
+        _ => day.ToDateTime(TimeOnly.MinValue),
+    };
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {

@@ -14,6 +14,8 @@ namespace ReviewPortal.Web.Features.Connectors;
 public sealed class ActorResolver
 {
     private readonly Dictionary<string, int> _ids;
+    // Placeholders created by the current unit of work: they exist only once it commits.
+    private readonly Dictionary<string, int> _uncommitted = new(StringComparer.Ordinal);
 
     private ActorResolver(Dictionary<string, int> ids) => _ids = ids;
 
@@ -35,10 +37,14 @@ public sealed class ActorResolver
     public static string? ExternalKey(ActivityActor actor) =>
         Describe(actor)?.ExternalId ?? actor.Service ?? actor.UnauthenticatedEmailAddress ?? actor.EmailAddress ?? actor.DirectoryId;
 
-    /// <summary>Resolves every actor of a page, creating placeholders in the caller's transaction.</summary>
+    /// <summary>
+    /// Resolves every actor of a page, creating placeholders in the caller's unit of work. Call <see cref="Committed"/>
+    /// once that unit has committed; a retried unit calls this again, forgetting what its failed attempt created.
+    /// </summary>
     public async Task ResolveAsync(ReviewPortalDbContext db, IEnumerable<ActivityActor> actors, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        _uncommitted.Clear();
         var missing = actors.Select(Describe).OfType<(string ExternalId, IdentityKind Kind, string Name)>()
             .Where(d => !_ids.ContainsKey(d.ExternalId))
             .DistinctBy(d => d.ExternalId)
@@ -57,11 +63,21 @@ public sealed class ActorResolver
         await db.SaveChangesAsync(cancellationToken);
         foreach (var identity in missing)
         {
-            _ids[identity.ExternalId] = identity.Id;
+            _uncommitted[identity.ExternalId] = identity.Id;
         }
         db.ChangeTracker.Clear();
     }
 
+    /// <summary>The unit of work that created the latest placeholders has committed: they are known from now on.</summary>
+    public void Committed()
+    {
+        foreach (var (externalId, id) in _uncommitted)
+        {
+            _ids[externalId] = id;
+        }
+        _uncommitted.Clear();
+    }
+
     public int? IdOf(ActivityActor actor) =>
-        Describe(actor) is { } d && _ids.TryGetValue(d.ExternalId, out var id) ? id : null;
+        Describe(actor) is { } d && (_ids.TryGetValue(d.ExternalId, out var id) || _uncommitted.TryGetValue(d.ExternalId, out id)) ? id : null;
 }

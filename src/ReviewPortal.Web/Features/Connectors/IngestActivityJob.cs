@@ -124,63 +124,62 @@ public sealed class IngestActivityJob(
         }
     }
 
+    /// <summary>
+    /// One page is one unit of work: placeholders for new actors, the new events with their rollups, quarantined
+    /// records, the run's progress and the moved cursor commit together. A retried unit starts again from the page; the
+    /// run and the resolver learn the outcome only once it has committed.
+    /// </summary>
     private async Task StorePageAsync(IngestionRun run, ActivityPage page, ActorResolver resolver, string? moveCursorTo,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await resolver.ResolveAsync(db, page.Data.Select(a => a.Actor), now, cancellationToken);
-
-        var events = page.Data.Select(a => new ActivityEvent
+        var recorded = await contexts.WriteAsync(async (db, ct) =>
         {
-            ActivityId = a.Id,
-            OccurredAt = a.CreatedAt,
-            Type = a.Type,
-            Category = ActivityCategories.Of(a.Type, a.Actor.Type),
-            OrganizationUuid = a.OrganizationUuid,
-            ActorType = a.Actor.Type,
-            ActorExternalId = ActorResolver.ExternalKey(a.Actor),
-            IdentityId = resolver.IdOf(a.Actor),
-            RawJson = a.RawJson,
-        }).ToList();
-
-        int stored;
-        await using (var store = ActivityStore.Create(db))
-        {
-            stored = await store.WriteAsync(events, cancellationToken);
-        }
-        db.QuarantinedRecords.AddRange(page.Malformed.Select(m => new QuarantinedRecord
-        {
-            IngestionRunId = run.Id, ReceivedAt = now, Reason = m.Reason, RawJson = m.RawJson,
-        }));
-        if (moveCursorTo is not null)
-        {
-            var cursor = await db.IngestionCursors.FindAsync([CursorName], cancellationToken);
-            if (cursor is null)
+            await resolver.ResolveAsync(db, page.Data.Select(a => a.Actor), now, ct);
+            var events = page.Data.Select(a => new ActivityEvent
             {
-                db.IngestionCursors.Add(new IngestionCursor { Name = CursorName, Cursor = moveCursorTo, UpdatedAt = now });
-            }
-            else
+                ActivityId = a.Id,
+                OccurredAt = a.CreatedAt,
+                Type = a.Type,
+                Category = ActivityCategories.Of(a.Type, a.Actor.Type),
+                OrganizationUuid = a.OrganizationUuid,
+                ActorType = a.Actor.Type,
+                ActorExternalId = ActorResolver.ExternalKey(a.Actor),
+                IdentityId = resolver.IdOf(a.Actor),
+                RawJson = a.RawJson,
+            }).ToList();
+
+            int stored;
+            await using (var store = ActivityStore.Create(db))
             {
-                cursor.Cursor = moveCursorTo;
-                cursor.UpdatedAt = now;
+                stored = await store.WriteAsync(events, ct);
             }
-        }
-        run.Pages++;
-        run.Fetched += page.Data.Count + page.Malformed.Count;
-        run.Stored += stored;
-        run.Duplicates += page.Data.Count - stored;
-        run.Quarantined += page.Malformed.Count;
-        run.LastRequestId = page.RequestId ?? run.LastRequestId;
-        if (events.Count > 0)
-        {
-            var newest = events.Max(e => e.OccurredAt);
-            run.NewestEventAt = run.NewestEventAt is { } known && known > newest ? known : newest;
-        }
-        db.IngestionRuns.Attach(run).State = EntityState.Modified;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            db.QuarantinedRecords.AddRange(page.Malformed.Select(m => new QuarantinedRecord
+            {
+                IngestionRunId = run.Id, ReceivedAt = now, Reason = m.Reason, RawJson = m.RawJson,
+            }));
+            if (moveCursorTo is not null)
+            {
+                var cursor = await db.IngestionCursors.FindAsync([CursorName], ct);
+                if (cursor is null)
+                {
+                    db.IngestionCursors.Add(new IngestionCursor { Name = CursorName, Cursor = moveCursorTo, UpdatedAt = now });
+                }
+                else
+                {
+                    cursor.Cursor = moveCursorTo;
+                    cursor.UpdatedAt = now;
+                }
+            }
+            var recorded = new IngestedPage(page.Data.Count, page.Malformed.Count, stored, page.RequestId,
+                events.Count > 0 ? events.Max(e => e.OccurredAt) : null);
+            var progressed = run.Copy();
+            progressed.Record(recorded);
+            db.IngestionRuns.Attach(progressed).State = EntityState.Modified;
+            return recorded;
+        }, cancellationToken);
+        run.Record(recorded);
+        resolver.Committed();
     }
 
     private async Task<IngestionRun> StartRunAsync(CancellationToken cancellationToken)

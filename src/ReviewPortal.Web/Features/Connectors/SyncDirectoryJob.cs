@@ -11,7 +11,7 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// Directory sync: the Compliance directory (organizations, users with their org role, groups and
 /// members), the Admin API (workspaces and members, API keys) and HR context become identities,
 /// resources, entitlements and grants. A grant that disappears upstream is closed with its end
-/// time, never deleted. One transaction per sync; every grant opened or closed is audited.
+/// time, never deleted. One unit of work per sync; every grant opened or closed is audited.
 /// </summary>
 public sealed class SyncDirectoryJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
@@ -38,7 +38,7 @@ public sealed class SyncDirectoryJob(
             var snapshot = await DirectorySnapshot.ReadAsync(compliance, admin, hr, cancellationToken);
             run.Fetched = snapshot.Organizations.Sum(o => o.Users.Count) + snapshot.Groups.Sum(g => g.Members.Count)
                 + snapshot.Workspaces.Sum(w => w.Members.Count) + snapshot.ApiKeys.Count;
-            await ApplyAsync(snapshot, run, cancellationToken);
+            run = await ApplyAsync(snapshot, run, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -74,12 +74,19 @@ public sealed class SyncDirectoryJob(
         }
     }
 
-    private async Task ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, CancellationToken cancellationToken)
+    /// <summary>The whole sync is one unit of work; it returns the run as saved.</summary>
+    private async Task<IngestionRun> ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var actor = AuditActor.System(JobName, now, $"sync-{Guid.NewGuid():N}");
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (saved, opened, closed) = await contexts.WriteAsync((db, ct) => WriteSnapshotAsync(db, snapshot, run.Copy(), actor, now, ct), cancellationToken);
+        logger.LogInformation("Directory sync: {Opened} grants opened, {Closed} closed", opened, closed);
+        return saved;
+    }
+
+    private async Task<(IngestionRun Run, int Opened, int Closed)> WriteSnapshotAsync(ReviewPortalDbContext db, DirectorySnapshot snapshot,
+        IngestionRun run, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var model = await DirectoryModel.LoadAsync(db, cancellationToken);
 
         // Resources: organizations (Enterprise parent first), workspaces under the Console org, groups under the parent.
@@ -219,8 +226,7 @@ public sealed class SyncDirectoryJob(
         db.IngestionRuns.Add(run);
         db.Audit(actor, "connector.directory-sync", run, after: new { opened, closed, run.Fetched });
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Directory sync: {Opened} grants opened, {Closed} closed", opened, closed);
+        return (run, opened, closed);
     }
 
     private static async Task<(int Opened, int Closed)> ReconcileGrantsAsync(ReviewPortalDbContext db,

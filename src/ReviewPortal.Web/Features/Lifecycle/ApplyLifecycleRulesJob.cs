@@ -11,7 +11,7 @@ namespace ReviewPortal.Web.Features.Lifecycle;
 /// <summary>
 /// Scan and act, hourly: each enabled lifecycle rule turns what it finds into one micro-review (an ordinary
 /// campaign, so My reviews, reminders, the evidence pack and close → remediation work unchanged), audited item by
-/// item in the campaign's own transaction. A grant already in an open micro-review, recently decided in one, or
+/// item in the campaign's own unit of work. A grant already in an open micro-review, recently decided in one, or
 /// whose removal is under way is never proposed again, so re-runs open nothing. Finished micro-reviews are closed.
 /// </summary>
 public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbContext> contexts, DatabaseLease leases, CloseCampaign close,
@@ -55,9 +55,13 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
         return opened;
     }
 
-    private async Task<int> ApplyAsync(string key, int dormantDays, DateTimeOffset now, string correlationId, CancellationToken cancellationToken)
+    /// <summary>One rule is one unit of work: what it finds, the micro-review it opens and the rule's last-run mark.</summary>
+    private Task<int> ApplyAsync(string key, int dormantDays, DateTimeOffset now, string correlationId, CancellationToken cancellationToken) =>
+        contexts.WriteAsync((db, ct) => ApplyAsync(db, key, dormantDays, now, correlationId, ct), cancellationToken);
+
+    private static async Task<int> ApplyAsync(ReviewPortalDbContext db, string key, int dormantDays, DateTimeOffset now, string correlationId,
+        CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rule = await db.LifecycleRules.SingleAsync(r => r.Key == key, cancellationToken);
         var admin = rule.UpdatedById!.Value;
         var grants = await CampaignScope.Project(Candidates(db, rule, dormantDays, now)).OrderBy(g => g.GrantId).ToListAsync(cancellationToken);
@@ -65,7 +69,6 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
         rule.LastRunOpened = grants.Count;
         if (grants.Count == 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
             return 0;
         }
 
@@ -96,7 +99,6 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
         };
 
         var actor = AuditActor.System(JobName, now, correlationId);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var campaign = await LaunchCampaign.WriteAsync(db, definition, admin, items, removedByDefault: 0, actor, cancellationToken);
         foreach (var item in items)
         {
@@ -108,8 +110,6 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
                 }, identityId: item.Grant.IdentityId, campaignId: campaign.Id);
         }
         rule.LastCampaignId = campaign.Id;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return items.Count;
     }
 

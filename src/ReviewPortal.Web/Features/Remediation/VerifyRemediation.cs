@@ -25,9 +25,22 @@ public sealed class VerifyRemediation(
         var options = RemediationOptions.From(configuration);
         var now = time.GetUtcNow();
         var actor = AuditActor.System(ActorName, now, correlationId);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await contexts.WriteAsync((db, ct) => JudgeAsync(db, syncStartedAt, actor, options, now, ct), cancellationToken);
+        if (result.Verified + result.Drift > 0)
+        {
+            logger.LogInformation("Remediation verification: {Verified} verified, {Drift} drift, {FollowUps} archive follow-ups",
+                result.Verified, result.Drift, result.ArchiveFollowUps);
+            if (result.Drift > 0)
+            {
+                logger.LogWarning("Remediation drift: {Drift} removed accesses are back or still present upstream", result.Drift);
+            }
+        }
+        return result;
+    }
 
+    private static async Task<VerificationResult> JudgeAsync(ReviewPortalDbContext db, DateTimeOffset syncStartedAt, AuditActor actor,
+        RemediationOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var candidates = await db.RemediationTasks
             .Where(t => (t.Status == RemediationStatus.Succeeded && t.CompletedAt <= syncStartedAt)
                 || t.Status == RemediationStatus.Verified || t.Status == RemediationStatus.Drift)
@@ -86,16 +99,6 @@ public sealed class VerifyRemediation(
                         : "access still present upstream after the change was made",
                 }, identityId: c.IdentityId, campaignId: c.CampaignId);
                 drift++;
-            }
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (verified + drift > 0)
-        {
-            logger.LogInformation("Remediation verification: {Verified} verified, {Drift} drift, {FollowUps} archive follow-ups", verified, drift, followUps);
-            if (drift > 0)
-            {
-                logger.LogWarning("Remediation drift: {Drift} removed accesses are back or still present upstream", drift);
             }
         }
         return new VerificationResult(verified, drift, followUps);

@@ -8,7 +8,7 @@ namespace ReviewPortal.Web.Features.Reviews;
 /// <summary>
 /// One decision over a selection (one justification for all), or "accept recommendations" over
 /// the reviewer's undecided items. Every item goes through the same rules as a single decision;
-/// items the viewer may not decide are skipped and counted, never silently changed. One transaction.
+/// items the viewer may not decide are skipped and counted, never silently changed. One unit of work.
 /// </summary>
 public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts, DecideReviewItem single)
 {
@@ -45,41 +45,41 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
         Func<ReviewItem, (DecisionOutcome Outcome, string? Justification)> decide, string correlationId, CancellationToken cancellationToken,
         int? requested)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var items = await select(db).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(cancellationToken);
-        var saved = 0;
-        var problems = new List<string>();
-        foreach (var item in items)
-        {
-            var (outcome, justification) = decide(item);
-            var refusal = ReviewRules.CanDecide(viewer, item) ?? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
-            {
-                ItemId = item.Id, Outcome = outcome, Justification = justification, ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,
-            }, correlationId, cancellationToken);
-            if (refusal is null)
-            {
-                saved++;
-            }
-            else if (problems.Count < 5)
-            {
-                // Never name the holder or access of an item that is not the viewer's to see.
-                problems.Add(refusal.Status is DecisionStatus.Forbidden or DecisionStatus.NotFound && item.ReviewerId != viewer.IdentityId
-                    ? $"Item {item.Id}: not assigned to you."
-                    : $"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
-            }
-        }
+        var considered = 0;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return await contexts.WriteAsync(async (db, ct) =>
+            {
+                var items = await select(db).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(ct);
+                considered = items.Count;
+                var saved = 0;
+                var problems = new List<string>();
+                foreach (var item in items)
+                {
+                    var (outcome, justification) = decide(item);
+                    var refusal = ReviewRules.CanDecide(viewer, item) ?? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
+                    {
+                        ItemId = item.Id, Outcome = outcome, Justification = justification, ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,
+                    }, correlationId, ct);
+                    if (refusal is null)
+                    {
+                        saved++;
+                    }
+                    else if (problems.Count < 5)
+                    {
+                        // Never name the holder or access of an item that is not the viewer's to see.
+                        problems.Add(refusal.Status is DecisionStatus.Forbidden or DecisionStatus.NotFound && item.ReviewerId != viewer.IdentityId
+                            ? $"Item {item.Id}: not assigned to you."
+                            : $"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
+                    }
+                }
+                return new BulkResult(saved, (requested ?? items.Count) - saved, problems);
+            }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new BulkResult(0, items.Count, ["Some of these items changed while you were deciding; nothing was saved. Reload and try again."]);
+            return new BulkResult(0, considered, ["Some of these items changed while you were deciding; nothing was saved. Reload and try again."]);
         }
-        var skipped = (requested ?? items.Count) - saved;
-        return new BulkResult(saved, skipped, problems);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ReviewPortal.Web.Data;
 
 namespace ReviewPortal.Web.Infrastructure.Database;
@@ -23,11 +24,17 @@ public static class DatabaseSetup
             services.AddSingleton<IDbContextFactory<ReviewPortalDbContext>>(sp =>
                 new BaseContextFactory<SqliteReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteReviewPortalDbContext>>()));
         }
-        else
+        else if (provider == DatabaseProvider.SqlServer)
         {
             services.AddDbContextFactory<SqlServerReviewPortalDbContext>(o => ConfigureSqlServer(o, connectionString));
             services.AddSingleton<IDbContextFactory<ReviewPortalDbContext>>(sp =>
                 new BaseContextFactory<SqlServerReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerReviewPortalDbContext>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<PostgresReviewPortalDbContext>(o => ConfigurePostgres(o, connectionString));
+            services.AddSingleton<IDbContextFactory<ReviewPortalDbContext>>(sp =>
+                new BaseContextFactory<PostgresReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresReviewPortalDbContext>>()));
         }
         services.AddSingleton(new DatabaseConnection(provider, connectionString));
         return services;
@@ -39,29 +46,45 @@ public static class DatabaseSetup
 
     private static readonly SqliteConnectionTuning Tuning = new();
 
+    // Connection resiliency stays on for the server providers: their retrying strategies re-run a whole unit of work
+    // (Data/UnitOfWork.cs), never half of one.
     public static void ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure());
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure());
 
     public static DatabaseProvider ParseProvider(string value) => value.Trim().ToLowerInvariant() switch
     {
         "sqlite" => DatabaseProvider.Sqlite,
         "sqlserver" => DatabaseProvider.SqlServer,
+        "postgres" or "postgresql" => DatabaseProvider.Postgres,
         _ => throw new StartupException(
-            $"Database:Provider '{value}' is not supported. Use 'Sqlite' (embedded) or 'SqlServer' (production)."),
+            $"Database:Provider '{value}' is not supported. Use 'Sqlite' (embedded), 'SqlServer' or 'Postgres' (production)."),
     };
+
+    /// <summary>SQL Server and PostgreSQL: the databases several nodes can share.</summary>
+    public static bool IsServer(this DatabaseProvider provider) => provider != DatabaseProvider.Sqlite;
 
     private static string ResolveConnectionString(IConfiguration configuration, DatabaseOptions options,
         DatabaseProvider provider, IHostEnvironment environment)
     {
         var configured = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
-        if (provider == DatabaseProvider.SqlServer)
+        if (provider.IsServer())
         {
             if (string.IsNullOrWhiteSpace(configured))
             {
                 throw new StartupException(
-                    "Database:Provider is SqlServer but ConnectionStrings:ReviewPortal is empty. Set ConnectionStrings__ReviewPortal.");
+                    $"Database:Provider is {provider} but ConnectionStrings:ReviewPortal is empty. Set ConnectionStrings__ReviewPortal.");
             }
-            Validate(() => new SqlConnectionStringBuilder(configured), "SqlServer");
+            if (provider == DatabaseProvider.SqlServer)
+            {
+                Validate(() => new SqlConnectionStringBuilder(configured), "SqlServer");
+            }
+            else
+            {
+                Validate(() => new NpgsqlConnectionStringBuilder(configured), "Postgres");
+            }
             return configured;
         }
 

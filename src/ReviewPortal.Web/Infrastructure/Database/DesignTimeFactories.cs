@@ -25,3 +25,13 @@ public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<Sql
         return new SqlServerReviewPortalDbContext(options.Options);
     }
 }
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresReviewPortalDbContext>
+{
+    public PostgresReviewPortalDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<PostgresReviewPortalDbContext>();
+        DatabaseSetup.ConfigurePostgres(options, "Host=design-time;Database=reviewportal;Username=reviewportal");
+        return new PostgresReviewPortalDbContext(options.Options);
+    }
+}

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Tests.Infrastructure.Operations;
@@ -39,19 +39,12 @@ public sealed class AuditTamperTests : IAsyncLifetime
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
     }
 
-    /// <summary>What an attacker with the file does: drop both triggers, then run the statement.</summary>
-    private async Task TamperAsync(string sql)
+    /// <summary>What an attacker with write access to the database does: drop the append-only guard, then run the statement.</summary>
+    private Task TamperAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={_portal.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using (var drop = connection.CreateCommand())
-        {
-            drop.CommandText = "DROP TRIGGER AuditEntries_NoUpdate; DROP TRIGGER AuditEntries_NoDelete;";
-            await drop.ExecuteNonQueryAsync();
-        }
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        _portal.Database.DropLedgerGuard();
+        Assert.Equal(1, _portal.Database.Execute(sql));
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -72,7 +65,7 @@ public sealed class AuditTamperTests : IAsyncLifetime
     public async Task Verify_AfterOfOneEntryEditedInTheDatabase_BrokenAtThatEntryBecauseOfItsHash()
     {
         var target = (await LedgerAsync())[2];
-        await TamperAsync($"UPDATE AuditEntries SET After = '{{\"value\":999}}' WHERE Sequence = {target.Sequence}");
+        await TamperAsync($$"""UPDATE "AuditEntries" SET "After" = '{"value":999}' WHERE "Sequence" = {{target.Sequence}}""");
 
         var result = await Verify.VerifyAsync();
 
@@ -90,7 +83,7 @@ public sealed class AuditTamperTests : IAsyncLifetime
     {
         var ledger = await LedgerAsync();
         var missing = ledger[2].Sequence;
-        await TamperAsync($"DELETE FROM AuditEntries WHERE Sequence = {missing}");
+        await TamperAsync($"""DELETE FROM "AuditEntries" WHERE "Sequence" = {missing}""");
 
         var result = await Verify.VerifyAsync();
 
@@ -109,7 +102,7 @@ public sealed class AuditTamperTests : IAsyncLifetime
         var target = ledger[1];
         target.After = """{"value":42}""";
         var forgedHash = AuditChain.ComputeHash(target);
-        await TamperAsync($"UPDATE AuditEntries SET After = '{target.After}', Hash = '{forgedHash}' WHERE Sequence = {target.Sequence}");
+        await TamperAsync($"""UPDATE "AuditEntries" SET "After" = '{target.After}', "Hash" = '{forgedHash}' WHERE "Sequence" = {target.Sequence}""");
 
         var result = await Verify.VerifyAsync();
 
@@ -135,9 +128,9 @@ public sealed class AuditTamperTests : IAsyncLifetime
         {
             db.AuditEntries.Add(fork);
             var error = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
-            var sqlite = Assert.IsType<SqliteException>(error.InnerException);
-            Assert.Contains("UNIQUE", sqlite.Message);
-            Assert.Contains("PreviousHash", sqlite.Message);
+            var database = Assert.IsAssignableFrom<DbException>(error.InnerException);
+            Assert.Contains("unique", database.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("PreviousHash", database.Message);
         }
 
         Assert.Equal(ledger.Select(e => e.Hash), (await LedgerAsync()).Select(e => e.Hash));
@@ -148,22 +141,12 @@ public sealed class AuditTamperTests : IAsyncLifetime
     public async Task VerifyAuditVerb_TamperedDatabaseFile_ExitsOneAndNamesTheEntry()
     {
         var target = (await LedgerAsync())[3];
-        await TamperAsync($"UPDATE AuditEntries SET Actor = 'someone else' WHERE Sequence = {target.Sequence}");
+        await TamperAsync($"""UPDATE "AuditEntries" SET "Actor" = 'someone else' WHERE "Sequence" = {target.Sequence}""");
         using var process = new PortalProcess();
-        var copy = Path.Combine(process.WorkingDirectory, "tampered.db");
-        await using (var connection = new SqliteConnection($"Data Source={_portal.DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var vacuum = connection.CreateCommand();
-            vacuum.CommandText = $"VACUUM INTO '{copy}'";
-            await vacuum.ExecuteNonQueryAsync();
-        }
 
-        var result = await process.RunAsync(new Dictionary<string, string>
+        var result = await process.RunAsync(new Dictionary<string, string>(_portal.Database.EnvironmentVariables)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__ReviewPortal"] = $"Data Source={copy}",
             ["Demo__SeedOnStartup"] = "false",
         }, "verify-audit");
 

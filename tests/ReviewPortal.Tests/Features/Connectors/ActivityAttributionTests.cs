@@ -121,9 +121,14 @@ public sealed class ActivityAttributionTests(ActivityAttributionTests.SyncedAndI
         await using (var db = await _portal.CreateDbContextAsync())
         {
             // Drift the incremental state three ways: a wrong count, a lost row, a wrong last-active time.
-            await db.Database.ExecuteSqlRawAsync("UPDATE ActivityRollups SET Count = Count + 7 WHERE rowid = (SELECT MIN(rowid) FROM ActivityRollups)");
-            await db.Database.ExecuteSqlRawAsync("DELETE FROM ActivityRollups WHERE rowid = (SELECT MAX(rowid) FROM ActivityRollups)");
-            await db.Database.ExecuteSqlRawAsync("UPDATE Identities SET LastActiveAt = NULL");
+            var ordered = db.ActivityRollups.OrderBy(r => r.IdentityId).ThenBy(r => r.Day).ThenBy(r => r.Category);
+            var first = await ordered.FirstAsync();
+            var last = await ordered.LastAsync();
+            await db.ActivityRollups.Where(r => r.IdentityId == first.IdentityId && r.Day == first.Day && r.Category == first.Category)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Count, r => r.Count + 7));
+            await db.ActivityRollups.Where(r => r.IdentityId == last.IdentityId && r.Day == last.Day && r.Category == last.Category)
+                .ExecuteDeleteAsync();
+            await db.Identities.ExecuteUpdateAsync(s => s.SetProperty(i => i.LastActiveAt, (DateTimeOffset?)null));
         }
         Assert.NotEqual(rollups, (await SnapshotAsync()).Rollups);
 

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +13,7 @@ using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
 using ReviewPortal.Claude.Simulation;
 using ReviewPortal.Tests.Claude;
+using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Tests.Infrastructure.Operations;
 
 namespace ReviewPortal.Tests.Features.Connectors;
@@ -29,6 +29,7 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
     private const string AdminKey = "sk-ant-admin01-testVerbAdminKey9Zt1secretsecret42BB";
 
     private readonly PortalProcess _portal = new();
+    private readonly TestDatabase _database;
     private readonly SimulatedOrganization _organization = new(
         new SimulationOptions { People = 40, HistoryDays = 7, ApiKeys = 10, ServiceAccounts = 3, TrickleEventsPerMinute = 0 },
         new FakeTimeProvider(DateTimeOffset.UtcNow)); // frozen: the served feed cannot change under the test
@@ -81,15 +82,17 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
         }
     }
 
-    public void Dispose() => _portal.Dispose();
+    public IngestVerbOverHttpTests() => _database = TestDatabase.Create(_portal.WorkingDirectory);
 
-    private string DatabasePath => Path.Combine(_portal.WorkingDirectory, "live.db");
+    public void Dispose()
+    {
+        _database.Dispose();
+        _portal.Dispose();
+    }
 
-    private Task<PortalProcess.Result> RunAsync(params string[] args) => _portal.RunAsync(new Dictionary<string, string>
+    private Task<PortalProcess.Result> RunAsync(params string[] args) => _portal.RunAsync(new Dictionary<string, string>(_database.EnvironmentVariables)
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
-        ["Database__Provider"] = "Sqlite",
-        ["ConnectionStrings__ReviewPortal"] = $"Data Source={DatabasePath}",
         ["Claude__Mode"] = "Live",
         ["Claude__BaseUrl"] = _baseUrl,
         ["Claude__ComplianceKey"] = ComplianceKey,
@@ -127,10 +130,9 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
 
     private async Task<List<string>> StoredIdsAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = _database.OpenConnection();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ActivityId FROM ActivityEvents";
+        command.CommandText = """SELECT "ActivityId" FROM "ActivityEvents" """;
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

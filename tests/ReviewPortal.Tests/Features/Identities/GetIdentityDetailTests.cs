@@ -19,22 +19,24 @@ public class GetIdentityDetailTests(PortalAppFactory portal)
     private async Task<(int Person, int Manager)> PersonWithManagerAsync()
     {
         await using var db = await portal.CreateDbContextAsync();
-        return await db.Identities
+        var found = await db.Identities
             .Where(i => i.Kind == IdentityKind.Person && i.ManagerId != null && i.Manager!.ManagerId != null)
             .OrderBy(i => i.Id)
-            .Select(i => ValueTuple.Create(i.Id, i.ManagerId!.Value))
+            .Select(i => new { i.Id, Manager = i.ManagerId!.Value })
             .FirstAsync();
+        return (found.Id, found.Manager);
     }
 
     /// <summary>An API key whose owner has a manager: the key, its owner and the owner's manager.</summary>
     private async Task<(int Key, int Owner, int OwnersManager)> KeyWithOwnerAndManagerAsync()
     {
         await using var db = await portal.CreateDbContextAsync();
-        return await db.Identities
+        var found = await db.Identities
             .Where(i => i.Kind == IdentityKind.ApiKey && i.OwnerId != null && i.Owner!.ManagerId != null)
             .OrderBy(i => i.Id)
-            .Select(i => ValueTuple.Create(i.Id, i.OwnerId!.Value, i.Owner!.ManagerId!.Value))
+            .Select(i => new { i.Id, Owner = i.OwnerId!.Value, OwnersManager = i.Owner!.ManagerId!.Value })
             .FirstAsync();
+        return (found.Id, found.Owner, found.OwnersManager);
     }
 
     /// <summary>A person with no reports and no owned identities, who is not related to <paramref name="target"/>.</summary>

@@ -63,11 +63,12 @@ public class ListIdentitiesTests(PortalAppFactory portal)
     public async Task HandleAsync_KeyOwnersManager_SeesKeysOwnedByReports()
     {
         await using var db = await portal.CreateDbContextAsync();
-        var (key, ownersManager) = await db.Identities
+        var found = await db.Identities
             .Where(i => i.Kind == IdentityKind.ApiKey && i.Owner!.ManagerId != null)
             .OrderBy(i => i.Id)
-            .Select(i => ValueTuple.Create(i.Id, i.Owner!.ManagerId!.Value))
+            .Select(i => new { i.Id, OwnersManager = i.Owner!.ManagerId!.Value })
             .FirstAsync();
+        var (key, ownersManager) = (found.Id, found.OwnersManager);
 
         var visible = await AnsweredForByAsync(ownersManager);
 

@@ -22,6 +22,25 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
                 {
                     b.Property<long>("Id")
@@ -488,7 +507,7 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("GrantId", "ActivityId")
                         .IsUnique()
-                        .HasFilter("ActivityId IS NOT NULL");
+                        .HasFilter("\"ActivityId\" IS NOT NULL");
 
                     b.HasIndex("GrantId", "OccurredAt");
 
@@ -860,7 +879,7 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("ReviewItemId")
                         .IsUnique()
-                        .HasFilter("ReviewItemId IS NOT NULL");
+                        .HasFilter("\"ReviewItemId\" IS NOT NULL");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

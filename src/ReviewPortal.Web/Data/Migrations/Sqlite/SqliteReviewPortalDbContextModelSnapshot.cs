@@ -17,6 +17,23 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
                 {
                     b.Property<long>("Id")
@@ -467,7 +484,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("GrantId", "ActivityId")
                         .IsUnique()
-                        .HasFilter("ActivityId IS NOT NULL");
+                        .HasFilter("\"ActivityId\" IS NOT NULL");
 
                     b.HasIndex("GrantId", "OccurredAt");
 
@@ -829,7 +846,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ReviewItemId")
                         .IsUnique()
-                        .HasFilter("ReviewItemId IS NOT NULL");
+                        .HasFilter("\"ReviewItemId\" IS NOT NULL");
 
                     b.HasIndex("Status", "NextAttemptAt");
 

@@ -1,0 +1,2 @@
+global using FactAttribute = ReviewPortal.Tests.Infrastructure.PostgresFactAttribute;
+global using TheoryAttribute = ReviewPortal.Tests.Infrastructure.PostgresTheoryAttribute;

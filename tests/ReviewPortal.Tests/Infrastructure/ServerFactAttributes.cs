@@ -1,0 +1,28 @@
+namespace ReviewPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A fact that needs the PostgreSQL server REVIEWPORTAL_TEST_POSTGRES names (a login that may create databases);
+/// reported as skipped, saying why, when it is not set. `.ci/run` starts a throwaway cluster and sets it.
+/// </summary>
+public sealed class PostgresFactAttribute : Xunit.FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (PostgresTestDatabase.ServerConnectionString is null)
+        {
+            Skip = $"PostgreSQL suite: set {PostgresTestDatabase.Variable} to a server connection string to run (README, Test)";
+        }
+    }
+}
+
+/// <summary>The theory counterpart of <see cref="PostgresFactAttribute"/>.</summary>
+public sealed class PostgresTheoryAttribute : Xunit.TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (PostgresTestDatabase.ServerConnectionString is null)
+        {
+            Skip = $"PostgreSQL suite: set {PostgresTestDatabase.Variable} to a server connection string to run (README, Test)";
+        }
+    }
+}
