@@ -26,3 +26,30 @@ public sealed class PostgresTheoryAttribute : Xunit.TheoryAttribute
         }
     }
 }
+
+/// <summary>
+/// A fact that needs the SQL Server REVIEWPORTAL_TEST_SQLSERVER names (a login that may create and drop databases);
+/// reported as skipped, saying why, when it is not set. SQL Server cannot run on the CI machines.
+/// </summary>
+public sealed class SqlServerFactAttribute : Xunit.FactAttribute
+{
+    public SqlServerFactAttribute()
+    {
+        if (SqlServerTestDatabase.ServerConnectionString is null)
+        {
+            Skip = $"SQL Server suite: set {SqlServerTestDatabase.Variable} to a server connection string to run (README, Test)";
+        }
+    }
+}
+
+/// <summary>The theory counterpart of <see cref="SqlServerFactAttribute"/>.</summary>
+public sealed class SqlServerTheoryAttribute : Xunit.TheoryAttribute
+{
+    public SqlServerTheoryAttribute()
+    {
+        if (SqlServerTestDatabase.ServerConnectionString is null)
+        {
+            Skip = $"SQL Server suite: set {SqlServerTestDatabase.Variable} to a server connection string to run (README, Test)";
+        }
+    }
+}

@@ -10,10 +10,10 @@ namespace ReviewPortal.Tests.Data;
 /// <summary>The SQL Server migration set on a live server (only when one is given by environment).</summary>
 public class SqlServerLedgerTests
 {
-    [SqlServerFact]
+    [Fact]
     public async Task SqlServerMigrations_FreshDatabase_TriggerRefusesUpdateAndDelete()
     {
-        var builder = new SqlConnectionStringBuilder(SqlServerFactAttribute.ConnectionString)
+        var builder = new SqlConnectionStringBuilder(SqlServerTestDatabase.ServerConnectionString)
         {
             InitialCatalog = $"ReviewPortalTest_{Guid.NewGuid():N}",
         };
