@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
@@ -8,8 +9,9 @@ namespace ReviewPortal.Tests.Features.Connectors;
 
 /// <summary>
 /// Upstream text longer than the column it would land in. SQLite stores it anyway; PostgreSQL and SQL Server refuse it
-/// and fail the whole save, so one odd value used to fail a feed page on every run. A feed record whose identifiers do
-/// not fit is quarantined (never stored shortened) and the rest of its page is stored.
+/// and fail the whole save, so one odd value used to fail a feed page on every run, or every directory sync. A feed
+/// record whose identifiers do not fit is quarantined (never stored shortened) and the rest of its page is stored; a
+/// directory record keeps syncing with its display text shortened, or is skipped and counted when its key does not fit.
 /// </summary>
 public sealed class OverlongUpstreamValuesTests : IAsyncLifetime
 {
@@ -81,5 +83,142 @@ public sealed class OverlongUpstreamValuesTests : IAsyncLifetime
         Assert.All(quarantined, q => Assert.Contains("activity id", q.Reason, StringComparison.Ordinal));
         Assert.Equal(quarantined.Count, run.Quarantined);
     }
+
+    [Fact]
+    public async Task Sync_PersonWithOverlongNameDepartmentAndTitle_SyncsWithThemShortened()
+    {
+        var person = _portal.Organization.People.First(p => p.Employed);
+        var name = "Maximiliana " + new string('n', 400);
+        var department = "Department of " + new string('d', 150);
+        var title = "Principal " + new string('t', 200);
+        var compliance = new EditedDirectoryClient(_portal.Compliance)
+        {
+            Users = (_, users) => users.Select(u => u.Id == person.UserId ? u with { FullName = name } : u),
+        };
+        var hr = new EditedHrDirectory(_portal.GetRequiredService<IHrDirectory>(),
+            p => p.UserId == person.UserId ? p with { FullName = name, Department = department, Title = title } : p);
+
+        var run = await _portal.SyncJobWith(compliance, hr).RunAsync();
+
+        Assert.Equal(IngestionRunStatus.Succeeded, run.Status);
+        Assert.Equal(0, run.Quarantined);
+        await using var db = await _portal.CreateDbContextAsync();
+        var identity = await db.Identities.AsNoTracking().SingleAsync(i => i.ExternalId == person.UserId);
+        Assert.Equal(name[..(MaxLengths.Identity.DisplayName - 1)] + "…", identity.DisplayName);
+        Assert.Equal(department[..(MaxLengths.Identity.Department - 1)] + "…", identity.Department);
+        Assert.Equal(title[..(MaxLengths.Identity.Title - 1)] + "…", identity.Title);
+        Assert.Equal(person.Email, identity.Email);
+        SyncDirectoryJobTests.AssertOpenGrantsMatch(SyncDirectoryJobTests.ExpectedGrants(_portal), await SyncDirectoryJobTests.GrantsAsync(_portal));
+
+        // Unchanged upstream, the next sync finds the shortened values equal and changes nothing.
+        var again = await _portal.SyncJobWith(compliance, hr).RunAsync();
+
+        Assert.Equal((0, 0), SyncDirectoryJobTests.Counts(again));
+        Assert.Equal(identity.DisplayName, (await db.Identities.AsNoTracking().SingleAsync(i => i.ExternalId == person.UserId)).DisplayName);
+    }
+
+    [Fact]
+    public async Task Sync_GroupWithOverlongName_ResourceAndEntitlementNamesShortened()
+    {
+        var group = _portal.Organization.Groups[0].Group;
+        var name = "Incident responders for " + new string('g', 400);
+        var compliance = new EditedDirectoryClient(_portal.Compliance) { Group = g => g.Id == group.Id ? g with { Name = name } : g };
+
+        var run = await _portal.SyncJobWith(compliance).RunAsync();
+
+        Assert.Equal(IngestionRunStatus.Succeeded, run.Status);
+        await using var db = await _portal.CreateDbContextAsync();
+        var resource = await db.Resources.AsNoTracking().Include(r => r.Entitlements).SingleAsync(r => r.ExternalId == group.Id);
+        Assert.Equal(MaxLengths.Truncate(name, MaxLengths.Resource.Name), resource.Name);
+        var membership = Assert.Single(resource.Entitlements);
+        Assert.Equal(MaxLengths.Entitlement.DisplayName, membership.DisplayName.Length);
+        Assert.EndsWith("…", membership.DisplayName, StringComparison.Ordinal);
+        SyncDirectoryJobTests.AssertOpenGrantsMatch(SyncDirectoryJobTests.ExpectedGrants(_portal), await SyncDirectoryJobTests.GrantsAsync(_portal));
+    }
+
+    [Fact]
+    public async Task Sync_UserIdLongerThanTheIdentityKey_SkippedAndCountedWhileTheRestSyncs()
+    {
+        var org = _portal.Organization;
+        var group = org.Groups[0].Group.Id;
+        var longId = "user_" + new string('L', MaxLengths.Identity.ExternalId);
+        var compliance = new EditedDirectoryClient(_portal.Compliance)
+        {
+            Users = (uuid, users) => uuid == org.ParentOrganizationUuid
+                ? users.Append(new ComplianceUser { Id = longId, Email = "long.id@northwind.example", FullName = "Long Id", OrganizationRole = "user" })
+                : users,
+            Members = (groupId, members) => groupId == group ? members.Append(new ComplianceGroupMember { UserId = longId }) : members,
+        };
+
+        var run = await _portal.SyncJobWith(compliance).RunAsync();
+
+        Assert.Equal(IngestionRunStatus.Succeeded, run.Status);
+        Assert.Equal(2, run.Quarantined); // the organization member and the group member
+        Assert.Contains($"{longId.Length} characters", run.Details, StringComparison.Ordinal);
+        SyncDirectoryJobTests.AssertOpenGrantsMatch(SyncDirectoryJobTests.ExpectedGrants(_portal), await SyncDirectoryJobTests.GrantsAsync(_portal));
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.False(await db.Identities.AnyAsync(i => i.ExternalId.StartsWith("user_LLLL")), "no identity with a shortened key");
+    }
 }
 
+/// <summary>The real Compliance client with its directory listings edited, the way an odd upstream would send them.</summary>
+internal sealed class EditedDirectoryClient(IComplianceClient inner) : IComplianceClient
+{
+    /// <summary>Organization uuid and its real users → the users served.</summary>
+    public Func<string, IEnumerable<ComplianceUser>, IEnumerable<ComplianceUser>> Users { get; init; } = (_, users) => users;
+
+    public Func<ComplianceGroup, ComplianceGroup> Group { get; init; } = g => g;
+
+    /// <summary>Group id and its real members → the members served.</summary>
+    public Func<string, IEnumerable<ComplianceGroupMember>, IEnumerable<ComplianceGroupMember>> Members { get; init; } = (_, members) => members;
+
+    public Task<ActivityPage> ListActivitiesAsync(ActivityQuery query, CancellationToken ct = default) => inner.ListActivitiesAsync(query, ct);
+
+    public IAsyncEnumerable<ComplianceOrganization> ListOrganizationsAsync(CancellationToken ct = default) => inner.ListOrganizationsAsync(ct);
+
+    public async IAsyncEnumerable<ComplianceUser> ListOrganizationUsersAsync(string orgUuid, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var user in Users(orgUuid, await ToListAsync(inner.ListOrganizationUsersAsync(orgUuid, ct))))
+        {
+            yield return user;
+        }
+    }
+
+    public IAsyncEnumerable<ComplianceRole> ListRolesAsync(string orgUuid, CancellationToken ct = default) => inner.ListRolesAsync(orgUuid, ct);
+
+    public async IAsyncEnumerable<ComplianceGroup> ListGroupsAsync(string? namePrefix = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var group in inner.ListGroupsAsync(namePrefix, ct))
+        {
+            yield return Group(group);
+        }
+    }
+
+    public async IAsyncEnumerable<ComplianceGroupMember> ListGroupMembersAsync(string groupId, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        foreach (var member in Members(groupId, await ToListAsync(inner.ListGroupMembersAsync(groupId, ct))))
+        {
+            yield return member;
+        }
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+        return list;
+    }
+}
+
+/// <summary>The demo HR directory with people edited.</summary>
+internal sealed class EditedHrDirectory(IHrDirectory inner, Func<HrPerson, HrPerson> edit) : IHrDirectory
+{
+    public async Task<HrSnapshot> ReadAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await inner.ReadAsync(cancellationToken);
+        return snapshot with { People = snapshot.People.Select(edit).ToList() };
+    }
+}
