@@ -137,6 +137,40 @@ public sealed class OverlongUpstreamValuesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_AdminApiWorkspaceAndKeyWithOverlongText_ShortenedAndAnOverlongRoleSkipped()
+    {
+        var org = _portal.Organization;
+        var workspace = org.WorkspaceList.First(w => w.ArchivedAt is null);
+        var member = org.WorkspaceMembers.First(m => m.WorkspaceId == workspace.Id);
+        var key = org.ApiKeyList.First(k => k.Status == ApiKeyStatus.Active);
+        var workspaceName = "analytics-" + new string('w', 400);
+        var keyName = "nightly-export-" + new string('k', 400);
+        var hint = "sk-ant-api03-" + new string('h', 100);
+        var role = "workspace_" + new string('r', MaxLengths.Entitlement.Value);
+        var admin = new EditedAdminClient(_portal.Admin)
+        {
+            Workspace = w => w.Id == workspace.Id ? w with { Name = workspaceName } : w,
+            Members = (id, members) => id == workspace.Id ? members.Append(member with { WorkspaceRole = role }) : members,
+            Key = k => k.Id == key.Id ? k with { Name = keyName, PartialKeyHint = hint } : k,
+        };
+
+        var run = await _portal.SyncJobWith(admin: admin).RunAsync();
+
+        Assert.Equal(IngestionRunStatus.Succeeded, run.Status);
+        Assert.Equal(1, run.Quarantined); // the membership with the over-long role
+        Assert.Contains("workspace role", run.Details, StringComparison.Ordinal);
+        await using var db = await _portal.CreateDbContextAsync();
+        var resource = await db.Resources.AsNoTracking().Include(r => r.Entitlements).SingleAsync(r => r.ExternalId == workspace.Id);
+        Assert.Equal(MaxLengths.Truncate(workspaceName, MaxLengths.Resource.Name), resource.Name);
+        Assert.All(resource.Entitlements, e => Assert.True(MaxLengths.Fits(e.DisplayName, MaxLengths.Entitlement.DisplayName)));
+        Assert.DoesNotContain(resource.Entitlements, e => e.Value == role);
+        var identity = await db.Identities.AsNoTracking().SingleAsync(i => i.ExternalId == key.Id);
+        Assert.Equal(MaxLengths.Truncate(keyName, MaxLengths.Identity.DisplayName), identity.DisplayName);
+        Assert.Equal(MaxLengths.Truncate(hint, MaxLengths.Identity.KeyHint), identity.KeyHint);
+        SyncDirectoryJobTests.AssertOpenGrantsMatch(SyncDirectoryJobTests.ExpectedGrants(_portal), await SyncDirectoryJobTests.GrantsAsync(_portal));
+    }
+
+    [Fact]
     public async Task Sync_UserIdLongerThanTheIdentityKey_SkippedAndCountedWhileTheRestSyncs()
     {
         var org = _portal.Organization;
@@ -159,6 +193,64 @@ public sealed class OverlongUpstreamValuesTests : IAsyncLifetime
         await using var db = await _portal.CreateDbContextAsync();
         Assert.False(await db.Identities.AnyAsync(i => i.ExternalId.StartsWith("user_LLLL")), "no identity with a shortened key");
     }
+}
+
+/// <summary>The real Admin API client with its workspace and API key listings edited.</summary>
+internal sealed class EditedAdminClient(IAdminClient inner) : IAdminClient
+{
+    public Func<Workspace, Workspace> Workspace { get; init; } = w => w;
+
+    /// <summary>Workspace id and its real members → the members served.</summary>
+    public Func<string, IEnumerable<WorkspaceMember>, IEnumerable<WorkspaceMember>> Members { get; init; } = (_, members) => members;
+
+    public Func<ApiKey, ApiKey> Key { get; init; } = k => k;
+
+    public IAsyncEnumerable<AdminUser> ListUsersAsync(string? email = null, CancellationToken ct = default) => inner.ListUsersAsync(email, ct);
+
+    public async IAsyncEnumerable<Workspace> ListWorkspacesAsync(bool includeArchived = false, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var workspace in inner.ListWorkspacesAsync(includeArchived, ct))
+        {
+            yield return Workspace(workspace);
+        }
+    }
+
+    public async IAsyncEnumerable<WorkspaceMember> ListWorkspaceMembersAsync(string workspaceId, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var members = new List<WorkspaceMember>();
+        await foreach (var member in inner.ListWorkspaceMembersAsync(workspaceId, ct))
+        {
+            members.Add(member);
+        }
+        foreach (var member in Members(workspaceId, members))
+        {
+            yield return member;
+        }
+    }
+
+    public async IAsyncEnumerable<ApiKey> ListApiKeysAsync(ApiKeyFilter? filter = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var key in inner.ListApiKeysAsync(filter, ct))
+        {
+            yield return Key(key);
+        }
+    }
+
+    public Task DeleteUserAsync(string userId, CancellationToken ct = default) => inner.DeleteUserAsync(userId, ct);
+
+    public Task<AdminUser> UpdateUserRoleAsync(string userId, string role, CancellationToken ct = default) => inner.UpdateUserRoleAsync(userId, role, ct);
+
+    public Task<WorkspaceMember> AddWorkspaceMemberAsync(string workspaceId, string userId, string workspaceRole, CancellationToken ct = default) =>
+        inner.AddWorkspaceMemberAsync(workspaceId, userId, workspaceRole, ct);
+
+    public Task<WorkspaceMember> UpdateWorkspaceMemberRoleAsync(string workspaceId, string userId, string workspaceRole, CancellationToken ct = default) =>
+        inner.UpdateWorkspaceMemberRoleAsync(workspaceId, userId, workspaceRole, ct);
+
+    public Task RemoveWorkspaceMemberAsync(string workspaceId, string userId, CancellationToken ct = default) =>
+        inner.RemoveWorkspaceMemberAsync(workspaceId, userId, ct);
+
+    public Task<ApiKey> UpdateApiKeyStatusAsync(string apiKeyId, string status, CancellationToken ct = default) =>
+        inner.UpdateApiKeyStatusAsync(apiKeyId, status, ct);
 }
 
 /// <summary>The real Compliance client with its directory listings edited, the way an odd upstream would send them.</summary>
