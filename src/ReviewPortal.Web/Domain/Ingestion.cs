@@ -29,7 +29,8 @@ public class IngestionRun
         Stored += page.Stored;
         Duplicates += page.Records - page.Stored;
         Quarantined += page.Malformed;
-        LastRequestId = page.RequestId ?? LastRequestId;
+        // The request-id header is the API's, of any length: kept for support, shortened visibly if it must be.
+        LastRequestId = MaxLengths.Truncate(page.RequestId, MaxLengths.IngestionRun.LastRequestId) ?? LastRequestId;
         if (page.NewestEventAt is { } newest && (NewestEventAt is not { } known || newest > known))
         {
             NewestEventAt = newest;

@@ -8,8 +8,8 @@ public sealed class AccessRequestConfiguration : IEntityTypeConfiguration<Access
 {
     public void Configure(EntityTypeBuilder<AccessRequest> builder)
     {
-        builder.Property(r => r.Justification).HasMaxLength(2000);
-        builder.Property(r => r.FulfilmentNote).HasMaxLength(1000);
+        builder.Property(r => r.Justification).HasMaxLength(MaxLengths.AccessRequest.Justification);
+        builder.Property(r => r.FulfilmentNote).HasMaxLength(MaxLengths.AccessRequest.FulfilmentNote);
         builder.HasIndex(r => new { r.BeneficiaryId, r.EntitlementId, r.Status });
         builder.HasIndex(r => new { r.RequesterId, r.RequestedAt });
         builder.HasIndex(r => r.ProvisionAt);
@@ -23,7 +23,7 @@ public sealed class ApprovalStepConfiguration : IEntityTypeConfiguration<Approva
 {
     public void Configure(EntityTypeBuilder<ApprovalStep> builder)
     {
-        builder.Property(s => s.Comment).HasMaxLength(2000);
+        builder.Property(s => s.Comment).HasMaxLength(MaxLengths.ApprovalStep.Comment);
         builder.HasIndex(s => new { s.AccessRequestId, s.Order }).IsUnique();
         builder.HasIndex(s => new { s.ApproverId, s.Status });
         builder.HasOne(s => s.AccessRequest).WithMany(r => r.Steps).HasForeignKey(s => s.AccessRequestId).OnDelete(DeleteBehavior.Restrict);

@@ -8,12 +8,12 @@ public sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Activi
 {
     public void Configure(EntityTypeBuilder<ActivityEvent> builder)
     {
-        builder.Property(e => e.ActivityId).HasMaxLength(100);
+        builder.Property(e => e.ActivityId).HasMaxLength(MaxLengths.ActivityEvent.ActivityId);
         builder.HasIndex(e => e.ActivityId).IsUnique();
-        builder.Property(e => e.Type).HasMaxLength(120);
-        builder.Property(e => e.ActorType).HasMaxLength(60);
-        builder.Property(e => e.ActorExternalId).HasMaxLength(300);
-        builder.Property(e => e.OrganizationUuid).HasMaxLength(64);
+        builder.Property(e => e.Type).HasMaxLength(MaxLengths.ActivityEvent.Type);
+        builder.Property(e => e.ActorType).HasMaxLength(MaxLengths.ActivityEvent.ActorType);
+        builder.Property(e => e.ActorExternalId).HasMaxLength(MaxLengths.ActivityEvent.ActorExternalId);
+        builder.Property(e => e.OrganizationUuid).HasMaxLength(MaxLengths.ActivityEvent.OrganizationUuid);
         builder.HasIndex(e => new { e.IdentityId, e.OccurredAt });
         builder.HasIndex(e => e.OccurredAt);
     }

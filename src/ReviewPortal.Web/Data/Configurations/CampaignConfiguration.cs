@@ -8,8 +8,8 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
 {
     public void Configure(EntityTypeBuilder<Campaign> builder)
     {
-        builder.Property(c => c.Name).HasMaxLength(200);
-        builder.Property(c => c.LifecycleRule).HasMaxLength(40);
+        builder.Property(c => c.Name).HasMaxLength(MaxLengths.Campaign.Name);
+        builder.Property(c => c.LifecycleRule).HasMaxLength(MaxLengths.Campaign.LifecycleRule);
         builder.HasIndex(c => c.Status);
     }
 }
@@ -18,9 +18,9 @@ public sealed class ReviewItemConfiguration : IEntityTypeConfiguration<ReviewIte
 {
     public void Configure(EntityTypeBuilder<ReviewItem> builder)
     {
-        builder.Property(i => i.RecommendationReason).HasMaxLength(500);
-        builder.Property(i => i.Justification).HasMaxLength(2000);
-        builder.Property(i => i.EvidenceHash).HasMaxLength(64);
+        builder.Property(i => i.RecommendationReason).HasMaxLength(MaxLengths.ReviewItem.RecommendationReason);
+        builder.Property(i => i.Justification).HasMaxLength(MaxLengths.ReviewItem.Justification);
+        builder.Property(i => i.EvidenceHash).HasMaxLength(MaxLengths.ReviewItem.EvidenceHash);
         builder.Property(i => i.Version).IsConcurrencyToken();
         builder.HasIndex(i => new { i.ReviewerId, i.CampaignId, i.Outcome });
         builder.HasIndex(i => new { i.CampaignId, i.Outcome });
@@ -37,8 +37,8 @@ public sealed class ReviewDecisionConfiguration : IEntityTypeConfiguration<Revie
 {
     public void Configure(EntityTypeBuilder<ReviewDecision> builder)
     {
-        builder.Property(d => d.Justification).HasMaxLength(2000);
-        builder.Property(d => d.EvidenceHash).HasMaxLength(64);
+        builder.Property(d => d.Justification).HasMaxLength(MaxLengths.ReviewDecision.Justification);
+        builder.Property(d => d.EvidenceHash).HasMaxLength(MaxLengths.ReviewDecision.EvidenceHash);
         builder.HasIndex(d => d.ReviewItemId);
         builder.HasOne(d => d.ReviewItem).WithMany().HasForeignKey(d => d.ReviewItemId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -9,8 +9,8 @@ public sealed class EntitlementConfiguration : IEntityTypeConfiguration<Entitlem
     public void Configure(EntityTypeBuilder<Entitlement> builder)
     {
         builder.HasIndex(e => new { e.ResourceId, e.Kind, e.Value }).IsUnique();
-        builder.Property(e => e.Value).HasMaxLength(100);
-        builder.Property(e => e.DisplayName).HasMaxLength(300);
+        builder.Property(e => e.Value).HasMaxLength(MaxLengths.Entitlement.Value);
+        builder.Property(e => e.DisplayName).HasMaxLength(MaxLengths.Entitlement.DisplayName);
         builder.HasOne(e => e.Resource).WithMany(r => r.Entitlements).HasForeignKey(e => e.ResourceId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(e => e.ReducesTo).WithMany().HasForeignKey(e => e.ReducesToId).OnDelete(DeleteBehavior.Restrict);
     }

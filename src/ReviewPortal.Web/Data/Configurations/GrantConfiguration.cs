@@ -21,9 +21,9 @@ public sealed class GrantEventConfiguration : IEntityTypeConfiguration<GrantEven
 {
     public void Configure(EntityTypeBuilder<GrantEvent> builder)
     {
-        builder.Property(e => e.Kind).HasMaxLength(60);
-        builder.Property(e => e.ActivityId).HasMaxLength(100);
-        builder.Property(e => e.ActorDescription).HasMaxLength(300);
+        builder.Property(e => e.Kind).HasMaxLength(MaxLengths.GrantEvent.Kind);
+        builder.Property(e => e.ActivityId).HasMaxLength(MaxLengths.GrantEvent.ActivityId);
+        builder.Property(e => e.ActorDescription).HasMaxLength(MaxLengths.GrantEvent.ActorDescription);
         builder.HasIndex(e => new { e.GrantId, e.OccurredAt });
         // One feed record attaches to a grant once, however often it is re-delivered.
         builder.HasIndex(e => new { e.GrantId, e.ActivityId }).IsUnique().HasFilter("\"ActivityId\" IS NOT NULL");

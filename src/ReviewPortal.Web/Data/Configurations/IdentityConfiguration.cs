@@ -9,13 +9,13 @@ public sealed class IdentityConfiguration : IEntityTypeConfiguration<Identity>
     public void Configure(EntityTypeBuilder<Identity> builder)
     {
         builder.HasIndex(i => i.ExternalId).IsUnique();
-        builder.Property(i => i.ExternalId).HasMaxLength(200);
-        builder.Property(i => i.DisplayName).HasMaxLength(300);
-        builder.Property(i => i.Email).HasMaxLength(320);
-        builder.Property(i => i.Department).HasMaxLength(100);
-        builder.Property(i => i.Title).HasMaxLength(150);
-        builder.Property(i => i.Status).HasMaxLength(20);
-        builder.Property(i => i.KeyHint).HasMaxLength(60);
+        builder.Property(i => i.ExternalId).HasMaxLength(MaxLengths.Identity.ExternalId);
+        builder.Property(i => i.DisplayName).HasMaxLength(MaxLengths.Identity.DisplayName);
+        builder.Property(i => i.Email).HasMaxLength(MaxLengths.Identity.Email);
+        builder.Property(i => i.Department).HasMaxLength(MaxLengths.Identity.Department);
+        builder.Property(i => i.Title).HasMaxLength(MaxLengths.Identity.Title);
+        builder.Property(i => i.Status).HasMaxLength(MaxLengths.Identity.Status);
+        builder.Property(i => i.KeyHint).HasMaxLength(MaxLengths.Identity.KeyHint);
         builder.HasIndex(i => i.Email);
         builder.HasIndex(i => new { i.Kind, i.Department });
         builder.HasOne(i => i.Manager).WithMany().HasForeignKey(i => i.ManagerId).OnDelete(DeleteBehavior.Restrict);

@@ -8,11 +8,11 @@ public sealed class IngestionRunConfiguration : IEntityTypeConfiguration<Ingesti
 {
     public void Configure(EntityTypeBuilder<IngestionRun> builder)
     {
-        builder.Property(r => r.Job).HasMaxLength(60);
-        builder.Property(r => r.FirstCursor).HasMaxLength(200);
-        builder.Property(r => r.LastCursor).HasMaxLength(200);
-        builder.Property(r => r.LastRequestId).HasMaxLength(200);
-        builder.Property(r => r.Error).HasMaxLength(2000);
+        builder.Property(r => r.Job).HasMaxLength(MaxLengths.IngestionRun.Job);
+        builder.Property(r => r.FirstCursor).HasMaxLength(MaxLengths.IngestionRun.FirstCursor);
+        builder.Property(r => r.LastCursor).HasMaxLength(MaxLengths.IngestionRun.LastCursor);
+        builder.Property(r => r.LastRequestId).HasMaxLength(MaxLengths.IngestionRun.LastRequestId);
+        builder.Property(r => r.Error).HasMaxLength(MaxLengths.IngestionRun.Error);
         builder.HasIndex(r => new { r.Job, r.StartedAt });
     }
 }
@@ -22,8 +22,8 @@ public sealed class IngestionCursorConfiguration : IEntityTypeConfiguration<Inge
     public void Configure(EntityTypeBuilder<IngestionCursor> builder)
     {
         builder.HasKey(c => c.Name);
-        builder.Property(c => c.Name).HasMaxLength(100);
-        builder.Property(c => c.Cursor).HasMaxLength(200);
+        builder.Property(c => c.Name).HasMaxLength(MaxLengths.IngestionCursor.Name);
+        builder.Property(c => c.Cursor).HasMaxLength(MaxLengths.IngestionCursor.Cursor);
     }
 }
 
@@ -31,7 +31,7 @@ public sealed class QuarantinedRecordConfiguration : IEntityTypeConfiguration<Qu
 {
     public void Configure(EntityTypeBuilder<QuarantinedRecord> builder)
     {
-        builder.Property(q => q.Reason).HasMaxLength(500);
+        builder.Property(q => q.Reason).HasMaxLength(MaxLengths.QuarantinedRecord.Reason);
         builder.HasIndex(q => q.IngestionRunId);
     }
 }
@@ -41,7 +41,7 @@ public sealed class JobLeaseConfiguration : IEntityTypeConfiguration<JobLease>
     public void Configure(EntityTypeBuilder<JobLease> builder)
     {
         builder.HasKey(l => l.Name);
-        builder.Property(l => l.Name).HasMaxLength(100);
-        builder.Property(l => l.Holder).HasMaxLength(200);
+        builder.Property(l => l.Name).HasMaxLength(MaxLengths.JobLease.Name);
+        builder.Property(l => l.Holder).HasMaxLength(MaxLengths.JobLease.Holder);
     }
 }

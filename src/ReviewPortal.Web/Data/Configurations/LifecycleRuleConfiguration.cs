@@ -9,7 +9,7 @@ public sealed class LifecycleRuleConfiguration : IEntityTypeConfiguration<Lifecy
     public void Configure(EntityTypeBuilder<LifecycleRule> builder)
     {
         builder.HasKey(r => r.Key);
-        builder.Property(r => r.Key).HasMaxLength(40);
+        builder.Property(r => r.Key).HasMaxLength(MaxLengths.LifecycleRule.Key);
         builder.HasOne<Identity>().WithMany().HasForeignKey(r => r.UpdatedById).OnDelete(DeleteBehavior.Restrict);
     }
 }

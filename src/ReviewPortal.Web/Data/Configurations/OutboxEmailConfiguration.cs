@@ -8,11 +8,11 @@ public sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<OutboxEm
 {
     public void Configure(EntityTypeBuilder<OutboxEmail> builder)
     {
-        builder.Property(m => m.DeduplicationKey).HasMaxLength(200);
+        builder.Property(m => m.DeduplicationKey).HasMaxLength(MaxLengths.OutboxEmail.DeduplicationKey);
         builder.HasIndex(m => m.DeduplicationKey).IsUnique();
-        builder.Property(m => m.To).HasMaxLength(320);
-        builder.Property(m => m.Subject).HasMaxLength(300);
-        builder.Property(m => m.LastError).HasMaxLength(2000);
+        builder.Property(m => m.To).HasMaxLength(MaxLengths.OutboxEmail.To);
+        builder.Property(m => m.Subject).HasMaxLength(MaxLengths.OutboxEmail.Subject);
+        builder.Property(m => m.LastError).HasMaxLength(MaxLengths.OutboxEmail.LastError);
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
     }
 }

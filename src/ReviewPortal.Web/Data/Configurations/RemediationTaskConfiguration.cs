@@ -8,9 +8,9 @@ public sealed class RemediationTaskConfiguration : IEntityTypeConfiguration<Reme
 {
     public void Configure(EntityTypeBuilder<RemediationTask> builder)
     {
-        builder.Property(t => t.TargetValue).HasMaxLength(100);
-        builder.Property(t => t.LastError).HasMaxLength(2000);
-        builder.Property(t => t.Instructions).HasMaxLength(2000);
+        builder.Property(t => t.TargetValue).HasMaxLength(MaxLengths.RemediationTask.TargetValue);
+        builder.Property(t => t.LastError).HasMaxLength(MaxLengths.RemediationTask.LastError);
+        builder.Property(t => t.Instructions).HasMaxLength(MaxLengths.RemediationTask.Instructions);
         builder.HasIndex(t => new { t.Status, t.NextAttemptAt });
         builder.HasIndex(t => t.ReviewItemId).IsUnique().HasFilter("\"ReviewItemId\" IS NOT NULL");
         builder.HasOne(t => t.Grant).WithMany().HasForeignKey(t => t.GrantId).OnDelete(DeleteBehavior.Restrict);

@@ -9,8 +9,8 @@ public sealed class ResourceConfiguration : IEntityTypeConfiguration<Resource>
     public void Configure(EntityTypeBuilder<Resource> builder)
     {
         builder.HasIndex(r => r.ExternalId).IsUnique();
-        builder.Property(r => r.ExternalId).HasMaxLength(200);
-        builder.Property(r => r.Name).HasMaxLength(300);
+        builder.Property(r => r.ExternalId).HasMaxLength(MaxLengths.Resource.ExternalId);
+        builder.Property(r => r.Name).HasMaxLength(MaxLengths.Resource.Name);
         builder.HasOne(r => r.Parent).WithMany().HasForeignKey(r => r.ParentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Owner).WithMany().HasForeignKey(r => r.OwnerId).OnDelete(DeleteBehavior.Restrict);
     }

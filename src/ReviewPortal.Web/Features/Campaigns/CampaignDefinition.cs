@@ -78,7 +78,7 @@ public sealed class CampaignDefinitionValidator : AbstractValidator<CampaignDefi
     public CampaignDefinitionValidator(TimeProvider time)
     {
         RuleFor(d => d.Name).NotEmpty().WithMessage("Give the campaign a name reviewers will recognise.")
-            .MaximumLength(200);
+            .MaximumLength(MaxLengths.Campaign.Name).WithMessage("Keep the name to {MaxLength} characters; this one has {TotalLength}.");
         RuleFor(d => d.EntitlementKinds).NotEmpty().WithMessage("Pick at least one kind of entitlement to review.");
         RuleFor(d => d.IdentityKinds).NotEmpty().WithMessage("Pick people, non-human identities, or both.");
         RuleFor(d => d.ActivityDays).InclusiveBetween(1, 365).When(d => d.Activity != ActivityFilter.All)

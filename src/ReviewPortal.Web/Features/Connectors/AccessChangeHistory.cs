@@ -75,8 +75,10 @@ public static class AccessChangeHistory
                 }
                 db.GrantEvents.Add(new GrantEvent
                 {
+                    // Kind is one of the short Types above. The actor text quotes the record's raw actor (an address of any
+                    // length); it runs inside the directory sync and the ingestion run's end, so it must never fail them.
                     GrantId = grant.Id, OccurredAt = e.OccurredAt, Kind = e.Type, Detail = detail,
-                    ActorDescription = actor, ActivityId = e.ActivityId,
+                    ActorDescription = MaxLengths.Truncate(actor, MaxLengths.GrantEvent.ActorDescription), ActivityId = e.ActivityId,
                 });
                 added++;
             }

@@ -50,8 +50,11 @@ public sealed class ActorResolver
             .DistinctBy(d => d.ExternalId)
             .Select(d => new Identity
             {
-                ExternalId = d.ExternalId, Kind = d.Kind, DisplayName = d.Name,
-                Email = d.Kind == IdentityKind.Person && d.Name.Contains('@') ? d.Name.ToLowerInvariant() : null,
+                // The key fits (FeedLimits quarantined the records whose actor id does not); the name is display text, and an
+                // address too long to store is left out rather than shortened into someone else's (the sync fills it in).
+                ExternalId = d.ExternalId, Kind = d.Kind, DisplayName = MaxLengths.Truncate(d.Name, MaxLengths.Identity.DisplayName),
+                Email = d.Kind == IdentityKind.Person && d.Name.Contains('@') && MaxLengths.Fits(d.Name, MaxLengths.Identity.Email)
+                    ? d.Name.ToLowerInvariant() : null,
                 CreatedAt = now, Status = "unsynced",
             })
             .ToList();

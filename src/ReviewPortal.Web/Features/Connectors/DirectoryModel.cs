@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -34,6 +35,47 @@ internal sealed class DirectoryModel
 
     public Identity? FindIdentity(string externalId) => _identities.GetValueOrDefault(externalId);
     public Resource? FindResource(string externalId) => _resources.GetValueOrDefault(externalId);
+
+    /// <summary>
+    /// Shortens what the sync wrote into display columns (names, titles, departments, key hints, statuses) to their
+    /// lengths, just before saving, whichever assignment set it. An address too long to store is dropped, not shortened
+    /// into someone else's. Values that already fit are untouched, so an unchanged upstream changes nothing. Returns how
+    /// many values it changed.
+    /// </summary>
+    public int ShortenDisplayText()
+    {
+        var changed = 0;
+        [return: NotNullIfNotNull(nameof(value))]
+        string? Fit(string? value, int maxLength)
+        {
+            var fitted = MaxLengths.Truncate(value, maxLength);
+            changed += ReferenceEquals(fitted, value) ? 0 : 1;
+            return fitted;
+        }
+
+        foreach (var identity in _identities.Values)
+        {
+            identity.DisplayName = Fit(identity.DisplayName, MaxLengths.Identity.DisplayName);
+            identity.Department = Fit(identity.Department, MaxLengths.Identity.Department);
+            identity.Title = Fit(identity.Title, MaxLengths.Identity.Title);
+            identity.Status = Fit(identity.Status, MaxLengths.Identity.Status);
+            identity.KeyHint = Fit(identity.KeyHint, MaxLengths.Identity.KeyHint);
+            if (!MaxLengths.Fits(identity.Email, MaxLengths.Identity.Email))
+            {
+                identity.Email = null;
+                changed++;
+            }
+        }
+        foreach (var resource in _resources.Values)
+        {
+            resource.Name = Fit(resource.Name, MaxLengths.Resource.Name);
+        }
+        foreach (var entitlement in _entitlements)
+        {
+            entitlement.DisplayName = Fit(entitlement.DisplayName, MaxLengths.Entitlement.DisplayName);
+        }
+        return changed;
+    }
 
     public Identity Identity(string externalId, IdentityKind kind, string name, DateTimeOffset createdAt)
     {

@@ -14,6 +14,9 @@ public sealed record DirectorySnapshot(
     IReadOnlyList<ApiKey> ApiKeys,
     HrSnapshot Hr)
 {
+    /// <summary>Upstream records left out because a key of theirs does not fit its column (<see cref="DirectoryLimits"/>), with why.</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
     public static async Task<DirectorySnapshot> ReadAsync(IComplianceClient compliance, IAdminClient admin, IHrDirectory hr,
         CancellationToken cancellationToken)
     {

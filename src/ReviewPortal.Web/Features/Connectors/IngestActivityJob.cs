@@ -73,7 +73,7 @@ public sealed class IngestActivityJob(
         while (true)
         {
             var page = await fetching;
-            position = page.LastId ?? position;
+            position = FeedLimits.CursorAfter(page, position);
             // The next page's cursor is known now: fetch it while this one is stored (the second core
             // decodes while the first writes). The stored cursor still only moves with a stored page.
             var more = page.HasMore && page.LastId is not null;
@@ -133,10 +133,12 @@ public sealed class IngestActivityJob(
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Records whose identifiers do not fit their columns are quarantined with the malformed ones, not stored shortened.
+        var (usable, unusable) = FeedLimits.Screen(page);
         var recorded = await contexts.WriteAsync(async (db, ct) =>
         {
-            await resolver.ResolveAsync(db, page.Data.Select(a => a.Actor), now, ct);
-            var events = page.Data.Select(a => new ActivityEvent
+            await resolver.ResolveAsync(db, usable.Select(a => a.Actor), now, ct);
+            var events = usable.Select(a => new ActivityEvent
             {
                 ActivityId = a.Id,
                 OccurredAt = a.CreatedAt,
@@ -154,9 +156,11 @@ public sealed class IngestActivityJob(
             {
                 stored = await store.WriteAsync(events, ct);
             }
-            db.QuarantinedRecords.AddRange(page.Malformed.Select(m => new QuarantinedRecord
+            db.QuarantinedRecords.AddRange(unusable.Select(m => new QuarantinedRecord
             {
-                IngestionRunId = run.Id, ReceivedAt = now, Reason = m.Reason, RawJson = m.RawJson,
+                // A decoder reason can quote the upstream value it could not read.
+                IngestionRunId = run.Id, ReceivedAt = now, Reason = MaxLengths.Truncate(m.Reason, MaxLengths.QuarantinedRecord.Reason),
+                RawJson = m.RawJson,
             }));
             if (moveCursorTo is not null)
             {
@@ -171,7 +175,7 @@ public sealed class IngestActivityJob(
                     cursor.UpdatedAt = now;
                 }
             }
-            var recorded = new IngestedPage(page.Data.Count, page.Malformed.Count, stored, page.RequestId,
+            var recorded = new IngestedPage(usable.Count, unusable.Count, stored, page.RequestId,
                 events.Count > 0 ? events.Max(e => e.OccurredAt) : null);
             var progressed = run.Copy();
             progressed.Record(recorded);

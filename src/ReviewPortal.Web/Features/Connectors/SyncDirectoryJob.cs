@@ -24,6 +24,8 @@ public sealed class SyncDirectoryJob(
     ILogger<SyncDirectoryJob> logger)
 {
     public const string JobName = "sync-directory";
+    /// <summary>The key of the Console organization's Default Workspace (never listed by the Admin API) is this and the org's uuid.</summary>
+    public const string DefaultWorkspacePrefix = "default-workspace:";
 
     public async Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -38,6 +40,13 @@ public sealed class SyncDirectoryJob(
             var snapshot = await DirectorySnapshot.ReadAsync(compliance, admin, hr, cancellationToken);
             run.Fetched = snapshot.Organizations.Sum(o => o.Users.Count) + snapshot.Groups.Sum(g => g.Members.Count)
                 + snapshot.Workspaces.Sum(w => w.Members.Count) + snapshot.ApiKeys.Count;
+            // One record whose key is too long for its column is left out, not allowed to fail the whole sync.
+            snapshot = DirectoryLimits.Screen(snapshot);
+            foreach (var reason in snapshot.Skipped)
+            {
+                logger.LogWarning("Directory sync skipped {Record}", reason);
+            }
+            run.Quarantined = snapshot.Skipped.Count;
             run = await ApplyAsync(snapshot, run, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -202,7 +211,7 @@ public sealed class SyncDirectoryJob(
         foreach (var key in snapshot.ApiKeys.Where(k => k.Status == "active"))
         {
             var resource = key.WorkspaceId is { } ws && model.FindResource(ws) is { } found ? found
-                : model.Resource($"default-workspace:{console?.ExternalId ?? "console"}", ResourceKind.Workspace, "Default workspace",
+                : model.Resource($"{DefaultWorkspacePrefix}{console?.ExternalId ?? "console"}", ResourceKind.Workspace, "Default workspace",
                     Platform.ClaudeConsole, now);
             resource.Parent ??= console;
             var entitlement = model.Entitlement(resource, EntitlementKind.ApiKey, "active", $"{resource.Name}: API key", false);
@@ -215,16 +224,21 @@ public sealed class SyncDirectoryJob(
             entitlement.ReducesTo = model.Entitlements.FirstOrDefault(e => e.Resource == entitlement.Resource && e.Kind == entitlement.Kind
                 && e.Value == ClaudeEntitlements.ReducesTo(entitlement.Value));
         }
+        var shortened = model.ShortenDisplayText();
         await db.SaveChangesAsync(cancellationToken);
 
         var (opened, closed) = await ReconcileGrantsAsync(db, desired, actor, now, cancellationToken);
         var history = await AccessChangeHistory.AttachAsync(db, now, cancellationToken);
         run.Stored = opened;
-        run.Details = System.Text.Json.JsonSerializer.Serialize(new { opened, closed, history, identities = model.IdentityCount, resources = model.ResourceCount });
+        run.Details = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            opened, closed, history, identities = model.IdentityCount, resources = model.ResourceCount, shortened,
+            skipped = snapshot.Skipped.Take(20),
+        });
         run.EndedAt = time.GetUtcNow();
         run.Status = IngestionRunStatus.Succeeded;
         db.IngestionRuns.Add(run);
-        db.Audit(actor, "connector.directory-sync", run, after: new { opened, closed, run.Fetched });
+        db.Audit(actor, "connector.directory-sync", run, after: new { opened, closed, run.Fetched, skipped = run.Quarantined });
         await db.SaveChangesAsync(cancellationToken);
         return (run, opened, closed);
     }

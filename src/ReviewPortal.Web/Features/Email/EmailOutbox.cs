@@ -33,7 +33,8 @@ public static class EmailOutbox
         {
             DeduplicationKey = dedupKey,
             To = to,
-            Subject = subject,
+            // Subjects quote names and campaign names, each within its own column but not together within this one.
+            Subject = MaxLengths.Truncate(subject, MaxLengths.OutboxEmail.Subject),
             HtmlBody = html,
             TextBody = text,
             Status = OutboxStatus.Pending,

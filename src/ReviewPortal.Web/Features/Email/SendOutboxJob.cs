@@ -154,7 +154,7 @@ public sealed class SendOutboxJob(
                 catch (EmailDeliveryException ex)
                 {
                     // Same knowledge as after a crash: keep the claim, let recovery decide.
-                    mail.LastError = Truncate(ex.Message);
+                    mail.LastError = MaxLengths.Truncate(ex.Message, MaxLengths.OutboxEmail.LastError);
                     await db.SaveChangesAsync(cancellationToken);
                     await session.DisposeAsync();
                     session = null;
@@ -203,7 +203,7 @@ public sealed class SendOutboxJob(
         }
         var now = time.GetUtcNow();
         mail.SentAt = null;
-        mail.LastError = Truncate(error);
+        mail.LastError = MaxLengths.Truncate(error, MaxLengths.OutboxEmail.LastError);
         mail.NextAttemptAt = now + Backoff(mail.Attempts);
         run.Result.Failed++;
     }
@@ -214,7 +214,7 @@ public sealed class SendOutboxJob(
         mail.Status = OutboxStatus.DeadLetter;
         mail.SentAt = null;
         mail.NextAttemptAt = null;
-        mail.LastError = Truncate(error);
+        mail.LastError = MaxLengths.Truncate(error, MaxLengths.OutboxEmail.LastError);
         db.Audit(run.Actor with { At = now }, "email.dead-lettered", mail,
             after: new { mail.To, mail.Subject, mail.DeduplicationKey, mail.Attempts, mail.LastError },
             identityId: await RecipientIdAsync(db, mail.To, cancellationToken),
@@ -233,8 +233,6 @@ public sealed class SendOutboxJob(
     private static Task<int?> RecipientIdAsync(ReviewPortalDbContext db, string to, CancellationToken cancellationToken) =>
         db.Identities.Where(i => i.Email == to && i.Kind == IdentityKind.Person).OrderBy(i => i.Id)
             .Select(i => (int?)i.Id).FirstOrDefaultAsync(cancellationToken);
-
-    private static string Truncate(string error) => error.Length <= 2000 ? error : error[..2000];
 
     private sealed record Run(AuditActor Actor, OutboxRunResult Result);
 }

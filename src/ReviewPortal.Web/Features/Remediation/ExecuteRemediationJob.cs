@@ -166,14 +166,15 @@ public sealed class ExecuteRemediationJob(
             case RemediationStatus.ManualRequired:
                 task.Status = RemediationStatus.ManualRequired;
                 task.NextAttemptAt = null;
-                task.LastError = Truncate(outcome.Error);
-                task.Instructions = Truncate(outcome.Error is null ? outcome.Instructions : $"{outcome.Instructions} {RemediationCall.ManualStep(claimed)}");
+                task.LastError = MaxLengths.Truncate(outcome.Error, MaxLengths.RemediationTask.LastError);
+                task.Instructions = MaxLengths.Truncate(outcome.Error is null ? outcome.Instructions : $"{outcome.Instructions} {RemediationCall.ManualStep(claimed)}",
+                    MaxLengths.RemediationTask.Instructions);
                 db.Audit(actor, "remediation.manual-required", task, after: new { task.Action, endpoint, task.Instructions, task.Attempts },
                     identityId: identityId, campaignId: campaignId);
                 break;
             default:
                 task.Status = RemediationStatus.Failed;
-                task.LastError = Truncate(outcome.Error);
+                task.LastError = MaxLengths.Truncate(outcome.Error, MaxLengths.RemediationTask.LastError);
                 if (task.Attempts >= options.MaxAttempts)
                 {
                     task.NextAttemptAt = null;
@@ -200,8 +201,6 @@ public sealed class ExecuteRemediationJob(
     // The client's exception text carries status, type, message and request-id, never a key.
     private static string Describe(ClaudeApiException ex) =>
         $"{(int)ex.StatusCode} {ex.ErrorType ?? "(no type)"}: {ex.ApiMessage ?? "(no message)"}" + (ex.RequestId is null ? "" : $" (request-id {ex.RequestId})");
-
-    private static string? Truncate(string? text) => text is { Length: > 2000 } ? text[..1997] + "…" : text;
 
     private sealed record Outcome(RemediationStatus Status, string? Instructions, string? Error, bool AlreadyGone);
 }

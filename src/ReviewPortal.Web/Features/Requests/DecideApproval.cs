@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -10,19 +11,32 @@ namespace ReviewPortal.Web.Features.Requests;
 /// approved and fulfilled) or deny (a comment is required; the request ends). Only the step's
 /// approver, never on one's own request, never twice in one request.
 /// </summary>
-public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> contexts, FulfilAccessRequest fulfil, TimeProvider time)
+public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> contexts, FulfilAccessRequest fulfil, IValidator<DecideApproval.Command> validator,
+    TimeProvider time)
 {
     public const int MinimumDenyComment = 5;
 
     public sealed record Command(long StepId, bool Approve, string? Comment);
 
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Comment).Must(c => c?.Trim().Length >= MinimumDenyComment).When(c => !c.Approve)
+                .WithMessage($"Say why you deny it (at least {MinimumDenyComment} characters): the requester sees your comment.");
+            RuleFor(c => c.Comment).MaximumLength(MaxLengths.ApprovalStep.Comment)
+                .WithMessage("Keep the comment to {MaxLength} characters; this one has {TotalLength}.");
+        }
+    }
+
     public async Task<ApprovalResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        var comment = command.Comment?.Trim();
-        if (!command.Approve && (comment is null || comment.Length < MinimumDenyComment))
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
         {
-            return ApprovalResult.Invalid($"Say why you deny it (at least {MinimumDenyComment} characters): the requester sees your comment.");
+            return ApprovalResult.Invalid(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
         }
+        var comment = command.Comment?.Trim();
         var now = time.GetUtcNow();
         var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
         long requestId;

@@ -58,7 +58,8 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             note = $"The Admin API cannot grant {entitlement.DisplayName}. Grant it to {request.Beneficiary.DisplayName} in the Claude console, then confirm here.";
         }
 
-        request.FulfilmentNote = note;
+        // The note quotes the Admin API's refusal and upstream names, neither of bounded length.
+        request.FulfilmentNote = MaxLengths.Truncate(note, MaxLengths.AccessRequest.FulfilmentNote);
         if (provisioned)
         {
             RecordGrant(db, request, actor, "provisioned through the Admin API");

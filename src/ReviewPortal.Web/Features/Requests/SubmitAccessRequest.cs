@@ -33,7 +33,7 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             RuleFor(c => c.BeneficiaryId).GreaterThan(0).WithMessage("Choose who needs it: you, or an agent or key you own.");
             RuleFor(c => c.Justification).NotEmpty().WithMessage("Explain the business reason.")
                 .MinimumLength(MinimumJustification).WithMessage($"Give at least {MinimumJustification} characters of business justification.")
-                .MaximumLength(2000);
+                .MaximumLength(MaxLengths.AccessRequest.Justification).WithMessage("Keep the justification to {MaxLength} characters; this one has {TotalLength}.");
             RuleFor(c => c.DurationDays).GreaterThan(0).When(c => c.DurationDays is not null).WithMessage("The duration must be at least one day.");
             RuleFor(c => c.StartsOn).Must(d => d is null || d.Value.Date >= time.GetUtcNow().UtcDateTime.Date)
                 .WithMessage("The start date cannot be in the past.")

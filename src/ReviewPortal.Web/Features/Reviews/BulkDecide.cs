@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -10,15 +11,27 @@ namespace ReviewPortal.Web.Features.Reviews;
 /// the reviewer's undecided items. Every item goes through the same rules as a single decision;
 /// items the viewer may not decide are skipped and counted, never silently changed. One unit of work.
 /// </summary>
-public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts, DecideReviewItem single)
+public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts, DecideReviewItem single, IValidator<BulkDecide.Command> validator)
 {
     public sealed record Command(IReadOnlyList<long> ItemIds, DecisionOutcome Outcome, string? Justification);
+
+    /// <summary>What a single decision's validator checks of the one justification; the per-item rules run per item.</summary>
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.Justification).MaximumLength(MaxLengths.ReviewDecision.Justification)
+            .WithMessage(DecideReviewItem.Validator.JustificationTooLong);
+    }
 
     public async Task<BulkResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (command.Outcome == DecisionOutcome.Reassign)
         {
             return new BulkResult(0, command.ItemIds.Count, ["Reassign items one at a time, with a reason for each."]);
+        }
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return new BulkResult(0, command.ItemIds.Count, validation.Errors.Select(e => e.ErrorMessage).ToList());
         }
         var ids = command.ItemIds.Distinct().ToList();
         return await DecideAsync(viewer, db => db.ReviewItems.Where(i => ids.Contains(i.Id)), _ => (command.Outcome, command.Justification),

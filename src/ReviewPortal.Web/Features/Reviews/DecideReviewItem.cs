@@ -31,10 +31,12 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
     public sealed class Validator : AbstractValidator<Command>
     {
         public const int MinimumJustification = 10;
+        /// <summary>Shared with bulk decisions, which store the same justification.</summary>
+        public const string JustificationTooLong = "Keep the justification to {MaxLength} characters; this one has {TotalLength}.";
 
         public Validator()
         {
-            RuleFor(c => c.Justification).MaximumLength(2000);
+            RuleFor(c => c.Justification).MaximumLength(MaxLengths.ReviewDecision.Justification).WithMessage(JustificationTooLong);
             RuleFor(c => c.ReassignToId).NotNull().When(c => c.Outcome == DecisionOutcome.Reassign)
                 .WithMessage("Choose who should review this item instead.");
             RuleFor(c => c.Justification).NotEmpty().MinimumLength(MinimumJustification).When(c => c.Outcome == DecisionOutcome.Reassign)

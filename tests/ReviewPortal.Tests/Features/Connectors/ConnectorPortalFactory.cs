@@ -69,6 +69,13 @@ public class ConnectorPortalFactory() : PortalAppFactory(seedDemo: false)
         Services.GetRequiredService<IngestionOptions>(), Time,
         Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IngestActivityJob>>());
 
+    /// <summary>A directory sync that reads <paramref name="compliance"/>, <paramref name="hr"/> and <paramref name="admin"/> (wrappers around the real ones) instead.</summary>
+    public SyncDirectoryJob SyncJobWith(IComplianceClient? compliance = null, IHrDirectory? hr = null, IAdminClient? admin = null) => new(
+        Services.GetRequiredService<IDbContextFactory<ReviewPortal.Web.Data.ReviewPortalDbContext>>(), compliance ?? Compliance, admin ?? Admin,
+        hr ?? Services.GetRequiredService<IHrDirectory>(), Services.GetRequiredService<ReviewPortal.Web.Infrastructure.Jobs.DatabaseLease>(),
+        GetRequiredService<ReviewPortal.Web.Features.Remediation.VerifyRemediation>(), Time,
+        Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SyncDirectoryJob>>());
+
     /// <summary>An ingestion job whose Activity Feed call number <paramref name="call"/> meets <paramref name="fault"/>.</summary>
     public (IngestActivityJob Job, InterceptingComplianceClient Client) IngestJobWithFaultAtCall(int call, SimulatedFault fault)
     {

@@ -115,6 +115,25 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Decide_CommentLongerThanTheColumn_RefusedAndNothingChanges(bool approve)
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        var id = await org.SubmitOkAsync(org.Rita, org.Developer);
+        var step = await org.StepAsync(id, 1);
+        var before = await org.RequestAsync(id);
+        var counts = await org.CountsAsync();
+        var comment = "Not on the launch team. " + new string('c', MaxLengths.ApprovalStep.Comment);
+
+        var result = await org.DecideAsync(org.As(org.Max), step.Id, approve, comment);
+
+        Assert.Equal((false, false), (result.Ok, result.Denied));
+        Assert.Equal($"Keep the comment to {MaxLengths.ApprovalStep.Comment} characters; this one has {comment.Length}.", result.Message);
+        await AssertUnchangedAsync(org, id, before, counts);
+    }
+
     [Fact]
     public async Task Decide_DenyWithComment_EndsRequestAndSkipsLaterSteps()
     {

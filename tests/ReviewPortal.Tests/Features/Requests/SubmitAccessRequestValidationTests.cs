@@ -40,6 +40,16 @@ public sealed class SubmitAccessRequestValidationTests(EmptyPortalAppFactory por
     }
 
     [Fact]
+    public async Task Submit_JustificationLongerThanTheColumn_RefusedOnJustification()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        var justification = "Launch analytics for the Q3 board pack. " + new string('j', MaxLengths.AccessRequest.Justification);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, justification: justification),
+            nameof(SubmitAccessRequest.Command.Justification),
+            $"Keep the justification to {MaxLengths.AccessRequest.Justification} characters; this one has {justification.Length}.");
+    }
+
+    [Fact]
     public async Task Submit_DurationBeyondEntitlementMaximum_RefusedOnDuration()
     {
         var org = await RequestOrg.CreateAsync(portal);

@@ -48,6 +48,23 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
     }
 
     [Fact]
+    public async Task Bulk_JustificationLongerThanTheColumn_RefusedWithItsMessageAndNothingSaved()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal);
+        var selected = new[] { await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User) }
+            .Select(i => i.Id).ToList();
+        var justification = new string('j', MaxLengths.ReviewDecision.Justification + 1);
+
+        var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, justification), "bulk");
+
+        Assert.Equal((0, 2), (result.Saved, result.Skipped));
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal($"Keep the justification to {MaxLengths.ReviewDecision.Justification} characters; this one has {justification.Length}.", problem);
+        Assert.Empty(await teams.DecisionsAsync());
+        Assert.Empty(await teams.AuditAsync("review.decided"));
+    }
+
+    [Fact]
     public async Task AcceptRecommendations_MixedRecommendations_DecidesPerRecommendationAndLeavesLookCloser()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
