@@ -8,6 +8,7 @@ using ReviewPortal.Web.Components;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Features.Demo;
+using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -97,6 +98,7 @@ public static class PortalSetup
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
         app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseDevSignInOnlyInDevelopment();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

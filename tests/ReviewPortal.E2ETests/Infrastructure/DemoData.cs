@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
-using ReviewPortal.Web.Features.Account;
+using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.E2ETests.Infrastructure;
 

@@ -10,9 +10,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReviewPortal.Web.Data;
-using ReviewPortal.Web.Features.Account;
-using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Features.Campaigns;
 
 namespace ReviewPortal.Tests.Infrastructure;
 

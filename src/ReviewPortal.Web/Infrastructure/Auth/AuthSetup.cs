@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Identity.Web;
@@ -31,6 +32,7 @@ public static class AuthSetup
                     o.SlidingExpiration = true;
                 });
             services.AddSingleton(new DevSignInEnabled());
+            services.AddScoped<DevPersonas>();
         }
         else if (signInNeeded)
         {
@@ -51,19 +53,32 @@ public static class AuthSetup
 
     public static IEndpointRouteBuilder MapPortalAuth(this IEndpointRouteBuilder endpoints)
     {
-        // Challenges the configured scheme: Entra's sign-in, or the persona page in Development.
+        // Challenges the configured scheme: Entra's sign-in, or the persona page in Development. Only a local URL comes
+        // back: "/\evil.example" is "//evil.example" to a browser.
         endpoints.MapGet("/account/sign-in", (string? returnUrl) => Results.Challenge(new AuthenticationProperties
         {
-            RedirectUri = returnUrl is { Length: > 1 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") ? returnUrl : "/",
+            RedirectUri = LocalUrl.OrHome(returnUrl),
         })).AllowAnonymous();
 
-        endpoints.MapPost("/account/sign-out", async (HttpContext context) =>
+        // A form post that reads no field: ASP.NET would not check the antiforgery token by itself, and a cross-site
+        // page could sign people out. With Entra the sign-out ends there too (its end-session endpoint, back to "/"), so
+        // single sign-on does not sign the next person at a shared machine straight back in.
+        endpoints.MapPost("/account/sign-out", async (HttpContext context, IAntiforgery antiforgery) =>
         {
-            foreach (var scheme in await SignOutSchemesAsync(context))
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest("The sign-out form expired. Reload the page and sign out again.");
+            }
+            var schemes = await SignOutSchemesAsync(context);
+            if (schemes.Contains(OpenIdConnectDefaultsScheme))
+            {
+                return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [.. schemes]);
+            }
+            foreach (var scheme in schemes)
             {
                 await context.SignOutAsync(scheme);
             }
-            return Results.Redirect("/");
+            return Results.LocalRedirect("/");
         }).RequireAuthorization(Policies.SignedIn);
 
         if (endpoints.ServiceProvider.GetService<DevSignInEnabled>() is not null)
@@ -73,12 +88,12 @@ public static class AuthSetup
         return endpoints;
     }
 
-    private static async Task<IEnumerable<string>> SignOutSchemesAsync(HttpContext context)
+    private static async Task<IReadOnlyList<string>> SignOutSchemesAsync(HttpContext context)
     {
         var schemes = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
         var all = await schemes.GetAllSchemesAsync();
         return all.Select(s => s.Name)
-            .Where(n => n is CookieAuthenticationDefaults.AuthenticationScheme or OpenIdConnectDefaultsScheme);
+            .Where(n => n is CookieAuthenticationDefaults.AuthenticationScheme or OpenIdConnectDefaultsScheme).ToList();
     }
 }
 

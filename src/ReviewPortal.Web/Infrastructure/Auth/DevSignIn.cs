@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using ReviewPortal.Web.Features.Account;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace ReviewPortal.Web.Infrastructure.Auth;
 
@@ -36,10 +36,35 @@ public static class DevSignIn
             var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
             await personas.RecordSignInAsync(match, time.GetUtcNow(), context.TraceIdentifier, context.RequestAborted);
-            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+            return Results.LocalRedirect(LocalUrl.OrHome(returnUrl));
         }).AllowAnonymous();
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+    /// <summary>
+    /// Outside Development the persona sign-in does not exist: /dev/* answers 404 (the styled not-found page) before
+    /// the page or its form endpoint could run, so nobody learns who the organization's admins are.
+    /// </summary>
+    public static WebApplication UseDevSignInOnlyInDevelopment(this WebApplication app)
+    {
+        if (app.Services.GetService<DevSignInEnabled>() is null)
+        {
+            app.Use((context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/dev", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                        && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+                    {
+                        // The styled page is re-executed with the request's method, and a posted form would then meet the
+                        // page's antiforgery check (400): a post gets the bare 404.
+                        pages.Enabled = false;
+                    }
+                    return Task.CompletedTask;
+                }
+                return next(context);
+            });
+        }
+        return app;
+    }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using ReviewPortal.Tests.Infrastructure;
-using ReviewPortal.Web.Features.Account;
+using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Tests.Features.Account;
 

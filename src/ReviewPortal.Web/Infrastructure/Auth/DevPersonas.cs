@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
-using ReviewPortal.Web.Infrastructure.Auth;
 
-namespace ReviewPortal.Web.Features.Account;
+namespace ReviewPortal.Web.Infrastructure.Auth;
 
 /// <summary>
 /// The five demo personas, found in the synced demo organization by what they are (not by a
