@@ -48,6 +48,7 @@ public static class PortalSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddPortalForwardedHeaders(configuration);
 
         // Several web nodes must share Data Protection keys (antiforgery, auth cookies): they share the app database, so
         // the keys live there unless DataProtection:KeysFolder names a folder instead.
@@ -90,12 +91,17 @@ public static class PortalSetup
     {
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-            app.UseHsts();
+            // First: behind a TLS-terminating proxy, the scheme and client address the rest of the pipeline sees
+            // (Secure cookies, the https OpenID callback) are the ones the proxy received.
+            app.UseForwardedHeaders();
         }
-        else
+        app.UsePortalSecurityHeaders();
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+            // A load balancer's health probe may speak plain HTTP to the node; people never do.
+            app.UseWhen(context => !context.Request.Path.StartsWithSegments("/healthz"), branch => branch.UseHttpsRedirection());
         }
         app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseDevSignInOnlyInDevelopment();
@@ -112,7 +118,8 @@ public static class PortalSetup
 
     public static WebApplication MapPortalEndpoints(this WebApplication app)
     {
-        app.MapStaticAssets();
+        // The sign-in page needs its CSS and scripts before anyone has signed in (the fallback policy would answer 302).
+        app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             ResponseWriter = (context, report) =>
@@ -127,7 +134,8 @@ public static class PortalSetup
         }).AllowAnonymous();
         app.MapPortalJobsDashboard();
         app.MapAuditExport();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // frame-ancestors is in the one Content-Security-Policy every response carries (SecurityHeaders), not in a second header.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -75,6 +75,7 @@ public sealed class PostgresDeploymentTests : IAsyncLifetime
             ["Hangfire__Storage"] = "Postgres",
             ["Hangfire__RunServer"] = "true",
             ["Email__Smtp__Host"] = "smtp.invalid",
+            ["AllowedHosts"] = "127.0.0.1;localhost",
             // Live mode against a closed local port: a job that runs meanwhile reaches nothing outside the machine.
             ["Claude__BaseUrl"] = "http://127.0.0.1:9",
             ["Claude__ComplianceKey"] = "sk-ant-api01-test-not-a-key",

@@ -114,7 +114,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
 
     /// <summary>A client that keeps cookies and shows redirects instead of following them.</summary>
     public HttpClient CreateBrowserClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = ClientOptions.BaseAddress });
 
     /// <summary>Signs in the way a person does: open the persona page, post that persona's form.</summary>
     /// <summary>The antiforgery token of the first persona form (valid for any sign-in post with the same cookies).</summary>

@@ -22,10 +22,16 @@ namespace ReviewPortal.Tests.Infrastructure.Auth;
 /// given statically (authorize and end-session endpoints on https://login.test), and a signed-in person is the
 /// cookie the portal itself issues after Entra's callback, protected with the portal's own keys.
 /// </summary>
-public sealed class ProductionPortalFactory() : PortalAppFactory(seedDemo: false)
+public sealed class ProductionPortalFactory : PortalAppFactory
 {
+    public ProductionPortalFactory() : base(seedDemo: false) =>
+        // People reach a Production node over https (plain http is redirected there).
+        ClientOptions.BaseAddress = new Uri("https://localhost");
+
     public const string EntraHost = "https://login.test";
     public const string TenantId = "11111111-1111-1111-1111-111111111111";
+    /// <summary>The name people reach the portal by (AllowedHosts), behind a proxy that terminates TLS.</summary>
+    public const string PublicHost = "reviews.example.test";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -38,6 +44,9 @@ public sealed class ProductionPortalFactory() : PortalAppFactory(seedDemo: false
             ["AzureAd:ClientSecret"] = "test-secret-not-real",
             ["AzureAd:CallbackPath"] = "/signin-oidc",
             ["Email:Smtp:Host"] = "smtp.invalid",
+            ["AllowedHosts"] = $"{PublicHost};localhost",
+            // The https port people are sent to (a real node learns it from its https binding).
+            ["https_port"] = "443",
             // A server database needs the jobs on it too (Production refuses in-memory jobs there).
             ["Hangfire:Storage"] = Database.Provider == DatabaseProvider.Sqlite ? "InMemory" : Database.Provider.ToString(),
         };
@@ -72,8 +81,8 @@ public sealed class ProductionPortalFactory() : PortalAppFactory(seedDemo: false
         var properties = new AuthenticationProperties { Items = { [".AuthScheme"] = OpenIdConnectDefaults.AuthenticationScheme } };
         var ticket = new AuthenticationTicket(new ClaimsPrincipal(identity), properties, CookieAuthenticationDefaults.AuthenticationScheme);
         var jar = new CookieContainer();
-        jar.Add(new Uri("http://localhost"), new Cookie(cookies.Cookie.Name!, cookies.TicketDataFormat.Protect(ticket)));
+        jar.Add(ClientOptions.BaseAddress, new Cookie(cookies.Cookie.Name!, cookies.TicketDataFormat.Protect(ticket)));
         // Keeps cookies, shows redirects instead of following them.
-        return CreateDefaultClient(new CookieContainerHandler(jar));
+        return CreateDefaultClient(ClientOptions.BaseAddress, new CookieContainerHandler(jar));
     }
 }

@@ -89,7 +89,7 @@ public sealed class ProductionSignInTests(ProductionPortalFactory portal) : ICla
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!;
         Assert.StartsWith($"{ProductionPortalFactory.EntraHost}/{ProductionPortalFactory.TenantId}/oauth2/v2.0/logout", location.AbsoluteUri);
-        Assert.Equal("http://localhost/signout-callback-oidc", QueryValue(location, "post_logout_redirect_uri"));
+        Assert.Equal("https://localhost/signout-callback-oidc", QueryValue(location, "post_logout_redirect_uri"));
         Assert.Contains(response.Headers.GetValues("Set-Cookie"),
             c => c.StartsWith(".AspNetCore.Cookies=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
         // Where Entra sends the browser afterwards: home, through the portal's sign-out callback.

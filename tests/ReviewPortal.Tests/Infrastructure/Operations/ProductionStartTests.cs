@@ -36,6 +36,8 @@ public sealed class ProductionStartTests : IDisposable
             ["AzureAd__ClientId"] = "22222222-2222-2222-2222-222222222222",
             ["AzureAd__ClientSecret"] = "test-secret-not-real",
             ["Email__Smtp__Host"] = "smtp.invalid",
+            // The node is reached by the test at 127.0.0.1 (Production answers only for the host names it is given).
+            ["AllowedHosts"] = "127.0.0.1;localhost",
             // Live mode against a closed local port: nothing leaves the machine.
             ["Claude__BaseUrl"] = "http://127.0.0.1:9",
             ["Claude__ComplianceKey"] = "sk-ant-api01-test-not-a-key",
