@@ -17,3 +17,11 @@ window.reviewPortal = (() => {
         unregisterShortcuts: () => { target = null; },
     };
 })();
+
+// "Try again" on the reconnect dialog (no inline handlers: the Content-Security-Policy refuses them). A failed attempt
+// means the server no longer knows the circuit: reload.
+document.addEventListener("click", e => {
+    if (e.target instanceof Element && e.target.closest("[data-reconnect]")) {
+        Blazor.reconnect().then(ok => { if (!ok) location.reload(); });
+    }
+});
