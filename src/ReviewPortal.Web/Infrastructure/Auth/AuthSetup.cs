@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Identity.Web;
 
 namespace ReviewPortal.Web.Infrastructure.Auth;
@@ -43,6 +44,8 @@ public static class AuthSetup
         }
 
         services.AddAuthorization(Policies.Configure);
+        // Registered before the Razor components add their own provider, which then steps aside.
+        services.AddScoped<AuthenticationStateProvider, RevalidatingPrincipal>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IClaimsTransformation, PortalIdentityClaims>();
         services.AddHttpContextAccessor();
