@@ -13,6 +13,9 @@ using ReviewPortal.Benchmarks.Support;
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- audit --entries 1000000 --runs 3
 // With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
 // run and the medians as JSON on stdout. Progress goes to stderr.
+// ingest and campaign take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
+// REVIEWPORTAL_BENCH_POSTGRES, a login that may create databases). With both, every run measures SQLite and then
+// PostgreSQL back to back, each in its own child process, and reports the two side by side with their ratios.
 
 var args2 = new Args(args);
 var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -21,20 +24,61 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit"))
 {
     Console.Error.WriteLine("""
         verbs:
-          ingest  [--events 1000000] [--page-size 5000] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep]
+          ingest  [--events 1000000] [--page-size 5000] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep] [--breakdown]
+                  [--provider sqlite|postgres|both] [--postgres "<connection string>"]
           summary [--events 10000000] [--identities 50000] [--samples 1000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
-          campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild]
+          campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild] [--warm-items]
+                  [--provider sqlite|postgres|both] [--postgres "<connection string>"]
           audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
         """);
     return args2.Verb == "help" ? 0 : 2;
 }
 
 var runs = args2.Int("runs", 1);
+var providers = args2.Verb is "ingest" or "campaign" ? BenchDatabase.Providers(args2) : ["sqlite"];
 if (!args2.Flag("child"))
 {
     // Build (or reuse) the database before any timed child, so no run's peak working set includes the build.
-    if (args2.Verb == "campaign") await CampaignBenchmark.EnsureDatabaseAsync(args2);
+    if (args2.Verb == "campaign")
+    {
+        foreach (var engine in providers)
+        {
+            await CampaignBenchmark.EnsureDatabaseAsync(args2.With("provider", engine));
+        }
+    }
     if (args2.Verb == "audit") await AuditBenchmark.EnsureDatabaseAsync(args2);
+}
+if (providers.Count > 1 && !args2.Flag("child"))
+{
+    // Same run, both engines: for each run SQLite then PostgreSQL, back to back, each in its own child process (its own
+    // peak working set, JIT and GC state), on the same machine under the same load.
+    var results = new List<Dictionary<string, JsonElement>>();
+    for (var i = 1; i <= runs; i++)
+    {
+        var merged = new Dictionary<string, JsonElement>();
+        foreach (var engine in providers)
+        {
+            Progress.Say($"run {i}/{runs}: {engine}");
+            foreach (var (key, value) in RunChild(args2.With("provider", engine).With("runs", "1").Raw))
+            {
+                merged[$"{engine}.{key}"] = value;
+            }
+        }
+        foreach (var key in SameRunRatios(args2.Verb))
+        {
+            if (merged.TryGetValue($"postgres.{key}", out var pg) && merged.TryGetValue($"sqlite.{key}", out var lite)
+                && pg.ValueKind == JsonValueKind.Number && lite.ValueKind == JsonValueKind.Number && lite.GetDouble() != 0)
+            {
+                merged[$"postgresToSqlite.{key}"] = JsonSerializer.SerializeToElement(Math.Round(pg.GetDouble() / lite.GetDouble(), 3));
+            }
+        }
+        results.Add(merged);
+    }
+    var medians = results[0].Keys
+        .Where(k => results.All(r => r.TryGetValue(k, out var v) && v.ValueKind == JsonValueKind.Number))
+        .ToDictionary(k => k, k => Stats.Median(results.Select(r => r[k].GetDouble())));
+    Console.WriteLine(JsonSerializer.Serialize(new { machine = Machine.Describe(), command = string.Join(' ', args), runs = results, median = medians }, json));
+    return 0;
 }
 if (runs > 1 && !args2.Flag("child"))
 {
@@ -64,6 +108,11 @@ if (!args2.Flag("child"))
 }
 Console.WriteLine(JsonSerializer.Serialize(result, args2.Flag("child") ? new JsonSerializerOptions(json) { WriteIndented = false } : json));
 return 0;
+
+// The figures compared engine to engine in the same run (PostgreSQL ÷ SQLite).
+static string[] SameRunRatios(string verb) => verb == "ingest"
+    ? ["e2eEventsPerSecond", "e2eEventsPerCpuSecond", "rawRowsPerSecond", "rawRowsPerCpuSecond", "ratio"]
+    : ["launchSeconds", "launchCpuSeconds", "bulkSeconds", "bulkCpuSeconds", "listP95Ms"];
 
 static Dictionary<string, JsonElement> RunChild(string[] args)
 {

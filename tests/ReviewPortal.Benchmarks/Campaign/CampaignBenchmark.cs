@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using ReviewPortal.Benchmarks.Support;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -15,8 +16,9 @@ namespace ReviewPortal.Benchmarks.Campaign;
 /// (<see cref="LaunchCampaign"/>), the first page of My reviews for a reviewer with ~2,000 items
 /// (<see cref="ListMyReviewItems"/>), and a bulk decision of 1,000 items (<see cref="BulkDecide"/>).
 /// The database is a copy of <c>summary-&lt;events&gt;-&lt;identities&gt;.db</c>, migrated to the current schema by
-/// <c>DatabaseMigrator</c>, with <see cref="DirectoryData"/> added; it is built once and reused. Each run deletes
-/// the campaigns it launched, so every run starts from the same data.
+/// <c>DatabaseMigrator</c>, with <see cref="DirectoryData"/> added; it is built once and reused. With
+/// <c>--provider postgres</c> the same rows are copied into a PostgreSQL database (<see cref="PostgresCampaignDatabase"/>).
+/// Each run deletes the campaigns it launched, so every run starts from the same data.
 /// </summary>
 internal static class CampaignBenchmark
 {
@@ -28,8 +30,32 @@ internal static class CampaignBenchmark
         return Path.Combine(folder, $"campaign-{args.Long("events", 10_000_000)}-{args.Int("identities", 50_000)}-{args.Int("items", 100_000)}.db");
     }
 
+    /// <summary>The database a run measures: the SQLite file, or its PostgreSQL copy with <c>--provider postgres</c>.</summary>
+    public static BenchDatabase Database(Args args) => BenchDatabase.Providers(args) switch
+    {
+        ["sqlite"] => BenchDatabase.Sqlite(DatabaseFile(args)),
+        ["postgres"] => BenchDatabase.Postgres(args,
+            $"rp_bench_campaign_{args.Long("events", 10_000_000)}_{args.Int("identities", 50_000)}_{args.Int("items", 100_000)}"),
+        _ => throw new ArgumentException("One provider per process: Program runs --provider both as one child per provider."),
+    };
+
     public static async Task EnsureDatabaseAsync(Args args)
     {
+        if (Database(args) is PostgresBenchDatabase postgres)
+        {
+            // Built from the SQLite file, so both engines hold the same data (--rebuild rebuilds the copy, not the file).
+            if (!File.Exists(DatabaseFile(args)))
+            {
+                await EnsureDatabaseAsync(args.With("provider", "sqlite"));
+            }
+            if (postgres.Exists() && !args.Flag("rebuild"))
+            {
+                Progress.Say($"campaign (postgres): reusing {postgres.Name} ({postgres.SizeBytes() / 1e9:F2} GB)");
+                return;
+            }
+            await PostgresCampaignDatabase.BuildAsync(DatabaseFile(args), postgres, args);
+            return;
+        }
         var file = DatabaseFile(args);
         if (File.Exists(file) && !args.Flag("rebuild"))
         {
@@ -78,17 +104,17 @@ internal static class CampaignBenchmark
     public static async Task<Dictionary<string, object?>> RunAsync(Args args)
     {
         await EnsureDatabaseAsync(args);
-        var file = DatabaseFile(args);
+        var database = Database(args);
         var listCalls = args.Int("samples", 200);
         var bulkSize = args.Int("bulk", 1000);
-        var services = Portal.Services(file);
+        var services = Portal.Services(database);
         if (args.Flag("sql"))
         {
             services.AddLogging(l => l.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information));
         }
         await using var provider = services.BuildServiceProvider();
         var contexts = provider.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>();
-        await CleanUpAsync(file);
+        await CleanUpAsync(database);
 
         int openGrants, admin, fallback;
         List<int> reviewers;
@@ -115,19 +141,29 @@ internal static class CampaignBenchmark
 
         // Warm-up: a small campaign (one group's members) through the same code, so JIT, the EF model and the page cache
         // are warm as in a running portal; then it is deleted again.
+        // By default the first group, which by construction has no open grants: the warm-up plans and is refused, so the
+        // timed launch is the process's first to build evidence and write items (JIT tiering included). --warm-items picks
+        // the first group with open grants instead: the warm-up writes items too, as a portal that has launched before.
         var warm = Stopwatch.StartNew();
+        var warmItems = args.Flag("warm-items");
         int smallResource;
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            smallResource = await db.Resources.Where(r => r.Kind == ResourceKind.Group).OrderBy(r => r.Id).Select(r => r.Id).FirstAsync();
+            smallResource = await db.Resources.Where(r => r.Kind == ResourceKind.Group)
+                .Where(r => !warmItems || db.Grants.Any(g => g.EndedAt == null && g.Entitlement.ResourceId == r.Id))
+                .OrderBy(r => r.Id).Select(r => r.Id).FirstAsync();
         }
         var warmResult = await launch.HandleAsync(viewer, definition with { Name = "Benchmark: warm-up", ResourceIds = [smallResource] }, "bench-warm");
         warm.Stop();
-        await CleanUpAsync(file);
+        await CleanUpAsync(database);
         Progress.Say($"campaign: warm-up launch of {warmResult.Items} items in {warm.Elapsed.TotalSeconds:F1} s");
 
         if (args.Flag("prototype"))
         {
+            if (database.Provider != DatabaseProvider.Sqlite)
+            {
+                throw new ArgumentException("--prototype replays SQLite's launch.");
+            }
             var proto = new Dictionary<string, object?> { ["benchmark"] = "campaign-prototype" };
             foreach (var raw in new[] { false, true })
             {
@@ -135,7 +171,7 @@ internal static class CampaignBenchmark
                 {
                     proto[k] = v;
                 }
-                await CleanUpAsync(file);
+                await CleanUpAsync(database);
             }
             proto["loadAverage"] = Ingest.IngestBenchmark.LoadAverage();
             return proto;
@@ -145,15 +181,21 @@ internal static class CampaignBenchmark
         using var process = Process.GetCurrentProcess();
         var gen2Before = GC.CollectionCount(2);
         var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var serverBefore = database.ServerCpuSeconds();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
+        var launchThread = Environment.CurrentManagedThreadId;
         var threadCpuBefore = ThreadCpu.NowMs();
         var clock = Stopwatch.StartNew();
         var result = await launch.HandleAsync(viewer, definition, "bench-launch");
         clock.Stop();
-        var threadCpu = ThreadCpu.NowMs() - threadCpuBefore;
+        // Only meaningful if the launch ended on the thread it started on (SQLite's calls complete synchronously;
+        // PostgreSQL's awaits may resume elsewhere).
+        double? threadCpu = Environment.CurrentManagedThreadId == launchThread ? ThreadCpu.NowMs() - threadCpuBefore : null;
         process.Refresh();
-        var launchCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var launchProcessCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var launchServerCpu = database.ServerCpuSeconds() - serverBefore;
+        var launchCpu = launchProcessCpu + launchServerCpu;
         var launchPeak = Machine.PeakWorkingSetMb();
         var launchAllocatedGb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e9;
         var launchGen2 = GC.CollectionCount(2) - gen2Before;
@@ -162,7 +204,8 @@ internal static class CampaignBenchmark
             throw new InvalidOperationException($"Launch refused: {result.Error}");
         }
         var campaignId = result.CampaignId.Value;
-        Progress.Say($"campaign: launched {result.Items:N0} items in {clock.Elapsed.TotalSeconds:F1} s (process CPU {launchCpu:F1} s, peak {launchPeak} MB)");
+        Progress.Say($"campaign ({database.Label}): launched {result.Items:N0} items in {clock.Elapsed.TotalSeconds:F1} s " +
+                     $"(CPU {launchProcessCpu:F1} s process + {launchServerCpu:F1} s server, peak {launchPeak} MB)");
 
         long evidenceBytes;
         Dictionary<int, int> perReviewer;
@@ -212,34 +255,44 @@ internal static class CampaignBenchmark
         }
         var bulk = provider.GetRequiredService<BulkDecide>();
         var bulkViewer = new Viewer(bulkReviewer.Key, $"Person {bulkReviewer.Key}", new HashSet<string>());
+        serverBefore = database.ServerCpuSeconds();
         process.Refresh();
         cpuBefore = process.TotalProcessorTime;
         var bulkClock = Stopwatch.StartNew();
         var bulkResult = await bulk.HandleAsync(bulkViewer, new BulkDecide.Command(ids, DecisionOutcome.Keep, "Still needed for the quarterly close (benchmark)."), "bench-bulk");
         bulkClock.Stop();
         process.Refresh();
-        var bulkCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        Progress.Say($"campaign: bulk decision saved {bulkResult.Saved}, skipped {bulkResult.Skipped} in {bulkClock.Elapsed.TotalSeconds:F2} s (CPU {bulkCpu:F2} s) {string.Join(" | ", bulkResult.Problems)}");
+        var bulkProcessCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        var bulkServerCpu = database.ServerCpuSeconds() - serverBefore;
+        var bulkCpu = bulkProcessCpu + bulkServerCpu;
+        Progress.Say($"campaign ({database.Label}): bulk decision saved {bulkResult.Saved}, skipped {bulkResult.Skipped} in {bulkClock.Elapsed.TotalSeconds:F2} s " +
+                     $"(CPU {bulkProcessCpu:F2} s process + {bulkServerCpu:F2} s server) {string.Join(" | ", bulkResult.Problems)}");
 
         var breakdown = args.Flag("breakdown") ? await BreakdownAsync(contexts, definition) : null;
-        await CleanUpAsync(file);
+        await CleanUpAsync(database);
 
         var result2 = new Dictionary<string, object?>
         {
             ["benchmark"] = "campaign",
+            ["provider"] = database.Label,
+            ["database"] = database.Describe(),
             ["events"] = args.Long("events", 10_000_000),
             ["identities"] = args.Int("identities", 50_000),
             ["openGrants"] = openGrants,
-            ["databaseGb"] = Math.Round(new FileInfo(file).Length / 1e9, 2),
+            ["databaseGb"] = Math.Round(database.SizeBytes() / 1e9, 2),
             ["launchItems"] = result.Items,
             ["launchSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            // Process CPU (SQLite runs inside the process) plus, on PostgreSQL, the server's.
             ["launchCpuSeconds"] = Math.Round(launchCpu, 2),
-            ["launchThreadCpuSeconds"] = Math.Round(threadCpu / 1000, 2),
+            ["launchProcessCpuSeconds"] = Math.Round(launchProcessCpu, 2),
+            ["launchServerCpuSeconds"] = Math.Round(launchServerCpu, 2),
+            ["launchThreadCpuSeconds"] = threadCpu is { } ms ? Math.Round(ms / 1000, 2) : null,
             ["launchPeakWorkingSetMb"] = launchPeak,
             ["launchAllocatedGb"] = Math.Round(launchAllocatedGb, 2),
             ["launchGen2"] = launchGen2,
             ["warmupLaunchSeconds"] = Math.Round(warm.Elapsed.TotalSeconds, 2),
             ["warmupItems"] = warmResult.Items,
+            ["warmupWritesItems"] = warmItems,
             ["evidenceMeanBytes"] = Math.Round((double)evidenceBytes / Math.Max(1, result.Items)),
             ["reviewers"] = perReviewer.Count,
             ["listReviewerItems"] = queue.Total,
@@ -255,6 +308,8 @@ internal static class CampaignBenchmark
             ["bulkSaved"] = bulkResult.Saved,
             ["bulkSeconds"] = Math.Round(bulkClock.Elapsed.TotalSeconds, 3),
             ["bulkCpuSeconds"] = Math.Round(bulkCpu, 3),
+            ["bulkProcessCpuSeconds"] = Math.Round(bulkProcessCpu, 3),
+            ["bulkServerCpuSeconds"] = Math.Round(bulkServerCpu, 3),
             ["peakWorkingSetMb"] = Machine.PeakWorkingSetMb(),
             ["loadAverage"] = Ingest.IngestBenchmark.LoadAverage(),
         };
@@ -292,9 +347,32 @@ internal static class CampaignBenchmark
     }
 
     /// <summary>Deletes every campaign with its items and decisions (the audit entries stay: the ledger is append-only).</summary>
-    private static async Task CleanUpAsync(string file)
+    private static async Task CleanUpAsync(BenchDatabase database)
     {
-        await using var connection = new SqliteConnection(Portal.ConnectionString(file));
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            await using var pg = new NpgsqlConnection(database.ConnectionString);
+            await pg.OpenAsync();
+            await using (var delete = new NpgsqlCommand("""
+                BEGIN;
+                DELETE FROM "ReviewDecisions";
+                DELETE FROM "RemediationTasks" WHERE "ReviewItemId" IS NOT NULL;
+                DELETE FROM "ReviewItems";
+                DELETE FROM "Campaigns";
+                COMMIT;
+                """, pg) { CommandTimeout = 0 })
+            {
+                await delete.ExecuteNonQueryAsync();
+            }
+            // Every run starts from tables without the previous run's dead rows, as SQLite's DELETE leaves free pages.
+            await using var vacuum = new NpgsqlCommand("""VACUUM (ANALYZE) "ReviewDecisions", "RemediationTasks", "ReviewItems", "Campaigns" """, pg)
+            {
+                CommandTimeout = 0,
+            };
+            await vacuum.ExecuteNonQueryAsync();
+            return;
+        }
+        await using var connection = new SqliteConnection(database.ConnectionString);
         await connection.OpenAsync();
         Execute(connection, """
             BEGIN;

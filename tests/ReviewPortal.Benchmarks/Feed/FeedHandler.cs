@@ -27,29 +27,36 @@ internal sealed class FeedHandler(SyntheticFeed feed, TimeProvider time) : HttpM
     public long Bytes => Interlocked.Read(ref _bytes);
     public List<string> Log { get; } = [];
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    // A real response arrives asynchronously: the caller gets its task back at once and the page is decoded on a pool
+    // thread when it lands, which is what lets IngestActivityJob fetch page N+1 while it stores page N. Answering inline
+    // ran the whole fetch, generation and decoding included, on the caller's thread before the store even started.
+    // Still one request at a time: the job asks for the next page only once it holds the previous one decoded.
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        Task.Run(() => Respond(request), cancellationToken);
+
+    private HttpResponseMessage Respond(HttpRequestMessage request)
     {
         var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
         var uri = request.RequestUri!;
         if (request.Method != HttpMethod.Get || uri.AbsolutePath != "/v1/compliance/activities")
         {
-            return Task.FromResult(Error(HttpStatusCode.NotFound, "not_found_error", $"No route {request.Method} {uri.AbsolutePath}"));
+            return Error(HttpStatusCode.NotFound, "not_found_error", $"No route {request.Method} {uri.AbsolutePath}");
         }
         if (!request.Headers.Contains("x-api-key") || !request.Headers.Contains("anthropic-version"))
         {
-            return Task.FromResult(Error(HttpStatusCode.Unauthorized, "authentication_error", "missing x-api-key or anthropic-version"));
+            return Error(HttpStatusCode.Unauthorized, "authentication_error", "missing x-api-key or anthropic-version");
         }
 
         var query = Parse(uri.Query);
         if (Get(query, "order") != "asc")
         {
-            return Task.FromResult(Error(HttpStatusCode.BadRequest, "invalid_request_error", "benchmark feed serves order=asc only"));
+            return Error(HttpStatusCode.BadRequest, "invalid_request_error", "benchmark feed serves order=asc only");
         }
         var limit = int.TryParse(Get(query, "limit"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : 100;
         if (limit is < 1 or > 5000)
         {
-            return Task.FromResult(Error(HttpStatusCode.BadRequest, "invalid_request_error", "limit must be 1..5000"));
+            return Error(HttpStatusCode.BadRequest, "invalid_request_error", "limit must be 1..5000");
         }
 
         // The visible, filtered window [from, to) of event indexes.
@@ -64,8 +71,8 @@ internal sealed class FeedHandler(SyntheticFeed feed, TimeProvider time) : HttpM
         {
             if (feed.IndexOf(afterId) is not { } cursor)
             {
-                return Task.FromResult(Error(HttpStatusCode.BadRequest, "invalid_request_error",
-                    $"Invalid `after_id`. No activity found for `after_id` \"{afterId}\""));
+                return Error(HttpStatusCode.BadRequest, "invalid_request_error",
+                    $"Invalid `after_id`. No activity found for `after_id` \"{afterId}\"");
             }
             from = Math.Max(from, cursor + 1);
         }
@@ -109,7 +116,7 @@ internal sealed class FeedHandler(SyntheticFeed feed, TimeProvider time) : HttpM
         {
             Log.Add($"{StripIds(uri.Query)} -> {count} records, has_more={hasMore}");
         }
-        return Task.FromResult(response);
+        return response;
     }
 
     private static string StripIds(string query) => query.Length > 160 ? query[..160] : query;

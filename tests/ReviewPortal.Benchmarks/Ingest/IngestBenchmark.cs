@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -14,8 +13,9 @@ namespace ReviewPortal.Benchmarks.Ingest;
 /// <summary>
 /// Benchmark 1. End to end: <see cref="IngestActivityJob.RunAsync"/> resolved from the portal's DI, the real
 /// ComplianceClient pipeline (resilience, request budget, HTTP message, JSON decoding) over <see cref="FeedHandler"/>,
-/// into a fresh migrated SQLite file. Then, in the same process, the raw limit: the very same rows inserted into a
-/// second fresh migrated file with one prepared INSERT and one transaction per page.
+/// into a fresh migrated database (a SQLite file, or a PostgreSQL database with <c>--provider postgres</c>). Then, in the
+/// same process, the raw limit (<see cref="RawLimit"/>): the very same rows written into a second fresh migrated
+/// database, one transaction per page.
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -23,10 +23,16 @@ internal static class IngestBenchmark
     {
         var events = args.Long("events", 1_000_000);
         var pageSize = args.Int("page-size", 5000);
+        var engine = BenchDatabase.Providers(args) is [var one] ? one
+            : throw new ArgumentException("One provider per process: Program runs --provider both as one child per provider.");
         var folder = Path.Combine(args.String("dir", Path.Combine(Path.GetTempPath(), "reviewportal-bench")), $"ingest-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
-        var e2eFile = Path.Combine(folder, "e2e.db");
-        var rawFile = Path.Combine(folder, "raw.db");
+        var e2eDatabase = engine == "postgres"
+            ? BenchDatabase.Postgres(args, $"rp_bench_ingest_{Environment.ProcessId}")
+            : BenchDatabase.Sqlite(Path.Combine(folder, "e2e.db"));
+        var rawDatabase = engine == "postgres"
+            ? BenchDatabase.Postgres(args, $"rp_bench_ingest_raw_{Environment.ProcessId}")
+            : BenchDatabase.Sqlite(Path.Combine(folder, "raw.db"));
 
         // The feed: `events` events over the last 85 days, the newest 90 s ago (all visible, some inside the reconcile window).
         var now = DateTimeOffset.UtcNow;
@@ -34,7 +40,12 @@ internal static class IngestBenchmark
         var handler = new FeedHandler(feed, TimeProvider.System);
 
         var pragmas = args.String("pragma", "");
-        var services = Portal.Services(e2eFile, new Dictionary<string, string?> { ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var timeKeyed = args.String("raw-schema", "migrated") == "time-key";
+        if (engine == "postgres" && (pragmas.Length > 0 || timeKeyed))
+        {
+            throw new ArgumentException("--pragma and --raw-schema are SQLite prototypes.");
+        }
+        var services = Portal.Services(e2eDatabase, new Dictionary<string, string?> { ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         if (pragmas.Length > 0)
         {
             // Prototype of a src change (DatabaseSetup.ConfigureSqlite): per-connection PRAGMAs on every pooled connection.
@@ -43,8 +54,8 @@ internal static class IngestBenchmark
         // Same typed client, same pipeline; only the primary (innermost) handler is ours instead of SocketsHttpHandler.
         services.AddHttpClient<IComplianceClient, ComplianceClient>().ConfigurePrimaryHttpMessageHandler(() => handler);
         await using var provider = services.BuildServiceProvider();
-        Progress.Say($"ingest: {events:N0} events, pages of {pageSize:N0}, database {e2eFile}");
-        await Portal.MigrateFreshAsync(provider, e2eFile);
+        Progress.Say($"ingest ({engine}): {events:N0} events, pages of {pageSize:N0}, database {(e2eDatabase is SqliteBenchDatabase f ? f.File : ((PostgresBenchDatabase)e2eDatabase).Name)}");
+        await Portal.MigrateFreshAsync(provider, e2eDatabase);
         await SeedDirectoryAsync(provider);
 
         if (args.Flag("breakdown"))
@@ -57,6 +68,7 @@ internal static class IngestBenchmark
         var pauseBefore = GC.GetTotalPauseDuration();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var gen2Before = GC.CollectionCount(2);
+        var serverCpuBefore = e2eDatabase.ServerCpuSeconds();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime; // all threads: the job, the GC, SQLite
         var clock = Stopwatch.StartNew();
         IngestionRun run;
@@ -67,7 +79,9 @@ internal static class IngestBenchmark
         }
         clock.Stop();
         var e2eSeconds = clock.Elapsed.TotalSeconds;
-        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var processCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var serverCpuSeconds = e2eDatabase.ServerCpuSeconds() - serverCpuBefore;
+        var cpuSeconds = processCpuSeconds + serverCpuSeconds;
         var peakMb = Machine.PeakWorkingSetMb();
         var allocatedGb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e9;
         var gen2 = GC.CollectionCount(2) - gen2Before;
@@ -83,38 +97,49 @@ internal static class IngestBenchmark
             throw new InvalidOperationException($"Ingestion incomplete: status {run.Status}, stored {stored:N0} rows (run says {run.Stored:N0}) of {events:N0}; {run.Error}");
         }
         var e2eRate = events / e2eSeconds;
-        Progress.Say($"end to end: {e2eSeconds:F1} s, {e2eRate:N0} events/s, peak working set {peakMb} MB, {run.Pages} pages, " +
-                     $"{run.Duplicates} duplicates (reconcile), feed generation {handler.GenerationTime.TotalSeconds:F1} s");
-        var e2eBytes = DatabaseBytes(e2eFile);
+        Progress.Say($"end to end: {e2eSeconds:F1} s, {e2eRate:N0} events/s, CPU {processCpuSeconds:F1} s process + {serverCpuSeconds:F1} s server, " +
+                     $"peak working set {peakMb} MB, {run.Pages} pages, {run.Duplicates} duplicates (reconcile), feed generation {handler.GenerationTime.TotalSeconds:F1} s");
+        var e2eBytes = e2eDatabase.SizeBytes();
 
         // ---- raw limit ----
         var rawSeconds = double.NaN;
         var rawCpuSeconds = double.NaN;
+        var rawServerCpuSeconds = 0.0;
         if (!args.Flag("skip-raw"))
         {
-            var rawServices = Portal.Services(rawFile);
-            await using var rawProvider = rawServices.BuildServiceProvider();
-            await Portal.MigrateFreshAsync(rawProvider, rawFile);
-            var timeKeyed = args.String("raw-schema", "migrated") == "time-key";
-            if (timeKeyed)
+            await using var rawProvider = Portal.Services(rawDatabase).BuildServiceProvider();
+            await Portal.MigrateFreshAsync(rawProvider, rawDatabase);
+            if (rawDatabase is SqliteBenchDatabase rawFile)
             {
-                TimeKeyedSchema(rawFile);
+                if (timeKeyed)
+                {
+                    TimeKeyedSchema(rawFile.File);
+                }
+                (rawSeconds, rawCpuSeconds) = RawLimit.Sqlite(feed, rawFile.File, pageSize, pragmas, timeKeyed);
             }
-            (rawSeconds, rawCpuSeconds) = RawInsert(feed, rawFile, pageSize, pragmas, timeKeyed);
+            else
+            {
+                double processCpu;
+                (rawSeconds, processCpu, rawServerCpuSeconds) = RawLimit.Postgres(feed, rawDatabase, pageSize);
+                rawCpuSeconds = processCpu + rawServerCpuSeconds;
+            }
         }
         var rawRate = events / rawSeconds;
-        Progress.Say($"raw limit: {rawSeconds:F1} s, {rawRate:N0} rows/s; ratio end-to-end/raw = {e2eRate / rawRate:F2}");
+        Progress.Say($"raw limit: {rawSeconds:F1} s, {rawRate:N0} rows/s, CPU {rawCpuSeconds:F1} s (server {rawServerCpuSeconds:F1} s); " +
+                     $"ratio end-to-end/raw = {e2eRate / rawRate:F2}");
 
         if (!args.Flag("keep"))
         {
-            Portal.Delete(e2eFile);
-            Portal.Delete(rawFile);
+            e2eDatabase.Drop();
+            rawDatabase.Drop();
             Directory.Delete(folder, recursive: true);
         }
 
         return new Dictionary<string, object?>
         {
             ["benchmark"] = "ingest",
+            ["provider"] = engine,
+            ["database"] = e2eDatabase.Describe(),
             ["events"] = events,
             ["pageSize"] = pageSize,
             ["pages"] = run.Pages,
@@ -122,7 +147,10 @@ internal static class IngestBenchmark
             ["duplicatesReconciled"] = run.Duplicates,
             ["e2eSeconds"] = Math.Round(e2eSeconds, 2),
             ["e2eEventsPerSecond"] = Math.Round(e2eRate),
+            // Process CPU (every thread: job, GC, and SQLite, which runs in the process) plus, on PostgreSQL, the server's.
             ["e2eCpuSeconds"] = Math.Round(cpuSeconds, 1),
+            ["e2eProcessCpuSeconds"] = Math.Round(processCpuSeconds, 1),
+            ["e2eServerCpuSeconds"] = Math.Round(serverCpuSeconds, 1),
             ["feedGenerationSeconds"] = Math.Round(handler.GenerationTime.TotalSeconds, 2),
             ["feedMegabytes"] = Math.Round(handler.Bytes / 1e6),
             ["peakWorkingSetMb"] = peakMb,
@@ -135,10 +163,12 @@ internal static class IngestBenchmark
             ["rawSeconds"] = Math.Round(rawSeconds, 2),
             ["rawRowsPerSecond"] = Math.Round(rawRate),
             ["rawCpuSeconds"] = Math.Round(rawCpuSeconds, 1),
+            ["rawServerCpuSeconds"] = Math.Round(rawServerCpuSeconds, 1),
             ["e2eEventsPerCpuSecond"] = Math.Round(events / cpuSeconds),
             ["rawRowsPerCpuSecond"] = Math.Round(events / rawCpuSeconds),
             ["loadAverage"] = LoadAverage(),
             ["ratio"] = Math.Round(e2eRate / rawRate, 3),
+            ["ratioCpu"] = Math.Round(rawCpuSeconds / cpuSeconds, 3),
         };
     }
 
@@ -167,11 +197,6 @@ internal static class IngestBenchmark
     }
 
     /// <summary>
-    /// The raw limit: one connection, one prepared INSERT, one transaction per page, nothing else. Rows are
-    /// built before each page's clock starts (they are what the job would store, byte for byte), so only
-    /// SQLite's work is timed.
-    /// </summary>
-    /// <summary>
     /// Prototype of the proposed schema fix (--raw-schema time-key): deduplicate on (OccurredAt, ActivityId) instead of
     /// ActivityId alone. Rows arrive in created_at order, so that unique index grows at its right edge instead of at a
     /// random leaf per row, and it replaces IX_ActivityEvents_OccurredAt (same leading column).
@@ -187,83 +212,6 @@ internal static class IngestBenchmark
             CREATE UNIQUE INDEX "IX_ActivityEvents_OccurredAt_ActivityId" ON "ActivityEvents" ("OccurredAt", "ActivityId");
             """;
         command.ExecuteNonQuery();
-    }
-
-    private static (double Seconds, double CpuSeconds) RawInsert(SyntheticFeed feed, string file, int pageSize, string pragmas, bool timeKeyed)
-    {
-        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var p = 0; p < SyntheticFeed.People; p++) ids[SyntheticFeed.UserId(p)] = ids.Count + 1;
-        for (var k = 0; k < SyntheticFeed.ApiKeys; k++) ids[SyntheticFeed.ApiKeyId(k)] = ids.Count + 1;
-        for (var s = 0; s < SyntheticFeed.ServiceAccounts; s++) ids[SyntheticFeed.ServiceAccountId(s)] = ids.Count + 1;
-
-        using var connection = new SqliteConnection(Portal.ConnectionString(file));
-        connection.Open();
-        if (pragmas.Length > 0)
-        {
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = PragmaInterceptor.Sql(pragmas);
-            pragma.ExecuteNonQuery();
-        }
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
-            VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw)
-            """ + (timeKeyed ? " ON CONFLICT(OccurredAt, ActivityId) DO NOTHING" : " ON CONFLICT(ActivityId) DO NOTHING");
-        var names = new[] { "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw" };
-        foreach (var name in names)
-        {
-            insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        var rows = new object[pageSize][];
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        var timed = TimeSpan.Zero;
-        var cpu = TimeSpan.Zero;
-        using var self = Process.GetCurrentProcess();
-        for (long from = 0; from < feed.Count; from += pageSize)
-        {
-            var count = (int)Math.Min(pageSize, feed.Count - from);
-            for (var r = 0; r < count; r++)
-            {
-                var index = from + r;
-                var shape = SyntheticFeed.ShapeOf(index);
-                var external = SyntheticFeed.ExternalIdOf(shape);
-                var json = feed.RecordJson(index, buffer);
-                rows[r] =
-                [
-                    SyntheticFeed.IdOf(index), feed.CreatedAt(index).UtcTicks, shape.Type, (int)ActivityCategories.Of(shape.Type, shape.ActorType),
-                    shape.Type.StartsWith("sso_", StringComparison.Ordinal) ? DBNull.Value
-                        : shape.ActorType == "user_actor" ? SyntheticFeed.ParentOrgUuid : SyntheticFeed.ConsoleOrgUuid,
-                    shape.ActorType, (object?)external ?? DBNull.Value,
-                    external is not null && ids.TryGetValue(external, out var id) ? id : DBNull.Value, json,
-                ];
-            }
-            self.Refresh();
-            var cpuStarted = self.TotalProcessorTime;
-            var started = Stopwatch.GetTimestamp();
-            using (var transaction = connection.BeginTransaction())
-            {
-                insert.Transaction = transaction;
-                if (from == 0)
-                {
-                    insert.Prepare();
-                }
-                for (var r = 0; r < count; r++)
-                {
-                    var row = rows[r];
-                    for (var c = 0; c < row.Length; c++)
-                    {
-                        insert.Parameters[c].Value = row[c];
-                    }
-                    insert.ExecuteNonQuery();
-                }
-                transaction.Commit();
-            }
-            timed += Stopwatch.GetElapsedTime(started);
-            self.Refresh();
-            cpu += self.TotalProcessorTime - cpuStarted;
-        }
-        return (timed.TotalSeconds, cpu.TotalSeconds);
     }
 
     /// <summary>
@@ -303,7 +251,4 @@ internal static class IngestBenchmark
     internal static double? LoadAverage() =>
         File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load)
             ? load : null;
-
-    private static long DatabaseBytes(string file) =>
-        new[] { "", "-wal" }.Select(s => new FileInfo(file + s)).Where(f => f.Exists).Sum(f => f.Length);
 }

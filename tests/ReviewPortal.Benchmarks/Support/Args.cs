@@ -33,4 +33,24 @@ internal sealed class Args
     public int Int(string name, int fallback) => (int)Long(name, fallback);
 
     public string String(string name, string fallback) => _values.TryGetValue(name, out var v) && v is not null ? v : fallback;
+
+    /// <summary>The same command line with <c>--name value</c> set (replaced if present).</summary>
+    public Args With(string name, string value)
+    {
+        var raw = new List<string> { Verb };
+        foreach (var (key, existing) in _values)
+        {
+            if (key != name)
+            {
+                raw.Add($"--{key}");
+                if (existing is not null)
+                {
+                    raw.Add(existing);
+                }
+            }
+        }
+        raw.Add($"--{name}");
+        raw.Add(value);
+        return new Args([.. raw]);
+    }
 }

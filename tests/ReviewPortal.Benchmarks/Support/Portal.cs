@@ -6,18 +6,19 @@ using ReviewPortal.Web.Infrastructure.Database;
 
 namespace ReviewPortal.Benchmarks.Support;
 
-/// <summary>The portal's own registrations (database, features, Claude connector) against one SQLite file, without the web host.</summary>
+/// <summary>The portal's own registrations (database, features, Claude connector) against one database, without the web host.</summary>
 internal static class Portal
 {
     public static string ConnectionString(string file) =>
         new SqliteConnectionStringBuilder { DataSource = file, Pooling = true }.ToString();
 
-    public static ServiceCollection Services(string databaseFile, IDictionary<string, string?>? extra = null)
+    public static ServiceCollection Services(string databaseFile, IDictionary<string, string?>? extra = null) =>
+        Services(BenchDatabase.Sqlite(databaseFile), extra);
+
+    public static ServiceCollection Services(BenchDatabase database, IDictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(database.Settings)
         {
-            ["ConnectionStrings:ReviewPortal"] = ConnectionString(databaseFile),
-            ["Database:Provider"] = "Sqlite",
             // Live mode against an address that is never dialled: the benchmark swaps the primary handler.
             ["Claude:Mode"] = "Live",
             ["Claude:BaseUrl"] = "https://api.anthropic.com",
@@ -33,6 +34,8 @@ internal static class Portal
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
+        // Logs go to stderr with the progress lines: stdout carries only the JSON result.
+        services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddPortalDatabase(configuration, new BenchHostEnvironment());
         services.AddPortalFeatures();
         services.AddClaudeConnector(configuration);
@@ -45,6 +48,13 @@ internal static class Portal
         {
             File.Delete(databaseFile + suffix);
         }
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+    }
+
+    /// <summary>Replaces the database with an empty one and builds the current schema from the provider's migration set.</summary>
+    public static async Task MigrateFreshAsync(IServiceProvider services, BenchDatabase database)
+    {
+        database.Recreate();
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
     }
 

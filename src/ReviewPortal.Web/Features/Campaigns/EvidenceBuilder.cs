@@ -38,15 +38,18 @@ public sealed class EvidenceBuilder
         var from = DateOnly.FromDateTime(asOf.UtcDateTime).AddDays(-29);
         var to = DateOnly.FromDateTime(asOf.UtcDateTime);
         var activity = new Dictionary<int, IdentityActivity>();
-        // Every identity's 30 days, streamed: the scope's holders need theirs, peer baselines need everyone's.
+        // Every identity's 30 days, streamed: the scope's holders need theirs, peer baselines need everyone's. The day
+        // comes back as its index in the window, computed by the database: parsing ~2 M dates from SQLite's TEXT into
+        // DateOnly was a quarter of a 100,000-item launch's CPU.
         await foreach (var r in db.ActivityRollups.AsNoTracking().Where(r => r.Day >= from && r.Day <= to)
-                           .Select(r => new { r.IdentityId, r.Day, r.Category, r.Count }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                           .Select(r => new { r.IdentityId, DayIndex = r.Day.DayNumber - from.DayNumber, r.Category, r.Count })
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (!activity.TryGetValue(r.IdentityId, out var a))
             {
                 activity[r.IdentityId] = a = new IdentityActivity();
             }
-            a.Add(r.Day.DayNumber - from.DayNumber, r.Category, r.Count);
+            a.Add(r.DayIndex, r.Category, r.Count);
         }
 
         // Peers: people by department, non-human identities by kind and department of their owner.

@@ -1,13 +1,16 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using ReviewPortal.Web.Data;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
 /// <summary>
-/// Launch's hot path: one prepared INSERT per item on the context's own connection and transaction.
-/// Tracking 100,000 items in EF costs ~30 CPU-seconds; this costs ~2 (docs/performance.md).
+/// Launch's hot path: one prepared INSERT per item on the context's own connection and transaction, or on PostgreSQL
+/// one binary COPY of all items (no round trip per row). Tracking 100,000 items in EF costs ~30 CPU-seconds; this
+/// costs ~2 (docs/performance.md).
 /// </summary>
 public static class ReviewItemWriter
 {
@@ -16,6 +19,11 @@ public static class ReviewItemWriter
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Review items are written inside the launch transaction.");
+        if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
+        {
+            await CopyAsync(npgsql, campaignId, asOf, items, cancellationToken);
+            return;
+        }
         await using var insert = db.Database.GetDbConnection().CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
@@ -32,7 +40,7 @@ public static class ReviewItemWriter
             p[name] = parameter;
         }
         p["@campaign"].Value = campaignId;
-        // Same storage format as the EF model: SQLite keeps UTC ticks, PostgreSQL a UTC timestamptz.
+        // Same storage format as the EF model: SQLite keeps UTC ticks.
         p["@asOf"].Value = db.Provider == DatabaseProvider.Sqlite ? asOf.UtcTicks : asOf.ToUniversalTime();
         foreach (var item in items)
         {
@@ -47,5 +55,39 @@ public static class ReviewItemWriter
             p["@hash"].Value = ItemEvidence.Hash(json);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the same columns and values through one binary COPY, which runs in the connection's open transaction
+    /// (the launch's unit of work), so the items commit or roll back with the campaign and its audit entry. The column
+    /// types are the migrated ones (EvidenceAsOf a UTC timestamptz).
+    /// </summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, int campaignId, DateTimeOffset asOf, IEnumerable<PlannedItem> items,
+        CancellationToken cancellationToken)
+    {
+        var evidenceAsOf = asOf.UtcDateTime;
+        await using var copy = await connection.BeginBinaryImportAsync("""
+            COPY "ReviewItems" ("CampaignId", "GrantId", "IdentityId", "EntitlementId", "ReviewerId", "Stage", "Recommendation",
+                "RecommendationReason", "EvidenceJson", "EvidenceAsOf", "EvidenceHash", "Version")
+            FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var item in items)
+        {
+            var json = item.Evidence.ToJson();
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(campaignId, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(item.Grant.GrantId, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(item.Grant.IdentityId, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(item.Grant.EntitlementId, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(item.ReviewerId, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync((int)item.Evidence.Recommendation.Recommendation, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(item.Evidence.Recommendation.Reason, NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(json, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(evidenceAsOf, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(ItemEvidence.Hash(json), NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
     }
 }

@@ -2,6 +2,8 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 
@@ -11,18 +13,25 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// The ingestion hot path: prepared ADO.NET statements on the context's own connection and
 /// transaction (EF change tracking is ~10× slower for this). Insert-if-new on the unique activity
 /// id turns at-least-once delivery into exactly one row, and the rollups and last-active times
-/// move in the same transaction as the events they count.
+/// move in the same transaction as the events they count. On PostgreSQL a page is one binary COPY
+/// into a staging table and one statement (<see cref="PostgresPageSql"/>) instead of a round trip per row.
 /// </summary>
 public sealed class ActivityStore : IAsyncDisposable
 {
     private readonly DatabaseProvider _provider;
-    private readonly DbCommand _insertEvent;
-    private readonly DbCommand _upsertRollup;
-    private readonly DbCommand _touchIdentity;
+    private readonly NpgsqlConnection? _npgsql;
+    private readonly DbCommand? _insertEvent;
+    private readonly DbCommand? _upsertRollup;
+    private readonly DbCommand? _touchIdentity;
 
     private ActivityStore(ReviewPortalDbContext db, DbConnection connection, DbTransaction transaction)
     {
         _provider = db.Provider;
+        if (connection is NpgsqlConnection npgsql)
+        {
+            _npgsql = npgsql;
+            return;
+        }
         _insertEvent = Command(connection, transaction, _provider switch
             {
                 DatabaseProvider.SqlServer => """
@@ -30,7 +39,6 @@ public sealed class ActivityStore : IAsyncDisposable
                     SELECT @id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw
                     WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE ActivityId = @id)
                     """,
-                // SQLite and PostgreSQL share the upsert syntax; PostgreSQL needs the model's names quoted.
                 _ => """
                     INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
                     VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT ("ActivityId") DO NOTHING
@@ -65,10 +73,14 @@ public sealed class ActivityStore : IAsyncDisposable
     /// <summary>Stores the events that are new, returns how many were; rollups count only those.</summary>
     public async Task<int> WriteAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken)
     {
+        if (_npgsql is not null)
+        {
+            return await WritePostgresAsync(_npgsql, events, cancellationToken);
+        }
         var stored = new List<ActivityEvent>(events.Count);
         foreach (var e in events)
         {
-            var p = _insertEvent.Parameters;
+            var p = _insertEvent!.Parameters;
             p[0].Value = e.ActivityId;
             p[1].Value = Time(e.OccurredAt);
             p[2].Value = e.Type;
@@ -87,7 +99,7 @@ public sealed class ActivityStore : IAsyncDisposable
         foreach (var rollup in stored.Where(e => e.IdentityId is not null)
                      .GroupBy(e => (Identity: e.IdentityId!.Value, Day: DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Category)))
         {
-            var p = _upsertRollup.Parameters;
+            var p = _upsertRollup!.Parameters;
             p[0].Value = rollup.Key.Identity;
             p[1].Value = Day(rollup.Key.Day);
             p[2].Value = (int)rollup.Key.Category;
@@ -97,7 +109,7 @@ public sealed class ActivityStore : IAsyncDisposable
 
         foreach (var latest in stored.Where(e => e.IdentityId is not null).GroupBy(e => e.IdentityId!.Value))
         {
-            var p = _touchIdentity.Parameters;
+            var p = _touchIdentity!.Parameters;
             p[0].Value = Time(latest.Max(e => e.OccurredAt));
             p[1].Value = latest.Key;
             await _touchIdentity.ExecuteNonQueryAsync(cancellationToken);
@@ -105,14 +117,103 @@ public sealed class ActivityStore : IAsyncDisposable
         return stored.Count;
     }
 
-    // Same storage formats as the EF model: SQLite keeps UTC ticks and ISO dates; PostgreSQL timestamptz (UTC) and date.
-    private object Time(DateTimeOffset at) => _provider == DatabaseProvider.Sqlite ? at.UtcTicks : at.ToUniversalTime();
-    private object Day(DateOnly day) => _provider switch
+    /// <summary>
+    /// The page's new events, their rollups and the identities' last-active times in one statement over the staged page.
+    /// Data-modifying CTEs all see the snapshot the statement started with, so the rollups and last-active times are
+    /// computed from what the INSERT returns (the rows it stored), never by reading ActivityEvents back: a duplicate
+    /// already stored by an earlier page returns nothing and counts nothing.
+    /// </summary>
+    internal const string PostgresPageSql = """
+        WITH inserted AS (
+            INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
+            SELECT "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson"
+            FROM pg_temp.activity_staging ORDER BY "Ordinal"
+            ON CONFLICT ("ActivityId") DO NOTHING
+            RETURNING "OccurredAt", "Category", "IdentityId"
+        ), rollups AS (
+            INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")
+            SELECT "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category", count(*)
+            FROM inserted WHERE "IdentityId" IS NOT NULL
+            GROUP BY "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category"
+            ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count"
+        ), touched AS (
+            UPDATE "Identities" AS i SET "LastActiveAt" = latest."At"
+            FROM (SELECT "IdentityId", max("OccurredAt") AS "At" FROM inserted WHERE "IdentityId" IS NOT NULL GROUP BY "IdentityId") AS latest
+            WHERE i."Id" = latest."IdentityId" AND (i."LastActiveAt" IS NULL OR i."LastActiveAt" < latest."At")
+        )
+        SELECT count(*) FROM inserted
+        """;
+
+    // The staging table takes its column types from ActivityEvents itself, so the COPY below writes exactly the
+    // target's types and the INSERT needs no casts. ON COMMIT DROP: it never outlives the unit of work, so a retried
+    // attempt (a new transaction, perhaps a new connection) creates its own. Emptied first, so a second page in the
+    // same transaction does not carry the first one's rows through the INSERT again.
+    private const string CreateStagingSql = """
+        CREATE TEMP TABLE IF NOT EXISTS activity_staging ON COMMIT DROP AS
+        SELECT 0 AS "Ordinal", "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson"
+        FROM "ActivityEvents" WITH NO DATA;
+        TRUNCATE pg_temp.activity_staging
+        """;
+
+    private const string CopyStagingSql = """
+        COPY pg_temp.activity_staging ("Ordinal", "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>
+    /// PostgreSQL: binary COPY of the page into the staging table, then <see cref="PostgresPageSql"/>. A page that carries
+    /// the same activity twice keeps the first, as the row-by-row path does: the INSERT reads the staged rows in page order
+    /// and DO NOTHING skips a row that conflicts with one the same statement has just inserted.
+    /// </summary>
+    private static async Task<int> WritePostgresAsync(NpgsqlConnection connection, IReadOnlyList<ActivityEvent> events,
+        CancellationToken cancellationToken)
     {
-        DatabaseProvider.Sqlite => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        DatabaseProvider.Postgres => day,
-        _ => day.ToDateTime(TimeOnly.MinValue),
-    };
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+        await using (var create = new NpgsqlCommand(CreateStagingSql, connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyStagingSql, cancellationToken))
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                await copy.WriteAsync(e.ActivityId, NpgsqlDbType.Varchar, cancellationToken);
+                await copy.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(e.Type, NpgsqlDbType.Varchar, cancellationToken);
+                await copy.WriteAsync((int)e.Category, NpgsqlDbType.Integer, cancellationToken);
+                await WriteNullableAsync(copy, e.OrganizationUuid, NpgsqlDbType.Varchar, cancellationToken);
+                await copy.WriteAsync(e.ActorType, NpgsqlDbType.Varchar, cancellationToken);
+                await WriteNullableAsync(copy, e.ActorExternalId, NpgsqlDbType.Varchar, cancellationToken);
+                if (e.IdentityId is { } identity)
+                {
+                    await copy.WriteAsync(identity, NpgsqlDbType.Integer, cancellationToken);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+                await copy.WriteAsync(e.RawJson, NpgsqlDbType.Text, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        await using var page = new NpgsqlCommand(PostgresPageSql, connection);
+        return (int)(long)(await page.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, type, cancellationToken);
+
+    // Same storage formats as the EF model: SQLite keeps UTC ticks and ISO dates.
+    private object Time(DateTimeOffset at) => _provider == DatabaseProvider.Sqlite ? at.UtcTicks : at.ToUniversalTime();
+    private object Day(DateOnly day) => _provider == DatabaseProvider.Sqlite
+        ? day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+        : day.ToDateTime(TimeOnly.MinValue);
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {
@@ -130,8 +231,12 @@ public sealed class ActivityStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _insertEvent.DisposeAsync();
-        await _upsertRollup.DisposeAsync();
-        await _touchIdentity.DisposeAsync();
+        foreach (var command in new[] { _insertEvent, _upsertRollup, _touchIdentity })
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+        }
     }
 }

@@ -76,9 +76,12 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         return DecisionResult.Saved(item!.Version);
     }
 
-    /// <summary>Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.</summary>
+    /// <summary>
+    /// Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.
+    /// <paramref name="definition"/> is the item's campaign definition when the caller has already read it.
+    /// </summary>
     internal async Task<DecisionResult?> ApplyAsync(ReviewPortalDbContext db, Viewer viewer, ReviewItem item, Command command,
-        string correlationId, CancellationToken cancellationToken)
+        string correlationId, CancellationToken cancellationToken, CampaignDefinition? definition = null)
     {
         if (item.Version != command.ExpectedVersion)
         {
@@ -88,7 +91,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         {
             return DecisionResult.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
         }
-        var definition = ReviewRules.Definition(item.Campaign);
+        definition ??= ReviewRules.Definition(item.Campaign);
         var justification = command.Justification?.Trim();
         if (ReviewRules.JustificationRequired(definition, item.Recommendation, command.Outcome)
             && (justification is null || justification.Length < Validator.MinimumJustification))

@@ -1,0 +1,151 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Connectors;
+
+namespace ReviewPortal.Tests.Features.Connectors;
+
+/// <summary>
+/// The store's contract, held to the same assertions on every engine (the SQLite suite runs the row-by-row statements,
+/// the PostgreSQL suite the binary COPY and the one set-based statement): an activity is stored once however often it
+/// arrives, the rollups count only what was newly stored, per UTC day, and last-active never moves backwards.
+/// </summary>
+public sealed class ActivityStoreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly EmptyPortalAppFactory _portal = new();
+    private int _alice;
+    private int _bob;
+
+    public async Task InitializeAsync()
+    {
+        await using var db = await _portal.CreateDbContextAsync();
+        var alice = new Identity { ExternalId = "user_store_alice", DisplayName = "Alice", CreatedAt = T.AddYears(-1), LastActiveAt = T };
+        var bob = new Identity { ExternalId = "user_store_bob", DisplayName = "Bob", CreatedAt = T.AddYears(-1), LastActiveAt = null };
+        db.Identities.AddRange(alice, bob);
+        await db.SaveChangesAsync();
+        (_alice, _bob) = (alice.Id, bob.Id);
+    }
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    private static ActivityEvent Event(string id, DateTimeOffset at, int? identity, ActivityCategory category = ActivityCategory.ChatAndContent,
+        string? raw = null) => new()
+    {
+        ActivityId = id, OccurredAt = at, Type = "claude_chat_created", Category = category, ActorType = identity is null ? "system_actor" : "user_actor",
+        ActorExternalId = identity is null ? null : $"user_{identity}", IdentityId = identity, RawJson = raw ?? $$"""{"id":"{{id}}"}""",
+    };
+
+    /// <summary>One page as the ingestion job stores it: its own unit of work.</summary>
+    private Task<int> StorePageAsync(params ActivityEvent[] page) =>
+        _portal.Services.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().WriteAsync(async (db, ct) =>
+        {
+            await using var store = ActivityStore.Create(db);
+            return await store.WriteAsync(page, ct);
+        });
+
+    private async Task<List<(int IdentityId, DateOnly Day, ActivityCategory Category, int Count)>> RollupsAsync()
+    {
+        await using var db = await _portal.CreateDbContextAsync();
+        return (await db.ActivityRollups.AsNoTracking().ToListAsync()).Select(r => (r.IdentityId, r.Day, r.Category, r.Count)).Order().ToList();
+    }
+
+    private async Task<DateTimeOffset?> LastActiveAsync(int identity)
+    {
+        await using var db = await _portal.CreateDbContextAsync();
+        return await db.Identities.Where(i => i.Id == identity).Select(i => i.LastActiveAt).SingleAsync();
+    }
+
+    [Fact]
+    public async Task WriteAsync_SameActivityTwiceInOnePage_StoresTheFirstOnceInPageOrderAndCountsItOnce()
+    {
+        var stored = await StorePageAsync(
+            Event("act_c", T, _alice, raw: "first"),
+            Event("act_a", T, _alice),
+            Event("act_c", T, _alice, raw: "second"),
+            Event("act_b", T, _alice));
+
+        Assert.Equal(3, stored);
+        await using var db = await _portal.CreateDbContextAsync();
+        var rows = await db.ActivityEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal(["act_c", "act_a", "act_b"], rows.Select(e => e.ActivityId));
+        Assert.Equal("first", rows[0].RawJson);
+        Assert.Equal([(_alice, DateOnly.FromDateTime(T.UtcDateTime), ActivityCategory.ChatAndContent, 3)], await RollupsAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_ActivityStoredByAnEarlierPage_NeitherStoredNorCountedAgain()
+    {
+        var first = await StorePageAsync(Event("act_1", T, _alice), Event("act_2", T.AddMinutes(1), _alice));
+
+        var second = await StorePageAsync(Event("act_2", T.AddMinutes(1), _alice), Event("act_3", T.AddMinutes(2), _alice));
+        var third = await StorePageAsync(Event("act_1", T, _alice), Event("act_3", T.AddMinutes(2), _alice));
+
+        Assert.Equal((2, 1, 0), (first, second, third));
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal(["act_1", "act_2", "act_3"], await db.ActivityEvents.OrderBy(e => e.Id).Select(e => e.ActivityId).ToListAsync());
+        Assert.Equal([(_alice, DateOnly.FromDateTime(T.UtcDateTime), ActivityCategory.ChatAndContent, 3)], await RollupsAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_Rollups_CountNewEventsPerIdentityUtcDayAndCategoryAndAddToEarlierCounts()
+    {
+        var day25 = new DateOnly(2026, 11, 25);
+        var day26 = new DateOnly(2026, 11, 26);
+
+        await StorePageAsync(
+            Event("r1", new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.Zero), _alice),
+            // 01:30 at +02:00 is 23:30 UTC the day before: rollups are per UTC day.
+            Event("r2", new DateTimeOffset(2026, 11, 26, 1, 30, 0, TimeSpan.FromHours(2)), _alice),
+            Event("r3", new DateTimeOffset(2026, 11, 26, 0, 10, 0, TimeSpan.Zero), _alice),
+            Event("r4", new DateTimeOffset(2026, 11, 26, 0, 20, 0, TimeSpan.Zero), _alice, ActivityCategory.AdminChange),
+            Event("r5", new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), _bob, ActivityCategory.ApiKeyUse),
+            // No identity: stored, never counted.
+            Event("r6", new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), null));
+        await StorePageAsync(
+            Event("r3", new DateTimeOffset(2026, 11, 26, 0, 10, 0, TimeSpan.Zero), _alice),
+            Event("r7", new DateTimeOffset(2026, 11, 26, 11, 0, 0, TimeSpan.Zero), _alice));
+
+        Assert.Equal(
+            new List<(int, DateOnly, ActivityCategory, int)>
+            {
+                (_alice, day25, ActivityCategory.ChatAndContent, 2),
+                (_alice, day26, ActivityCategory.ChatAndContent, 2),
+                (_alice, day26, ActivityCategory.AdminChange, 1),
+                (_bob, day26, ActivityCategory.ApiKeyUse, 1),
+            }.Order(),
+            await RollupsAsync());
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal(7, await db.ActivityEvents.CountAsync());
+        Assert.Equal(await db.ActivityEvents.CountAsync(e => e.IdentityId != null), await db.ActivityRollups.SumAsync(r => r.Count));
+    }
+
+    [Fact]
+    public async Task WriteAsync_LastActiveAt_MovesForwardOnlyAndOnlyForNewlyStoredEvents()
+    {
+        // Alice was last active at T; Bob never.
+        await StorePageAsync(Event("l1", T.AddHours(-1), _alice), Event("l2", T.AddHours(-3), _bob), Event("l3", T.AddHours(-2), _bob));
+        Assert.Equal(T, await LastActiveAsync(_alice));
+        Assert.Equal(T.AddHours(-2), await LastActiveAsync(_bob));
+
+        await StorePageAsync(Event("l4", T.AddHours(1), _alice), Event("l5", T.AddMinutes(30), _alice));
+        Assert.Equal(T.AddHours(1), await LastActiveAsync(_alice));
+
+        // A redelivered activity is not new, whatever time it carries: it moves nothing.
+        var stored = await StorePageAsync(Event("l3", T.AddHours(5), _bob));
+        Assert.Equal(0, stored);
+        Assert.Equal(T.AddHours(-2), await LastActiveAsync(_bob));
+    }
+
+    [Fact]
+    public async Task WriteAsync_EmptyPage_StoresNothing()
+    {
+        Assert.Equal(0, await StorePageAsync());
+
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal(0, await db.ActivityEvents.CountAsync());
+    }
+}
