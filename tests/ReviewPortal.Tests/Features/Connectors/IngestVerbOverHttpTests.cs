@@ -40,6 +40,9 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // A stand-in for the Claude API on 127.0.0.1: the portal's appsettings.json (in this output folder) restricts
+        // AllowedHosts, which is the portal's setting, not this server's.
+        builder.Configuration["AllowedHosts"] = "*";
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _server = builder.Build();
