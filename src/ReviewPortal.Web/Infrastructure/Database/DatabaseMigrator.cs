@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using ReviewPortal.Web.Data;
 
 namespace ReviewPortal.Web.Infrastructure.Database;
@@ -10,7 +12,13 @@ public sealed class DatabaseMigrator(IDbContextFactory<ReviewPortalDbContext> co
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        // On an empty server database EF reads its history table before creating it, and logs that failed read as
+        // "fail: … __EFMigrationsHistory does not exist", which an operator running the deployment step takes for an
+        // error. The table is created first, so nothing fails.
+        var history = db.GetService<IHistoryRepository>();
+        await history.CreateIfNotExistsAsync(cancellationToken);
+        var applied = (await history.GetAppliedMigrationsAsync(cancellationToken)).Select(m => m.MigrationId).ToHashSet();
+        var pending = db.Database.GetMigrations().Where(m => !applied.Contains(m)).ToList();
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             await EnableWriteAheadLogAsync(db, cancellationToken);
