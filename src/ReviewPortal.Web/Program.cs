@@ -27,6 +27,7 @@ return await StartupGuard.RunAsync(async () =>
         return await command.RunAsync(app);
     }
 
+    app.RefuseUnsafeSettings();
     await app.PrepareDatabaseAsync();
     app.UsePortalPipeline();
     app.MapPortalAuth();

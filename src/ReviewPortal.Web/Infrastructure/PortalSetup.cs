@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 using ReviewPortal.Web.Components;
+using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Features.Demo;
 using ReviewPortal.Web.Infrastructure.Database;
@@ -47,12 +48,17 @@ public static class PortalSetup
         services.AddMudServices();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        // Several web nodes must share Data Protection keys (antiforgery, auth cookies).
+        // Several web nodes must share Data Protection keys (antiforgery, auth cookies): they share the app database, so
+        // the keys live there unless DataProtection:KeysFolder names a folder instead.
         var keysFolder = configuration["DataProtection:KeysFolder"];
         var dataProtection = services.AddDataProtection().SetApplicationName("ReviewPortal");
         if (!string.IsNullOrWhiteSpace(keysFolder))
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(keysFolder, environment.ContentRootPath)));
+        }
+        else
+        {
+            dataProtection.PersistKeysToDbContext<ReviewPortalDbContext>();
         }
         return services;
     }
@@ -68,7 +74,7 @@ public static class PortalSetup
         }
     }
 
-    /// <summary>SQL Server is migrated as a deployment step (the migrate verb), never by a web node.</summary>
+    /// <summary>SQL Server and PostgreSQL are migrated as a deployment step (the migrate verb), never by a web node.</summary>
     public static async Task MigrateEmbeddedDatabaseAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<DatabaseOptions>();

@@ -37,6 +37,9 @@ public static class DatabaseSetup
                 new BaseContextFactory<PostgresReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresReviewPortalDbContext>>()));
         }
         services.AddSingleton(new DatabaseConnection(provider, connectionString));
+        // Only for Data Protection's key store, which resolves its context from a scope; the portal's own code takes a
+        // context per operation from the factory.
+        services.AddScoped<ReviewPortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().CreateDbContext());
         return services;
     }
 

@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
 
@@ -9,11 +11,21 @@ public static class JobsSetup
 {
     /// <summary>
     /// Hangfire with in-memory storage in embedded mode (durable job state lives in the app
-    /// database, so nothing is lost on restart) or SQL Server storage in production.
+    /// database, so nothing is lost on restart), or SQL Server / PostgreSQL storage in the app's
+    /// server database, shared by every node.
     /// </summary>
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(HangfireOptions.Section).Get<HangfireOptions>() ?? new();
+        var storage = ParseStorage(options.Storage);
+        var database = DatabaseSetup.ParseProvider(configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.Provider ?? "Sqlite");
+        if (storage != HangfireStorage.InMemory && storage != StorageFor(database))
+        {
+            // The server storages live in the app database (ConnectionStrings:ReviewPortal), so they need its engine.
+            throw new StartupException(
+                $"Hangfire:Storage is {storage} but Database:Provider is {database}; Hangfire keeps its jobs in the app database. " +
+                $"Set Hangfire__Storage={StorageFor(database)}.");
+        }
         services.AddSingleton(options);
         services.AddSingleton<AdminJobQueue>();
         services.AddHangfire((sp, config) =>
@@ -21,13 +33,20 @@ public static class JobsSetup
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
-            if (string.Equals(options.Storage, "SqlServer", StringComparison.OrdinalIgnoreCase))
+            var connectionString = sp.GetRequiredService<DatabaseConnection>().ConnectionString;
+            switch (storage)
             {
-                config.UseSqlServerStorage(sp.GetRequiredService<DatabaseConnection>().ConnectionString);
-            }
-            else
-            {
-                config.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
+                case HangfireStorage.SqlServer:
+                    config.UseSqlServerStorage(connectionString);
+                    break;
+                case HangfireStorage.Postgres:
+                    // Its own schema beside the app's tables, created by Hangfire on first start (PrepareSchemaIfNecessary).
+                    config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
+                        new PostgreSqlStorageOptions { SchemaName = PostgresSchema, PrepareSchemaIfNecessary = true });
+                    break;
+                default:
+                    config.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
+                    break;
             }
         });
         if (options.RunServer)
@@ -40,6 +59,27 @@ public static class JobsSetup
         }
         return services;
     }
+
+    /// <summary>The schema Hangfire's tables live in on PostgreSQL.</summary>
+    public const string PostgresSchema = "hangfire";
+
+    public static HangfireStorage ParseStorage(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "inmemory" => HangfireStorage.InMemory,
+        "sqlserver" => HangfireStorage.SqlServer,
+        "postgres" or "postgresql" => HangfireStorage.Postgres,
+        // A typo must not quietly fall back to a per-node in-memory queue.
+        _ => throw new StartupException(
+            $"Hangfire:Storage '{value}' is not supported. Use 'InMemory' (one node), 'SqlServer' or 'Postgres' (the app database's server)."),
+    };
+
+    /// <summary>The Hangfire storage that belongs with a database provider.</summary>
+    public static HangfireStorage StorageFor(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.SqlServer => HangfireStorage.SqlServer,
+        DatabaseProvider.Postgres => HangfireStorage.Postgres,
+        _ => HangfireStorage.InMemory,
+    };
 
     public static IEndpointRouteBuilder MapPortalJobsDashboard(this IEndpointRouteBuilder endpoints)
     {
@@ -65,8 +105,15 @@ public static class JobsSetup
 public sealed class HangfireOptions
 {
     public const string Section = "Hangfire";
-    /// <summary>InMemory (embedded) or SqlServer (production, uses ConnectionStrings:ReviewPortal).</summary>
+    /// <summary>InMemory (one node), or SqlServer / Postgres (several nodes; in the app database, ConnectionStrings:ReviewPortal).</summary>
     public string Storage { get; set; } = "InMemory";
     public bool RunServer { get; set; } = true;
     public int WorkerCount { get; set; } = 4;
+}
+
+public enum HangfireStorage
+{
+    InMemory,
+    SqlServer,
+    Postgres,
 }
