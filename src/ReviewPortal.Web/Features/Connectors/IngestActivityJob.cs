@@ -33,6 +33,8 @@ public sealed class IngestActivityJob(
             logger.LogInformation("Activity ingestion skipped: another run holds the lease");
             return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
 
         var run = await StartRunAsync(cancellationToken);
         try
@@ -41,6 +43,13 @@ public sealed class IngestActivityJob(
             await ReconcileAsync(run, cancellationToken);
             run.Status = IngestionRunStatus.Succeeded;
             run.LastCursor = cursor;
+        }
+        catch (OperationCanceledException) when (lease.IsLost)
+        {
+            // Another node may hold the lease now and go on from the last committed page; the record says why this run stopped.
+            run.Status = IngestionRunStatus.Failed;
+            run.Error = "Stopped: the ingestion lease was lost (see the log), so another node may run ingestion now.";
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

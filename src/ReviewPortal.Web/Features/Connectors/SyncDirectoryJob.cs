@@ -32,6 +32,8 @@ public sealed class SyncDirectoryJob(
         {
             return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var run = new IngestionRun { Job = JobName, Status = IngestionRunStatus.Running, StartedAt = time.GetUtcNow() };
         try
         {

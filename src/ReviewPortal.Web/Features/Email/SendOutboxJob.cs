@@ -41,6 +41,8 @@ public sealed class SendOutboxJob(
             logger.LogInformation("Outbox run skipped: another run holds the lease");
             return new OutboxRunResult { Skipped = true };
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var run = new Run(AuditActor.System(JobName, time.GetUtcNow(), $"{JobName}:{Guid.NewGuid():N}"), new OutboxRunResult());
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await RecoverClaimsAsync(db, run, cancellationToken);

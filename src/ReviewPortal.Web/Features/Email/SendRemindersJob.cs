@@ -34,6 +34,8 @@ public sealed class SendRemindersJob(
             logger.LogInformation("Reminder run skipped: another run holds the lease");
             return 0;
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         var queued = await CampaignRemindersAsync(now, cancellationToken)
                      + await CampaignClosedAsync(now, cancellationToken)

@@ -32,6 +32,8 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
         {
             return 0;
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         var correlationId = $"{JobName}-{now.UtcTicks}";
         await CloseFinishedAsync(correlationId, cancellationToken);

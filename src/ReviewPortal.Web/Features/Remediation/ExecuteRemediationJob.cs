@@ -34,6 +34,8 @@ public sealed class ExecuteRemediationJob(
             logger.LogInformation("Remediation run skipped: another run holds the lease");
             return new RemediationRunResult(Skipped: true, 0, 0, 0, 0);
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
 
         var now = time.GetUtcNow();
         List<long> due;

@@ -20,6 +20,8 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
         {
             return 0;
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var waiting = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps).Include(s => s.Approver)

@@ -22,6 +22,8 @@ public sealed class ExpireGrantsJob(IDbContextFactory<ReviewPortalDbContext> con
         {
             return 0;
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var due = await db.Grants.Include(g => g.Entitlement).ThenInclude(e => e.Resource).Include(g => g.Identity)

@@ -23,6 +23,8 @@ public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortal
         {
             return 0;
         }
+        // From here on the run stops when its lease is lost (another node has taken it over).
+        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         List<long> due;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
