@@ -52,10 +52,10 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
     /// Well above what the nodes' schedules need in a quiet minute (a directory sync of 12 paged requests every 30 s, two
     /// feed requests every 10 s: 36), below what they need once the organization gets busy (<see cref="BurstEvents"/>).
     /// </summary>
-    private const int RequestsPerMinute = 60;
+    private const int RequestsPerMinute = 90;
 
-    /// <summary>Events the organization records at once, before the campaign: 30 more feed pages of 50.</summary>
-    private const int BurstEvents = 1500;
+    /// <summary>Events the organization records at once after the first directory sync: 70 feed pages of 50.</summary>
+    private const int BurstEvents = 3500;
 
     private const string Justification = "Checked with the team lead: decided in the quarterly review.";
     private const string CampaignName = "Two-node access review";
@@ -99,8 +99,9 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
         try
         {
             // One after the other, as a rolling start would: the first node creates Hangfire's schema in the database.
-            nodes["A"] = await processA.StartAsync(NodeSettings("A", database, api, smtpPort));
-            nodes["B"] = await processB.StartAsync(NodeSettings("B", database, api, smtpPort));
+            var syncCron = FirstSyncSoon();
+            nodes["A"] = await processA.StartAsync(NodeSettings("A", database, api, smtpPort, syncCron));
+            nodes["B"] = await processB.StartAsync(NodeSettings("B", database, api, smtpPort, syncCron));
             var data = new Data(database);
             output.WriteLine($"{clock.Elapsed.TotalSeconds,6:F1}s nodes listening: A {nodes["A"].BaseAddress}, B {nodes["B"].BaseAddress}");
 
@@ -109,8 +110,10 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
             output.WriteLine($"{clock.Elapsed.TotalSeconds,6:F1}s directory synced, HR context written");
 
             // A busy spell upstream: the next ingestion, on either node, wants more than the organization's minute allows,
-            // and the budget both nodes share has to hold it back. It has drained by the time remediation needs the API.
+            // and the budget both nodes share holds it back for that minute. Now, not earlier: the first directory sync
+            // must not wait behind it (nobody can sign in before it), and the minute is over when remediation needs the API.
             api.Burst(BurstEvents);
+
 
             await using var contextA = await browser.NewContextAsync(nodes["A"].BaseAddress.ToString().TrimEnd('/'));
             await using var contextB = await browser.NewContextAsync(nodes["B"].BaseAddress.ToString().TrimEnd('/'));
@@ -260,13 +263,17 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
             .Select(r => r.Body is { Length: > 0 } body ? $"{r.Method} {r.Path} {body}" : $"{r.Method} {r.Path}").Order().ToList();
         Assert.Equal(Revokes.Select(r => r.Call).Order().ToList(), calls);
 
-        // Never more than the organization's requests in any minute, across both nodes, and the limit was reached.
+        // Never more than the organization's requests in any minute, across both nodes, while the limit held requests back.
+        // (The budget's window is a little longer than the API's minute, so the API's busiest minute may stay just under
+        // the limit: that the limit was reached shows in the nodes' waits, logged by the budget.)
         var requests = api.Requests;
         var busiest = Busiest(requests);
         var perNode = string.Join(", ", busiest.Requests.GroupBy(r => r.Node).OrderBy(g => g.Key).Select(g => $"node {g.Key} {g.Count()}"));
-        var summary = $"busiest minute from {busiest.Start:HH:mm:ss.fff}: {busiest.Requests.Count} requests ({perNode}), limit {RequestsPerMinute}";
+        var waits = nodes.ToDictionary(n => n.Key, n => BudgetWait().Count(n.Value.Output));
+        var summary = $"busiest minute from {busiest.Start:HH:mm:ss.fff}: {busiest.Requests.Count} requests ({perNode}), limit {RequestsPerMinute}; " +
+            $"budget waits: {string.Join(", ", waits.Select(w => $"node {w.Key} {w.Value}"))}";
         Assert.True(busiest.Requests.Count <= RequestsPerMinute, summary);
-        Assert.True(busiest.Requests.Count == RequestsPerMinute, $"The test never reached the limit, so it shows nothing: {summary}");
+        Assert.True(waits.Values.Sum() > 0, $"The shared budget never held a request back, so the test did not reach the limit: {summary}");
         Assert.DoesNotContain(requests, r => r.Status == 429);
 
         // The jobs ran on both nodes, and every recurring job ran.
@@ -307,10 +314,21 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
         return best;
     }
 
-    private static Dictionary<string, string> NodeSettings(string node, PostgresTestDatabase database, FakeClaudeApi api, int smtpPort)
+    /// <summary>
+    /// Every 30 s, in the phase that puts the first run 15 s from now, once the nodes have started: the directory has to be
+    /// there before anyone can sign in, and a schedule in the wrong phase would make the test wait up to half a minute.
+    /// </summary>
+    private static string FirstSyncSoon()
+    {
+        var second = (DateTime.UtcNow.Second + 15) % 30;
+        return $"{second},{second + 30} * * * * *";
+    }
+
+    private static Dictionary<string, string> NodeSettings(string node, PostgresTestDatabase database, FakeClaudeApi api, int smtpPort,
+        string syncCron)
     {
         // Six-field crons (with seconds): every job comes round several times within the test.
-        const string Every5s = "*/5 * * * * *", Every10s = "*/10 * * * * *", Every20s = "*/20 * * * * *", Every30s = "*/30 * * * * *";
+        const string Every5s = "*/5 * * * * *", Every10s = "*/10 * * * * *", Every20s = "*/20 * * * * *";
         return new Dictionary<string, string>(database.EnvironmentVariables)
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -326,7 +344,7 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
             ["Claude__AdminPageSize"] = "3",
             ["Ingestion__PageSize"] = "50",
             ["Ingestion__ActivityCron"] = Every10s,
-            ["Ingestion__DirectoryCron"] = Every30s,
+            ["Ingestion__DirectoryCron"] = syncCron,
             ["Remediation__Cron"] = Every5s,
             ["Email__SendCron"] = Every5s,
             ["Email__RemindersCron"] = Every10s,
@@ -429,6 +447,10 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
 
     [GeneratedRegex(@"/campaigns/\d+$")]
     private static partial Regex CampaignUrl();
+
+    /// <summary>What <c>DatabaseRequestBudget</c> logs when the window is full and a caller waits.</summary>
+    [GeneratedRegex(@"Claude request budget: \d+ requests in the window across all nodes; waiting")]
+    private static partial Regex BudgetWait();
 
     /// <summary>A review item as the queue shows it, and what the test decides for it.</summary>
     private sealed record Item(long Id, string Identity, string Entitlement, string EvidenceHash, bool Revoke)
