@@ -24,7 +24,10 @@ public sealed class ClaudeOptions
 
     public ClaudeMode Mode { get; set; } = ClaudeMode.Live;
 
-    /// <summary>Organization-wide budget shared by every client in this process (the API allows 600/min per parent org).</summary>
+    /// <summary>
+    /// Organization-wide budget (the API allows 600/min per parent org), shared by every client of this process, or of
+    /// every process when the host registers a shared <see cref="Resilience.IClaudeRequestBudget"/>.
+    /// </summary>
     public int RequestsPerMinute { get; set; } = 600;
 
     /// <summary>Longest wait honoured for <c>anthropic-ratelimit-requests-reset</c>, so a bad header cannot stall a job.</summary>

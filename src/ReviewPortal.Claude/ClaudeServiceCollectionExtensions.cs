@@ -16,7 +16,8 @@ public static class ClaudeServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="IComplianceClient"/> and <see cref="IAdminClient"/> as typed HttpClients with retries and the
-    /// shared request budget, bound to the <c>Claude</c> section. In <see cref="ClaudeMode.Simulated"/> the primary handler is
+    /// shared request budget (<see cref="IClaudeRequestBudget"/>: the in-process <see cref="ClaudeRequestBudget"/> unless the
+    /// host registered another first), bound to the <c>Claude</c> section. In <see cref="ClaudeMode.Simulated"/> the primary handler is
     /// <see cref="SimulatedClaudeHandler"/>, so paging, decoding and retries run for real against the simulated organization.
     /// </summary>
     public static IServiceCollection AddClaudeClients(this IServiceCollection services, IConfiguration configuration)
@@ -34,7 +35,9 @@ public static class ClaudeServiceCollectionExtensions
         services.AddOptions<ClaudeOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeOptions>, ClaudeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ClaudeRequestBudget>();
+        services.TryAddSingleton<ServerAnnouncedReset>();
+        // A host that shares the budget across processes registers its own IClaudeRequestBudget before this call.
+        services.TryAddSingleton<IClaudeRequestBudget, ClaudeRequestBudget>();
         services.TryAddTransient<RequestBudgetHandler>();
         services.TryAddSingleton(sp => new SimulationFaults(sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Simulation.Faults));
         services.TryAddSingleton(sp => new SimulatedOrganization(

@@ -85,7 +85,7 @@ public abstract partial class ReviewPortalDbContext
         {
             var entry = new AuditEntry
             {
-                OccurredAt = pending.Actor.At,
+                OccurredAt = AsStored(pending.Actor.At),
                 ActorId = pending.Actor.IdentityId,
                 Actor = pending.Actor.Name,
                 Action = pending.Action,
@@ -133,6 +133,13 @@ public abstract partial class ReviewPortalDbContext
             ? (reader.GetInt64(0), reader.GetString(1))
             : (0, AuditChain.Genesis);
     }
+
+    /// <summary>
+    /// The instant as the column gives it back: PostgreSQL's timestamptz keeps microseconds, a clock's instant has 100 ns
+    /// ticks, and the hash covers the ticks. Sealed with the finer value, an entry read back no longer matches its hash.
+    /// </summary>
+    private DateTimeOffset AsStored(DateTimeOffset at) =>
+        Provider == DatabaseProvider.Postgres ? at.AddTicks(-(at.UtcTicks % TimeSpan.TicksPerMicrosecond)) : at;
 
     private string TargetTypeOf(object target) => target switch
     {

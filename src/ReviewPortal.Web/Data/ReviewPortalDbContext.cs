@@ -31,6 +31,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<IngestionCursor> IngestionCursors => Set<IngestionCursor>();
     public DbSet<QuarantinedRecord> QuarantinedRecords => Set<QuarantinedRecord>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<ClaudeRequestPermit> ClaudeRequestPermits => Set<ClaudeRequestPermit>();
     public DbSet<LifecycleRule> LifecycleRules => Set<LifecycleRule>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -81,3 +81,16 @@ public class JobLease
     public required string Holder { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
 }
+
+/// <summary>
+/// One request to the Claude API that some node was allowed to send, stamped with the database's clock: the rows of
+/// the trailing minute are the organization's spent request budget, shared by every node (DatabaseRequestBudget).
+/// </summary>
+public class ClaudeRequestPermit
+{
+    public long Id { get; set; }
+    public DateTimeOffset GrantedAt { get; set; }
+
+    /// <summary>Which process sent it (machine:pid), for an operator asking who spends the budget.</summary>
+    public required string Node { get; set; }
+}

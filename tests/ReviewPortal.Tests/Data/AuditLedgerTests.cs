@@ -54,6 +54,25 @@ public class AuditLedgerTests(EmptyPortalAppFactory portal) : IClassFixture<Empt
     }
 
     [Fact]
+    public async Task SaveChanges_TimeFinerThanTheColumnKeeps_EntryStillVerifiesWhenReadBack()
+    {
+        // A real clock's instant carries 100 ns ticks; PostgreSQL's timestamptz keeps microseconds. The hash must be of the
+        // instant the database gives back, or every entry written by a running portal fails verification.
+        var at = PortalAppFactory.Now.AddTicks(1_234_567);
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            db.Audit(new AuditActor(null, "test-runner", at, "ticks"), "test.fine-time", new AuditTarget("Setting", "ticks"));
+            await db.SaveChangesAsync();
+        }
+
+        var entry = (await LedgerAsync()).Last();
+        Assert.Equal("test.fine-time", entry.Action);
+        Assert.Equal(AuditChain.ComputeHash(entry), entry.Hash);
+        Assert.InRange(entry.OccurredAt, at.AddTicks(-9), at);
+        AssertValidChain(await LedgerAsync());
+    }
+
+    [Fact]
     public async Task SaveChanges_NewEntityAsTarget_RecordsGeneratedKey()
     {
         var identity = new Identity { ExternalId = $"user_{Guid.NewGuid():N}", DisplayName = "New Person", CreatedAt = PortalAppFactory.Now };

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using ReviewPortal.Claude;
+using ReviewPortal.Claude.Resilience;
 using ReviewPortal.Claude.Simulation;
+using ReviewPortal.Web.Infrastructure.Database;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Connectors;
@@ -10,6 +12,14 @@ public static class ConnectorSetup
     /// <summary>The Claude clients (live or simulated), ingestion settings and the HR source.</summary>
     public static IServiceCollection AddClaudeConnector(this IServiceCollection services, IConfiguration configuration)
     {
+        // Before AddClaudeClients, which keeps a budget registered first. Several nodes share a server database and one
+        // organization's budget, so they count it there; one embedded process (SQLite), or each node's own simulated
+        // organization, counts in memory.
+        services.AddSingleton<IClaudeRequestBudget>(sp =>
+            sp.GetRequiredService<DatabaseConnection>().Provider.IsServer()
+            && sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Mode == ClaudeMode.Live
+                ? ActivatorUtilities.CreateInstance<DatabaseRequestBudget>(sp)
+                : ActivatorUtilities.CreateInstance<ClaudeRequestBudget>(sp));
         services.AddClaudeClients(configuration);
         services.AddSingleton(configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
         services.AddSingleton<DatabaseLease>();

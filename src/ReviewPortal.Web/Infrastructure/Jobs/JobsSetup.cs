@@ -41,8 +41,11 @@ public static class JobsSetup
                     break;
                 case HangfireStorage.Postgres:
                     // Its own schema beside the app's tables, created by Hangfire on first start (PrepareSchemaIfNecessary).
+                    // Long polling (LISTEN/NOTIFY) wakes the idle workers of every node when any node queues a job; without
+                    // it only the queuing node's workers hear of it, the others poll every 15 s, and a "run now" clicked on
+                    // a node without workers waits for that poll.
                     config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
-                        new PostgreSqlStorageOptions { SchemaName = PostgresSchema, PrepareSchemaIfNecessary = true });
+                        new PostgreSqlStorageOptions { SchemaName = PostgresSchema, PrepareSchemaIfNecessary = true, EnableLongPolling = true });
                     break;
                 default:
                     config.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });

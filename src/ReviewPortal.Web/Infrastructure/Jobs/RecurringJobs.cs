@@ -26,9 +26,12 @@ public static class RecurringJobs
         var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
-        jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None), "0 * * * *");
-        jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
-        jobs.AddOrUpdate<ProvisionScheduledRequestsJob>(ProvisionScheduledRequests, job => job.RunAsync(CancellationToken.None), "*/15 * * * *");
+        jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None),
+            configuration["Requests:EscalateCron"] ?? "0 * * * *");
+        jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None),
+            configuration["Requests:ExpireCron"] ?? "*/15 * * * *");
+        jobs.AddOrUpdate<ProvisionScheduledRequestsJob>(ProvisionScheduledRequests, job => job.RunAsync(CancellationToken.None),
+            configuration["Requests:ProvisionCron"] ?? "*/15 * * * *");
         jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
         var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);

@@ -133,6 +133,37 @@ public sealed class PortalProcess : IDisposable
             }
         }
 
+        /// <summary>The OS process id (Hangfire names its server after the host and this id).</summary>
+        public int ProcessId => _process.Id;
+
+        /// <summary>
+        /// Stops the portal the way a service manager does (SIGTERM, so Hangfire and Kestrel shut down cleanly) and waits for
+        /// it to exit; kills it if it has not exited within <paramref name="timeout"/>. Where there is no SIGTERM, it kills.
+        /// </summary>
+        public async Task StopAsync(TimeSpan timeout)
+        {
+            if (_process.HasExited)
+            {
+                return;
+            }
+            if (!OperatingSystem.IsWindows())
+            {
+                using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                    ?? throw new InvalidOperationException("Could not run kill.");
+                await term.WaitForExitAsync();
+            }
+            using var deadline = new CancellationTokenSource(timeout);
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
         public async ValueTask DisposeAsync()
         {
             if (!_process.HasExited)

@@ -361,6 +361,27 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("Campaigns");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ClaudeRequestPermit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("GrantedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GrantedAt");
+
+                    b.ToTable("ClaudeRequestPermits");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.Entitlement", b =>
                 {
                     b.Property<int>("Id")
