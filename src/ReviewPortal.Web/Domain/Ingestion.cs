@@ -59,6 +59,11 @@ public class IngestionCursor
     public string? Cursor { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? BackfillFrom { get; set; }
+    /// <summary>
+    /// When the last reconciliation that completed read the feed. The next one re-reads from the overlap before it, so
+    /// runs that failed in between (an outage) leave no window unread. Moved only when a reconciliation completes.
+    /// </summary>
+    public DateTimeOffset? ReconciledAt { get; set; }
 }
 
 /// <summary>A feed record that could not be used, kept raw with the reason; the run goes on.</summary>
