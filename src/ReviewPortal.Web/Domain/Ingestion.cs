@@ -50,6 +50,8 @@ public enum IngestionRunStatus
     Succeeded = 1,
     Failed = 2,
     Skipped = 3,
+    /// <summary>Stopped by a guard before changing anything (a directory sync that would close too many grants).</summary>
+    Blocked = 4,
 }
 
 /// <summary>Where the Activity Feed catch-up stands; moved in the same transaction as the stored page.</summary>

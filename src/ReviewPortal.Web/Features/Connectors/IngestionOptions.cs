@@ -21,4 +21,11 @@ public sealed class IngestionOptions
     public int MaxReconcileHours { get; set; } = 24;
     /// <summary>The API makes events queryable within a minute; the re-poll stops this far from now.</summary>
     public int IndexingLagSeconds { get; set; } = 60;
+    /// <summary>
+    /// A directory sync that would close more than this share of the open grants it is the source of truth for changes
+    /// nothing and is blocked (<see cref="MassChangeGuard"/>): an empty or truncated upstream answer looks like everyone left.
+    /// </summary>
+    public double MaxGrantsClosedShare { get; set; } = 0.2;
+    /// <summary>Closing this many grants is never blocked, whatever the share: one leaver's grants in a small organization.</summary>
+    public int MaxGrantsClosedFloor { get; set; } = 5;
 }
