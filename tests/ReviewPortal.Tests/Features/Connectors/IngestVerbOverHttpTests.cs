@@ -40,6 +40,9 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // The stand-in reads the portal's appsettings.json from the test output, whose AllowedHosts (localhost) would make
+        // its host filtering answer 400 to the portal's requests for 127.0.0.1; it is the fake upstream, not the portal.
+        builder.Configuration["AllowedHosts"] = "*";
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _server = builder.Build();
