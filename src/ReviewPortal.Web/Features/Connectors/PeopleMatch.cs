@@ -9,12 +9,12 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// a person later gets a Claude account, their identity takes the account's key, so their history stays on one row.
 /// An address two people of the directory share matches neither: it is reported, never settled by a guess.
 /// </summary>
-internal static class PeopleMatch
+public static class PeopleMatch
 {
     public const string DirectoryOnlyPrefix = "hr:";
 
     /// <returns>Each directory id's identity key, and the addresses the directory gives to more than one person.</returns>
-    public static (IReadOnlyDictionary<string, string> Keys, IReadOnlyList<string> SharedEmails) Match(DirectorySnapshot snapshot,
+    internal static (IReadOnlyDictionary<string, string> Keys, IReadOnlyList<string> SharedEmails) Match(DirectorySnapshot snapshot,
         DirectoryModel model)
     {
         if (snapshot.Hr.KeyedByClaudeUserId)

@@ -9,26 +9,27 @@ using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Tests.Features.People;
 
+/// <summary>The portal on an empty database with the people directory imported from CSV files and an admin alert address.</summary>
+public sealed class CsvPeoplePortal() : PortalAppFactory(seedDemo: false)
+{
+    public const string AlertsTo = "iam-team@northwind.example";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        var settings = new Dictionary<string, string?> { ["People:Source"] = "Csv", ["Email:AdminAlertsTo"] = AlertsTo };
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+    }
+}
+
 /// <summary>An admin's CSV import: the preview says exactly what applying changes; bad files and mass departures change nothing.</summary>
 public sealed class ImportPeopleCsvTests : IAsyncLifetime
 {
-    private readonly Portal _portal = new();
-
-    private sealed class Portal() : PortalAppFactory(seedDemo: false)
-    {
-        public const string AlertsTo = "iam-team@northwind.example";
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            var settings = new Dictionary<string, string?> { ["People:Source"] = "Csv", ["Email:AdminAlertsTo"] = AlertsTo };
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
-        }
-    }
+    private readonly CsvPeoplePortal _portal = new();
 
     private static readonly Viewer Admin = new(null, "Ada Admin", new HashSet<string> { Roles.Admin });
     private static readonly Viewer Compliance = new(null, "Cora Compliance", new HashSet<string> { Roles.Compliance });
@@ -116,7 +117,7 @@ public sealed class ImportPeopleCsvTests : IAsyncLifetime
         await using var db = await _portal.CreateDbContextAsync();
         Assert.Equal("people.sync-blocked", (await db.AuditEntries.SingleAsync(a => a.CorrelationId == "corr-cut")).Action);
         var alert = Assert.Single(await db.OutboxEmails.Where(m => m.DeduplicationKey.StartsWith(OutboxKeys.AdminAlert)).ToListAsync());
-        Assert.Equal((Portal.AlertsTo, "People directory blocked: it would mark 14 of 20 people as leavers"), (alert.To, alert.Subject));
+        Assert.Equal((CsvPeoplePortal.AlertsTo, "People directory blocked: it would mark 14 of 20 people as leavers"), (alert.To, alert.Subject));
     }
 
     [Fact]
