@@ -18,8 +18,9 @@ public sealed class GetPeopleDirectoryStatus(IDbContextFactory<ReviewPortalDbCon
 {
     public const int Listed = 25;
 
+    /// <param name="SharedEmails">Addresses more than one person has: a sign-in with one of them is linked to nobody.</param>
     public sealed record Status(PeopleSource Source, int Employed, int Departed, RunRow? LastRun, int UnknownToDirectoryCount,
-        IReadOnlyList<PersonRow> UnknownToDirectory, int WithoutClaudeAccount, double MaxDepartedShare);
+        IReadOnlyList<PersonRow> UnknownToDirectory, int WithoutClaudeAccount, double MaxDepartedShare, IReadOnlyList<string> SharedEmails);
 
     public sealed record RunRow(string Job, IngestionRunStatus Status, DateTimeOffset At, string? Error, int Changed);
 
@@ -51,6 +52,8 @@ public sealed class GetPeopleDirectoryStatus(IDbContextFactory<ReviewPortalDbCon
             showUnknown
                 ? await unknown.OrderBy(i => i.DisplayName).Take(Listed).Select(i => new PersonRow(i.Id, i.DisplayName, i.Email)).ToListAsync(cancellationToken)
                 : [],
-            withoutAccount, options.MaxDepartedShare);
+            withoutAccount, options.MaxDepartedShare,
+            await db.Identities.Where(i => i.Kind == IdentityKind.Person && i.Email != null).GroupBy(i => i.Email!)
+                .Where(g => g.Count() > 1).Select(g => g.Key).OrderBy(e => e).Take(Listed).ToListAsync(cancellationToken));
     }
 }
