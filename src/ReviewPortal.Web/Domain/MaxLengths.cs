@@ -41,6 +41,7 @@ public static class MaxLengths
         /// without a Claude account is keyed by (Identity.ExternalId), so an address longer than this is refused.
         /// </summary>
         public const int SourceId = Identity.ExternalId - 3;
+        public const int ManagerSourceId = SourceId;
         public const int Email = Identity.Email;
         public const int FullName = Identity.DisplayName;
         public const int Department = Identity.Department;

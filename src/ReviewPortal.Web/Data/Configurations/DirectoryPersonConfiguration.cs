@@ -14,7 +14,7 @@ public sealed class DirectoryPersonConfiguration : IEntityTypeConfiguration<Dire
         builder.Property(p => p.FullName).HasMaxLength(MaxLengths.DirectoryPerson.FullName);
         builder.Property(p => p.Department).HasMaxLength(MaxLengths.DirectoryPerson.Department);
         builder.Property(p => p.Title).HasMaxLength(MaxLengths.DirectoryPerson.Title);
-        builder.Property(p => p.ManagerSourceId).HasMaxLength(MaxLengths.DirectoryPerson.SourceId);
+        builder.Property(p => p.ManagerSourceId).HasMaxLength(MaxLengths.DirectoryPerson.ManagerSourceId);
         builder.HasIndex(p => p.Email);
     }
 }
