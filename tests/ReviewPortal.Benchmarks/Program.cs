@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using ReviewPortal.Benchmarks.Audit;
 using ReviewPortal.Benchmarks.Campaign;
+using ReviewPortal.Benchmarks.Sync;
 using ReviewPortal.Benchmarks.Ingest;
 using ReviewPortal.Benchmarks.Summary;
 using ReviewPortal.Benchmarks.Support;
@@ -11,6 +12,7 @@ using ReviewPortal.Benchmarks.Support;
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- summary --events 10000000 --identities 50000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- campaign --identities 50000 --events 10000000 --items 100000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- audit --entries 1000000 --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- directory --people 50000 --keys 20000 --runs 3
 // With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
 // run and the medians as JSON on stdout. Progress goes to stderr.
 // ingest and campaign take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
@@ -20,7 +22,7 @@ using ReviewPortal.Benchmarks.Support;
 var args2 = new Args(args);
 var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit"))
+if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "directory"))
 {
     Console.Error.WriteLine("""
         verbs:
@@ -29,6 +31,7 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit"))
           summary [--events 10000000] [--identities 50000] [--samples 1000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
           campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild] [--warm-items]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
+          directory [--people 50000] [--keys 20000] [--runs 1] [--dir /tmp/reviewportal-bench]
           audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
         """);
     return args2.Verb == "help" ? 0 : 2;
@@ -100,6 +103,7 @@ var result = args2.Verb switch
     "ingest" => await IngestBenchmark.RunAsync(args2),
     "campaign" => await CampaignBenchmark.RunAsync(args2),
     "audit" => await AuditBenchmark.RunAsync(args2),
+    "directory" => await DirectoryBenchmark.RunAsync(args2),
     _ => await SummaryBenchmark.RunAsync(args2),
 };
 if (!args2.Flag("child"))
