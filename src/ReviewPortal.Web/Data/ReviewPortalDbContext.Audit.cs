@@ -23,6 +23,12 @@ public abstract partial class ReviewPortalDbContext
 
     public bool HasPendingAudit => _pendingAudit.Count > 0;
 
+    /// <summary>
+    /// When this context last held the ledger lock with the head read (a <see cref="System.Diagnostics.Stopwatch"/>
+    /// timestamp): the benchmark measures how long the lock stays held, from here to the commit.
+    /// </summary>
+    internal long LedgerLockedAt { get; private set; }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (_pendingAudit.Count == 0)
@@ -74,6 +80,7 @@ public abstract partial class ReviewPortalDbContext
         var statements = AuditStatements.For(this);
         var timeout = Database.GetCommandTimeout();
         var (sequence, hash) = await LockLedgerHeadAsync(connection, transaction, statements.LockAndReadHead, timeout, cancellationToken);
+        LedgerLockedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = statements.Insert;
