@@ -50,6 +50,8 @@ public enum IngestionRunStatus
     Succeeded = 1,
     Failed = 2,
     Skipped = 3,
+    /// <summary>Stopped by a guard before changing anything (a directory sync that would close too many grants).</summary>
+    Blocked = 4,
 }
 
 /// <summary>Where the Activity Feed catch-up stands; moved in the same transaction as the stored page.</summary>
@@ -59,6 +61,11 @@ public class IngestionCursor
     public string? Cursor { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? BackfillFrom { get; set; }
+    /// <summary>
+    /// When the last reconciliation that completed read the feed. The next one re-reads from the overlap before it, so
+    /// runs that failed in between (an outage) leave no window unread. Moved only when a reconciliation completes.
+    /// </summary>
+    public DateTimeOffset? ReconciledAt { get; set; }
 }
 
 /// <summary>A feed record that could not be used, kept raw with the reason; the run goes on.</summary>

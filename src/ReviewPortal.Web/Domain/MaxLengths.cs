@@ -143,6 +143,12 @@ public static class MaxLengths
         public const int Holder = 200;
     }
 
+    public static class ClaudeRequestPermit
+    {
+        /// <summary>Which node took the permit (machine and process), for an operator reading the table.</summary>
+        public const int Node = 200;
+    }
+
     public static class LifecycleRule
     {
         public const int Key = 40;

@@ -8,7 +8,7 @@ public sealed class ClaudeRequestPermitConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<ClaudeRequestPermit> builder)
     {
-        builder.Property(p => p.Node).HasMaxLength(200);
+        builder.Property(p => p.Node).HasMaxLength(MaxLengths.ClaudeRequestPermit.Node);
         // Every grant prunes by this column and reads the oldest permit left in the window.
         builder.HasIndex(p => p.GrantedAt);
     }

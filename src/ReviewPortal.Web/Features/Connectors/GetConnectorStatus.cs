@@ -3,13 +3,14 @@ using Microsoft.Extensions.Options;
 using ReviewPortal.Claude;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
-/// <summary>Ingestion health for admins: recent runs, lag behind now, throughput, types, quarantine.</summary>
+/// <summary>Ingestion health for admins: a blocked directory sync, recent runs, lag behind now, throughput, types, quarantine.</summary>
 public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> contexts, IOptions<ClaudeOptions> claude,
-    TimeProvider time)
+    AdminAlerts alerts, TimeProvider time)
 {
     public async Task<ConnectorStatus?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
@@ -39,6 +40,7 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
             .Select(q => new QuarantineRow(q.Id, q.IngestionRunId, q.ReceivedAt, q.Reason,
                 q.RawJson.Length > 300 ? q.RawJson.Substring(0, 300) + "…" : q.RawJson))
             .ToListAsync(cancellationToken);
+        var blocked = await BlockedDirectorySync.LatestAsync(db, cancellationToken);
         var options = claude.Value;
         return new ConnectorStatus(
             options.Mode.ToString(),
@@ -50,7 +52,9 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
             runs, byType,
             byOrganization.Select(o => new OrganizationActivity(o.Uuid is null ? "(no organization: sign-ins, API calls)" : names.GetValueOrDefault(o.Uuid, o.Uuid), o.Count, o.Newest))
                 .OrderByDescending(o => o.Events).ToList(),
-            quarantined);
+            quarantined,
+            blocked is null ? null : new BlockedSyncRow(blocked.RunId, blocked.At, blocked.Error, blocked.Change.Removing, blocked.Change.Total,
+                blocked.Change.Limit, alerts.To));
     }
 }
 
@@ -58,7 +62,10 @@ public sealed record ConnectorStatus(
     string Mode, string Endpoint, string? ComplianceKeyHint, string? AdminKeyHint,
     DateTimeOffset? NewestEventAt, TimeSpan? Lag, int TotalEvents, int TotalQuarantined,
     IReadOnlyList<RunRow> Runs, IReadOnlyList<TypeCount> TypesLast24Hours,
-    IReadOnlyList<OrganizationActivity> Organizations, IReadOnlyList<QuarantineRow> Quarantined);
+    IReadOnlyList<OrganizationActivity> Organizations, IReadOnlyList<QuarantineRow> Quarantined, BlockedSyncRow? BlockedSync);
+
+/// <summary>The latest directory sync, blocked by the mass-change guard; <see cref="AlertedTo"/> is null when no admin alert address is set.</summary>
+public sealed record BlockedSyncRow(long RunId, DateTimeOffset At, string Error, int WouldClose, int OpenGrants, int Limit, string? AlertedTo);
 
 public sealed record RunRow(long Id, string Job, IngestionRunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
     int Pages, int Fetched, int Stored, int Duplicates, int Quarantined, string? RequestId, string? Error, string? Details)

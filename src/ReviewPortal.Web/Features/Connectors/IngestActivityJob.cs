@@ -11,8 +11,8 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// Incremental Activity Feed catch-up. Walks forward (<c>order=asc</c>, <c>after_id</c>) from the
 /// stored cursor; each page's events, quarantined records, rollups and the advanced cursor commit
 /// in one transaction, so a crash between pages resumes exactly where the last page ended. Then
-/// re-polls a recent overlap window for late-indexed events; the unique activity id absorbs the
-/// duplicates. The first run backfills <see cref="IngestionOptions.BackfillDays"/>.
+/// re-polls from the overlap before the last completed re-poll for late-indexed events; the unique
+/// activity id absorbs the duplicates. The first run backfills <see cref="IngestionOptions.BackfillDays"/>.
 /// </summary>
 public sealed class IngestActivityJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
@@ -108,16 +108,27 @@ public sealed class IngestActivityJob(
         }
     }
 
-    /// <summary>Late-indexed events can appear behind the cursor: re-read the recent window, keep what is new.</summary>
+    /// <summary>
+    /// Late-indexed events can appear behind the cursor: re-read from the overlap before the last completed
+    /// reconciliation (<see cref="ReconcileWindow"/>), keep what is new, and only then move that point to this run.
+    /// </summary>
     private async Task ReconcileAsync(IngestionRun run, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var resolver = await ActorResolver.LoadAsync(db, cancellationToken);
         var now = time.GetUtcNow();
+        var reconciledAt = await db.IngestionCursors.AsNoTracking().Where(c => c.Name == CursorName)
+            .Select(c => c.ReconciledAt).FirstOrDefaultAsync(cancellationToken);
+        var window = ReconcileWindow.For(now, reconciledAt, options);
+        if (window.Capped)
+        {
+            logger.LogWarning("Activity reconciliation last completed at {ReconciledAt}; re-reading only the last {Hours} h (Ingestion:MaxReconcileHours): " +
+                "events indexed late before {From} are not looked for again", reconciledAt, options.MaxReconcileHours, window.From);
+        }
         var query = new ActivityQuery
         {
-            CreatedAtGte = now.AddMinutes(-options.OverlapMinutes),
-            CreatedAtLt = now.AddSeconds(-options.IndexingLagSeconds),
+            CreatedAtGte = window.From,
+            CreatedAtLt = window.To,
             Order = ActivityOrder.Asc,
             Limit = options.PageSize,
         };
@@ -127,10 +138,24 @@ public sealed class IngestActivityJob(
             await StorePageAsync(run, page, resolver, moveCursorTo: null, cancellationToken);
             if (!page.HasMore || page.LastId is null)
             {
-                return;
+                break;
             }
             query = query with { AfterId = page.LastId };
         }
+        await contexts.WriteAsync(async (db, ct) =>
+        {
+            var cursor = await db.IngestionCursors.FindAsync([CursorName], ct);
+            if (cursor is null)
+            {
+                // A feed with no event yet has no cursor; the point is kept all the same.
+                db.IngestionCursors.Add(new IngestionCursor { Name = CursorName, UpdatedAt = now, ReconciledAt = now });
+            }
+            else if (cursor.ReconciledAt is not { } last || last < now)
+            {
+                cursor.ReconciledAt = now;
+            }
+        }, cancellationToken);
+        run.Details = System.Text.Json.JsonSerializer.Serialize(new { reconciled = new { window.From, window.To, window.Capped } });
     }
 
     /// <summary>
@@ -214,7 +239,7 @@ public sealed class IngestActivityJob(
             await AccessChangeHistory.AttachAsync(db, run.EndedAt.Value, CancellationToken.None);
         }
         db.Audit(AuditActor.System(JobName, run.EndedAt.Value, $"ingestion-run-{run.Id}"), "connector.activity-run", run,
-            after: new { run.Status, run.Pages, run.Fetched, run.Stored, run.Duplicates, run.Quarantined, run.FirstCursor, run.LastCursor, run.LastRequestId, run.Error });
+            after: new { run.Status, run.Pages, run.Fetched, run.Stored, run.Duplicates, run.Quarantined, run.FirstCursor, run.LastCursor, run.LastRequestId, run.Error, run.Details });
         await db.SaveChangesAsync();
     }
 }

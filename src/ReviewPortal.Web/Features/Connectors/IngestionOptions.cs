@@ -12,8 +12,20 @@ public sealed class IngestionOptions
     public int BackfillDays { get; set; } = 90;
     /// <summary>Activity Feed page size (the API allows up to 5,000).</summary>
     public int PageSize { get; set; } = 5000;
-    /// <summary>Re-polled window for events indexed late, behind the cursor.</summary>
+    /// <summary>Re-polled window for events indexed late, behind the cursor: this long before the last completed re-poll.</summary>
     public int OverlapMinutes { get; set; } = 15;
+    /// <summary>
+    /// After an outage the re-poll reaches back to the last completed one, but never further than this: one run after a
+    /// month of downtime must not re-read the month (the catch-up already read every event the cursor passed).
+    /// </summary>
+    public int MaxReconcileHours { get; set; } = 24;
     /// <summary>The API makes events queryable within a minute; the re-poll stops this far from now.</summary>
     public int IndexingLagSeconds { get; set; } = 60;
+    /// <summary>
+    /// A directory sync that would close more than this share of the open grants it is the source of truth for changes
+    /// nothing and is blocked (<see cref="MassChangeGuard"/>): an empty or truncated upstream answer looks like everyone left.
+    /// </summary>
+    public double MaxGrantsClosedShare { get; set; } = 0.2;
+    /// <summary>Closing this many grants is never blocked, whatever the share: one leaver's grants in a small organization.</summary>
+    public int MaxGrantsClosedFloor { get; set; } = 5;
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -11,7 +12,8 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// Directory sync: the Compliance directory (organizations, users with their org role, groups and
 /// members), the Admin API (workspaces and members, API keys) and HR context become identities,
 /// resources, entitlements and grants. A grant that disappears upstream is closed with its end
-/// time, never deleted. One unit of work per sync; every grant opened or closed is audited.
+/// time, never deleted. One unit of work per sync; every grant opened or closed is audited. A sync that would close
+/// too many grants at once is blocked by the <see cref="MassChangeGuard"/> and changes nothing.
 /// </summary>
 public sealed class SyncDirectoryJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
@@ -20,6 +22,8 @@ public sealed class SyncDirectoryJob(
     IHrDirectory hr,
     DatabaseLease leases,
     VerifyRemediation verifyRemediation,
+    IngestionOptions options,
+    AdminAlerts alerts,
     TimeProvider time,
     ILogger<SyncDirectoryJob> logger)
 {
@@ -27,7 +31,19 @@ public sealed class SyncDirectoryJob(
     /// <summary>The key of the Console organization's Default Workspace (never listed by the Admin API) is this and the org's uuid.</summary>
     public const string DefaultWorkspacePrefix = "default-workspace:";
 
-    public async Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default)
+    public Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default) => SyncAsync(approval: null, cancellationToken);
+
+    /// <summary>
+    /// An admin's "apply anyway" (<see cref="ApplyBlockedSync"/>): one sync that may close up to
+    /// <paramref name="approvedClosures"/> grants, what the blocked run <paramref name="blockedRunId"/> would have closed.
+    /// A bigger change is blocked again.
+    /// </summary>
+    public Task<IngestionRun> RunApprovedAsync(long blockedRunId, int approvedClosures, CancellationToken cancellationToken = default) =>
+        SyncAsync(new Approval(blockedRunId, approvedClosures), cancellationToken);
+
+    private sealed record Approval(long BlockedRunId, int Closures);
+
+    private async Task<IngestionRun> SyncAsync(Approval? approval, CancellationToken cancellationToken)
     {
         await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
         if (lease is null)
@@ -49,7 +65,7 @@ public sealed class SyncDirectoryJob(
                 logger.LogWarning("Directory sync skipped {Record}", reason);
             }
             run.Quarantined = snapshot.Skipped.Count;
-            run = await ApplyAsync(snapshot, run, cancellationToken);
+            run = await ApplyAsync(snapshot, run, approval, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -64,7 +80,10 @@ public sealed class SyncDirectoryJob(
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
-        await VerifyRemediationAsync(run, cancellationToken);
+        if (run.Status == IngestionRunStatus.Succeeded)
+        {
+            await VerifyRemediationAsync(run, cancellationToken);
+        }
         return run;
     }
 
@@ -86,17 +105,24 @@ public sealed class SyncDirectoryJob(
     }
 
     /// <summary>The whole sync is one unit of work; it returns the run as saved.</summary>
-    private async Task<IngestionRun> ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, CancellationToken cancellationToken)
+    private async Task<IngestionRun> ApplyAsync(DirectorySnapshot snapshot, IngestionRun run, Approval? approval, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var actor = AuditActor.System(JobName, now, $"sync-{Guid.NewGuid():N}");
-        var (saved, opened, closed) = await contexts.WriteAsync((db, ct) => WriteSnapshotAsync(db, snapshot, run.Copy(), actor, now, ct), cancellationToken);
-        logger.LogInformation("Directory sync: {Opened} grants opened, {Closed} closed", opened, closed);
+        var (saved, opened, closed) = await contexts.WriteAsync((db, ct) => WriteSnapshotAsync(db, snapshot, run.Copy(), approval, actor, now, ct), cancellationToken);
+        if (saved.Status == IngestionRunStatus.Blocked)
+        {
+            logger.LogError("Directory sync {RunId} blocked, nothing changed: {Reason}", saved.Id, saved.Error);
+        }
+        else
+        {
+            logger.LogInformation("Directory sync: {Opened} grants opened, {Closed} closed", opened, closed);
+        }
         return saved;
     }
 
     private async Task<(IngestionRun Run, int Opened, int Closed)> WriteSnapshotAsync(ReviewPortalDbContext db, DirectorySnapshot snapshot,
-        IngestionRun run, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+        IngestionRun run, Approval? approval, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var model = await DirectoryModel.LoadAsync(db, cancellationToken);
 
@@ -227,32 +253,71 @@ public sealed class SyncDirectoryJob(
                 && e.Value == ClaudeEntitlements.ReducesTo(entitlement.Value));
         }
         var shortened = model.ShortenDisplayText();
+
+        // Judged before anything is saved. Identities and entitlements new in this sync have no id yet, and no open grant
+        // can point at them, so the grants to close are known now.
+        var open = await db.Grants.Where(g => g.EndedAt == null).ToListAsync(cancellationToken);
+        // Only grants this sync is the source of truth for; requested grants not yet provisioned are left alone.
+        var governed = open.Where(g => g.Source != GrantSource.AccessRequest || g.LastSeenInSyncAt != null).ToList();
+        var kept = desired.Select(d => (d.Identity.Id, d.Entitlement.Id)).ToHashSet();
+        var closing = governed.Where(g => !kept.Contains((g.IdentityId, g.EntitlementId))).ToList();
+        var change = MassChangeGuard.ForGrants(options).Judge(governed.Count, closing.Count, approval?.Closures ?? 0);
+        if (change.Blocked)
+        {
+            // Everything staged above (identities, resources, entitlements) is dropped: a blocked sync changes nothing.
+            db.ChangeTracker.Clear();
+            return (await BlockAsync(db, run, change, approval, actor, now, cancellationToken), 0, 0);
+        }
         await db.SaveChangesAsync(cancellationToken);
 
-        var (opened, closed) = await ReconcileGrantsAsync(db, desired, actor, now, cancellationToken);
+        var (opened, closed) = await ReconcileGrantsAsync(db, open, closing, desired, actor, now, cancellationToken);
         var history = await AccessChangeHistory.AttachAsync(db, now, cancellationToken);
         run.Stored = opened;
         run.Details = System.Text.Json.JsonSerializer.Serialize(new
         {
             opened, closed, history, identities = model.IdentityCount, resources = model.ResourceCount, shortened,
-            skipped = snapshot.Skipped.Take(20),
+            skipped = snapshot.Skipped.Take(20), approvedRun = approval?.BlockedRunId,
         });
         run.EndedAt = time.GetUtcNow();
         run.Status = IngestionRunStatus.Succeeded;
         db.IngestionRuns.Add(run);
-        db.Audit(actor, "connector.directory-sync", run, after: new { opened, closed, run.Fetched, skipped = run.Quarantined });
+        db.Audit(actor, "connector.directory-sync", run, after: new
+        {
+            opened, closed, run.Fetched, skipped = run.Quarantined, approvedRun = approval?.BlockedRunId, approvedClosures = approval?.Closures,
+        });
         await db.SaveChangesAsync(cancellationToken);
         return (run, opened, closed);
     }
 
-    private static async Task<(int Opened, int Closed)> ReconcileGrantsAsync(ReviewPortalDbContext db,
+    /// <summary>
+    /// The blocked run, its audit entry and the IAM team's alert, in the sync's unit of work. Every blocked run is
+    /// recorded and audited; the alert mail goes out once a day (<see cref="AdminAlerts"/>).
+    /// </summary>
+    private async Task<IngestionRun> BlockAsync(ReviewPortalDbContext db, IngestionRun run, MassChange change, Approval? approval,
+        AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        run.Status = IngestionRunStatus.Blocked;
+        run.Error = MaxLengths.Truncate(BlockedDirectorySync.Describe(change, options), MaxLengths.IngestionRun.Error);
+        run.Details = BlockedDirectorySync.DetailsJson(change, approval?.BlockedRunId);
+        run.EndedAt = time.GetUtcNow();
+        db.IngestionRuns.Add(run);
+        var alerted = await alerts.EnqueueAsync(db, BlockedDirectorySync.AlertCondition,
+            mail => EmailMessages.DirectorySyncBlocked(mail, change.Removing, change.Total, change.Limit, now), now, cancellationToken);
+        db.Audit(actor, "connector.directory-sync-blocked", run, after: new
+        {
+            wouldClose = change.Removing, openGrants = change.Total, change.Limit, run.Fetched, approvedRun = approval?.BlockedRunId,
+            alertedTo = alerts.To, alertQueued = alerted,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return run;
+    }
+
+    private static async Task<(int Opened, int Closed)> ReconcileGrantsAsync(ReviewPortalDbContext db, List<Grant> open, List<Grant> closing,
         List<(Identity Identity, Entitlement Entitlement, DateTimeOffset Since)> desired, AuditActor actor, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var open = await db.Grants.Where(g => g.EndedAt == null).ToListAsync(cancellationToken);
         var openByKey = open.GroupBy(g => (g.IdentityId, g.EntitlementId)).ToDictionary(g => g.Key, g => g.First());
         var wanted = desired.DistinctBy(d => (d.Identity.Id, d.Entitlement.Id)).ToList();
-        var wantedKeys = wanted.Select(d => (d.Identity.Id, d.Entitlement.Id)).ToHashSet();
         var opened = 0;
         foreach (var (identity, entitlement, since) in wanted)
         {
@@ -272,9 +337,7 @@ public sealed class SyncDirectoryJob(
             opened++;
         }
         var closed = 0;
-        // Only grants this sync is the source of truth for; requested grants not yet provisioned are left alone.
-        foreach (var grant in open.Where(g => !wantedKeys.Contains((g.IdentityId, g.EntitlementId))
-                     && (g.Source != GrantSource.AccessRequest || g.LastSeenInSyncAt != null)))
+        foreach (var grant in closing)
         {
             grant.Close(now);
             grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "removed-upstream", Detail = "No longer present in the directory", ActorDescription = actor.Name });

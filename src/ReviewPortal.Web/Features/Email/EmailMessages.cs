@@ -128,4 +128,31 @@ public static class EmailMessages
             Footer = "You get this mail because time-limited access you hold or own is about to end. Replies are not read.",
         };
     }
+
+    public static EmailContent DirectorySyncBlocked(EmailOptions options, int closing, int open, int limit, DateTimeOffset at)
+    {
+        var share = (open == 0 ? 0 : (double)closing / open).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
+        return new EmailContent
+        {
+            Subject = $"Directory sync blocked: it would close {closing} of {open} grants",
+            Heading = "The directory sync stopped before changing anything",
+            Greeting = "Hello IAM team,",
+            Paragraphs =
+            [
+                $"The directory sync at {EmailContent.DateTime(at)} read an answer from Claude that would close {closing} of the {open} open grants ReviewPortal mirrors ({share}), more than the {limit} one sync may close.",
+                "An empty or cut-short answer from the Compliance API or Admin API looks exactly like this (a key that lost a scope, an outage, a paging fault), so nothing was changed: no grant closed or opened, no remediation verified. Every hourly sync stays blocked while the answer looks like this.",
+                "If the change is genuine (a reorganisation, a workspace removed), an admin can apply it once from the Connectors page.",
+            ],
+            Facts =
+            [
+                new("Would close", EmailContent.Count(closing, "grant", "grants")),
+                new("Open grants", open.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("One sync may close", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("Blocked at", EmailContent.DateTime(at)),
+            ],
+            LinkText = "Open the Connectors page",
+            LinkUrl = options.Link("/admin/connectors"),
+            Footer = "You get this mail because your address is ReviewPortal's Email:AdminAlertsTo. It is sent at most once a day while the sync stays blocked. Replies are not read.",
+        };
+    }
 }

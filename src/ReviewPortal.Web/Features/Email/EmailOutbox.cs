@@ -93,6 +93,7 @@ public static class OutboxKeys
     public const string CampaignClosed = "campaign-closed";
     public const string ApprovalReminder = "approval-reminder";
     public const string GrantExpiry = "grant-expiry";
+    public const string AdminAlert = "admin-alert";
 
     public static string ForReminder(int campaignId, int reviewerId, string kind, DateOnly day) =>
         $"{Reminder}:{campaignId}:{reviewerId}:{kind}:{day:yyyy-MM-dd}";
@@ -106,4 +107,7 @@ public static class OutboxKeys
 
     /// <summary>Keyed on the expiry date too: a renewed grant that nears its new end gets a new notice.</summary>
     public static string ForGrantExpiry(long grantId, DateTimeOffset expiresAt) => $"{GrantExpiry}:{grantId}:{expiresAt:yyyy-MM-dd}";
+
+    /// <summary>One alert per condition per day, however many hourly runs meet the condition again.</summary>
+    public static string ForAdminAlert(string condition, DateOnly day) => $"{AdminAlert}:{condition}:{day:yyyy-MM-dd}";
 }

@@ -113,6 +113,9 @@ public partial class MyReviewsPage
             // Show what won, keep the reviewer's place.
             _detail = await GetItem.HandleAsync(_viewer!, _detail.Id);
         }
+        // The panel calls this through a plain delegate, not an EventCallback, so nothing re-renders the page for it: the
+        // drawer would keep showing the decided item until the next click (seen on PostgreSQL, where the reload is slower).
+        StateHasChanged();
         return result;
     }
 

@@ -39,7 +39,7 @@ public sealed partial class DatabaseRequestBudget : IClaudeRequestBudget
     private readonly ILogger<DatabaseRequestBudget> _logger;
     private readonly int _limit;
     private readonly TimeSpan _window;
-    private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}";
+    private readonly string _node = MaxLengths.Truncate($"{Environment.MachineName}:{Environment.ProcessId}", MaxLengths.ClaudeRequestPermit.Node);
 
     public DatabaseRequestBudget(IDbContextFactory<ReviewPortalDbContext> contexts, IOptions<ClaudeOptions> options,
         ServerAnnouncedReset reset, TimeProvider time, ILogger<DatabaseRequestBudget> logger)

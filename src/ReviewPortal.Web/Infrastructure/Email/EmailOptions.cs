@@ -15,6 +15,12 @@ public sealed class EmailOptions
     public string PickupFolder { get; set; } = "data/mail";
     public SmtpOptions Smtp { get; set; } = new();
 
+    /// <summary>
+    /// The IAM team's address (one address; a distribution list for several people) for conditions that need a person,
+    /// such as a blocked directory sync. Empty: the Connectors page and the audit log are the only alert.
+    /// </summary>
+    public string? AdminAlertsTo { get; set; }
+
     /// <summary>Days past the due date after which the reviewer's manager is told, daily.</summary>
     public int EscalateAfterDaysOverdue { get; set; } = 3;
     /// <summary>Grants expiring within this many days get a notice to the holder.</summary>

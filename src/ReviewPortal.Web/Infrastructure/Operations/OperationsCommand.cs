@@ -133,7 +133,8 @@ public sealed class OperationsCommand
         await app.MigrateEmbeddedDatabaseAsync();
         using var scope = app.Services.CreateScope();
         var result = await run(scope.ServiceProvider.GetRequiredService<TJob>(), CancellationToken.None);
-        if (result.Status is IngestionRunStatus.Failed)
+        // A blocked directory sync changed nothing: the verb fails, so a deployment script or a cron wrapper notices.
+        if (result.Status is IngestionRunStatus.Failed or IngestionRunStatus.Blocked)
         {
             throw new InvalidOperationException(result.Error ?? "run failed");
         }

@@ -73,7 +73,8 @@ public class ConnectorPortalFactory() : PortalAppFactory(seedDemo: false)
     public SyncDirectoryJob SyncJobWith(IComplianceClient? compliance = null, IHrDirectory? hr = null, IAdminClient? admin = null) => new(
         Services.GetRequiredService<IDbContextFactory<ReviewPortal.Web.Data.ReviewPortalDbContext>>(), compliance ?? Compliance, admin ?? Admin,
         hr ?? Services.GetRequiredService<IHrDirectory>(), Services.GetRequiredService<ReviewPortal.Web.Infrastructure.Jobs.DatabaseLease>(),
-        GetRequiredService<ReviewPortal.Web.Features.Remediation.VerifyRemediation>(), Time,
+        GetRequiredService<ReviewPortal.Web.Features.Remediation.VerifyRemediation>(), Services.GetRequiredService<IngestionOptions>(),
+        GetRequiredService<ReviewPortal.Web.Features.Email.AdminAlerts>(), Time,
         Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SyncDirectoryJob>>());
 
     /// <summary>An ingestion job whose Activity Feed call number <paramref name="call"/> meets <paramref name="fault"/>.</summary>
