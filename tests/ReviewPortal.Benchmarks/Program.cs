@@ -32,7 +32,7 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger
           campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild] [--warm-items]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
           audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
-          ledger  [--ledger 1000000] [--entries 100000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
+          ledger  [--ledger 1000000] [--entries 100000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild] [--rows-per-insert N]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
         """);
     return args2.Verb == "help" ? 0 : 2;

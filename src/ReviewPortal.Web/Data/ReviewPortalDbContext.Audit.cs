@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Database;
 
 namespace ReviewPortal.Web.Data;
 
@@ -24,10 +25,19 @@ public abstract partial class ReviewPortalDbContext
     public bool HasPendingAudit => _pendingAudit.Count > 0;
 
     /// <summary>
-    /// When this context last held the ledger lock with the head read (a <see cref="System.Diagnostics.Stopwatch"/>
-    /// timestamp): the benchmark measures how long the lock stays held, from here to the commit.
+    /// When this context last took the ledger lock (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): on the server
+    /// providers when the lock statement returned with the head, on SQLite when BEGIN IMMEDIATE took the write lock. The
+    /// benchmark measures how long the lock stays held, from here to the commit.
     /// </summary>
     internal long LedgerLockedAt { get; private set; }
+
+    /// <summary>
+    /// Set by the unit of work on the context it runs the unit on: the unit's audited saves leave their entries staged,
+    /// and the unit's last save, just before the commit (<see cref="SaveUnitAsync"/>), appends them all. The server
+    /// providers take the ledger lock when the entries are appended, so a unit that saves early and goes on working (a
+    /// directory sync saves its grants, then reads the activity history) no longer holds the ledger while it works.
+    /// </summary>
+    internal bool AppendsLedgerAtUnitEnd { get; set; }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -39,6 +49,11 @@ public abstract partial class ReviewPortalDbContext
         {
             // Inside a unit of work (or another caller-owned transaction): the owner commits, and retries the whole unit.
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (AppendsLedgerAtUnitEnd)
+            {
+                // The entries stay staged; the unit's last save appends them (SaveUnitAsync).
+                return saved;
+            }
             saved += await AppendPendingAuditAsync(cancellationToken);
             _pendingAudit.Clear();
             return saved;
@@ -49,7 +64,7 @@ public abstract partial class ReviewPortalDbContext
         // The entries are sealed inside each attempt, against the head read in that attempt.
         var written = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            await using var transaction = await Database.BeginTransactionAsync(ct);
+            await using var transaction = await BeginLedgerTransactionAsync(ct);
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
             count += await AppendPendingAuditAsync(ct);
             await transaction.CommitAsync(ct);
@@ -69,28 +84,46 @@ public abstract partial class ReviewPortalDbContext
             : throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
 
     /// <summary>
-    /// Reads the head and inserts the staged entries with plain commands on the context's connection, in its
-    /// transaction: the entries are never tracked, so there is no second SaveChanges (change detection, command
-    /// building, result propagation), which was most of the append's cost.
+    /// Opens the transaction of a unit of work or of a lone audited save. On SQLite the database's write lock is the
+    /// ledger lock, taken here by BEGIN IMMEDIATE.
+    /// </summary>
+    internal async Task<IDbContextTransaction> BeginLedgerTransactionAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        if (!Provider.IsServer())
+        {
+            LedgerLockedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        return transaction;
+    }
+
+    /// <summary>
+    /// The last save of a unit of work, just before its commit: what the unit staged and did not save, then every ledger
+    /// entry the unit staged, in one append.
+    /// </summary>
+    internal async Task SaveUnitAsync(CancellationToken cancellationToken)
+    {
+        await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        if (_pendingAudit.Count > 0)
+        {
+            await AppendPendingAuditAsync(cancellationToken);
+            _pendingAudit.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Seals the staged entries against the head read under the ledger lock and writes them all at once, with plain
+    /// commands on the context's connection, in its transaction (AuditStatements): the entries are never tracked, and
+    /// everything that does not depend on the head (target keys, stored times) is done before the lock is taken, so the
+    /// lock is held for the head read, the hashing, one bulk write and the commit.
     /// </summary>
     private async Task<int> AppendPendingAuditAsync(CancellationToken cancellationToken)
     {
-        var connection = Database.GetDbConnection();
-        var transaction = Database.CurrentTransaction!.GetDbTransaction();
-        var statements = AuditStatements.For(this);
-        var timeout = Database.GetCommandTimeout();
-        var (sequence, hash) = await LockLedgerHeadAsync(connection, transaction, statements.LockAndReadHead, timeout, cancellationToken);
-        LedgerLockedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = statements.Insert;
-        if (timeout is { } seconds)
+        var entries = new AuditEntry[_pendingAudit.Count];
+        for (var i = 0; i < entries.Length; i++)
         {
-            insert.CommandTimeout = seconds;
-        }
-        foreach (var pending in _pendingAudit)
-        {
-            var entry = new AuditEntry
+            var pending = _pendingAudit[i];
+            entries[i] = new AuditEntry
             {
                 OccurredAt = AsStored(pending.Actor.At),
                 ActorId = pending.Actor.IdentityId,
@@ -103,23 +136,33 @@ public abstract partial class ReviewPortalDbContext
                 Before = pending.Before,
                 After = pending.After,
                 CorrelationId = pending.Actor.CorrelationId,
-                PreviousHash = hash,
+                PreviousHash = "",
                 Hash = "",
             };
+        }
+        var connection = Database.GetDbConnection();
+        var transaction = Database.CurrentTransaction!.GetDbTransaction();
+        var statements = AuditStatements.For(this);
+        var timeout = Database.GetCommandTimeout();
+        var (sequence, hash) = await LockLedgerHeadAsync(connection, transaction, statements.LockAndReadHead, timeout, cancellationToken);
+        if (Provider.IsServer())
+        {
+            LedgerLockedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        foreach (var entry in entries)
+        {
             AuditChain.Seal(entry, sequence, hash);
             (sequence, hash) = (entry.Sequence, entry.Hash);
-            statements.Bind(insert, entry);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        return _pendingAudit.Count;
+        await statements.WriteAsync(connection, transaction, entries, timeout, cancellationToken);
+        return entries.Length;
     }
 
     /// <summary>
-    /// Reads the chain head while holding the ledger's write lock until commit, so concurrent
-    /// writers (jobs, several web nodes) queue up instead of forking the chain. SQL Server takes the
-    /// application lock, PostgreSQL a transaction-scoped advisory lock, in the same round trip as the read. SQLite: the write transaction
-    /// already holds the database's single write lock (BEGIN IMMEDIATE, or the first SaveChanges
-    /// wrote), so nobody else can append between this read and commit.
+    /// Reads the chain head while holding the ledger's write lock until commit, so concurrent writers (jobs, several web
+    /// nodes) queue up instead of forking the chain. SQL Server takes the application lock, PostgreSQL a
+    /// transaction-scoped advisory lock, in the same round trip as the read. SQLite: the write transaction already holds
+    /// the database's single write lock (BEGIN IMMEDIATE), so nobody else can append between this read and commit.
     /// </summary>
     private static async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(DbConnection connection, DbTransaction transaction,
         string sql, int? timeout, CancellationToken cancellationToken)

@@ -19,10 +19,12 @@ public static class UnitOfWork
         return await probe.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.AppendsLedgerAtUnitEnd = true;
+            await using var transaction = await db.BeginLedgerTransactionAsync(ct);
             var result = await unit(db, ct);
-            // Whatever the unit staged and did not save yet is part of it.
-            await db.SaveChangesAsync(ct);
+            // Whatever the unit staged and did not save yet is part of it, and so are all its ledger entries: appended
+            // here, last, so the server providers hold the ledger lock only for the append and the commit.
+            await db.SaveUnitAsync(ct);
             await transaction.CommitAsync(ct);
             return result;
         }, cancellationToken);

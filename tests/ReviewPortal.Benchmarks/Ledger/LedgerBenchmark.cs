@@ -134,9 +134,16 @@ internal static class LedgerBenchmark
             await using var provider = Portal.Services(database).BuildServiceProvider();
             var contexts = provider.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>();
             long before;
+            int? rowsPerInsert;
             await using (var db = await contexts.CreateDbContextAsync())
             {
                 before = await db.AuditEntries.LongCountAsync();
+                // Diagnostic: another chunk size for the multi-row INSERTs (SQLite, SQL Server), to choose the default.
+                if (args.Flag("rows-per-insert"))
+                {
+                    AuditStatements.For(db).RowsPerInsert = args.Int("rows-per-insert", 0);
+                }
+                rowsPerInsert = database.Provider == DatabaseProvider.Postgres ? null : AuditStatements.For(db).RowsPerInsert;
             }
             // Warm-up through the same path (JIT, the EF model, the ledger statements), as in a running portal.
             var warm = await SaveAsync(contexts, 1_000, "bench-ledger-warm");
@@ -168,6 +175,7 @@ internal static class LedgerBenchmark
                 ["database"] = database.Describe(),
                 ["ledgerBefore"] = before,
                 ["entries"] = entries,
+                ["rowsPerInsert"] = rowsPerInsert,
                 ["databaseGb"] = Math.Round(database.SizeBytes() / 1e9, 2),
                 // From the lock (granted, head read) to the commit: every other ledger writer waits this long.
                 ["holdSeconds"] = Math.Round(timed.Hold.TotalSeconds, 3),
