@@ -49,14 +49,20 @@ internal sealed class AuditStatements
         {
             DatabaseProvider.SqlServer => $"""
                 DECLARE @lock int;
-                EXEC @lock = sp_getapplock @Resource = 'audit-ledger', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000;
-                IF @lock < 0 THROW 51001, 'The audit ledger lock was not granted within 30 s.', 1;
+                EXEC @lock = sp_getapplock @Resource = 'audit-ledger', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = {LockTimeoutParameter};
+                IF @lock < 0 THROW 51001, 'The audit ledger lock was not granted within the lock timeout.', 1;
                 {ReadHead("TOP (1) ", "")};
                 """,
-            // Two statements in one round trip: under READ COMMITTED each takes its own snapshot, so the head is read
-            // after the lock is held (one statement would read a snapshot from before it waited). The lock is released
-            // at commit or rollback.
-            DatabaseProvider.Postgres => $"SELECT pg_advisory_xact_lock({PostgresLedgerLockKey}); {ReadHead("", " LIMIT 1")}",
+            // Separate statements in one round trip: under READ COMMITTED each takes its own snapshot, so the head is read
+            // after the lock is held (one statement would read a snapshot from before it waited). lock_timeout bounds the
+            // wait for the lock alone and is put back before anything else runs in the transaction; the lock itself is
+            // released at commit or rollback.
+            DatabaseProvider.Postgres => $"""
+                SELECT set_config('lock_timeout', {LockTimeoutParameter}, true);
+                SELECT pg_advisory_xact_lock({PostgresLedgerLockKey});
+                SET LOCAL lock_timeout TO DEFAULT;
+                {ReadHead("", " LIMIT 1")}
+                """,
             // SQLite: BEGIN IMMEDIATE took the database's write lock, which is the ledger lock, before the unit's first write.
             _ => ReadHead("", " LIMIT 1"),
         };
@@ -70,6 +76,9 @@ internal sealed class AuditStatements
 
     /// <summary>The advisory lock key of the ledger on PostgreSQL ("ReviewLg" as a 64-bit number).</summary>
     public const long PostgresLedgerLockKey = 0x5265766965774C67;
+
+    /// <summary>The lock statement's one parameter: the lock timeout (SQL Server: int milliseconds; PostgreSQL: a lock_timeout text).</summary>
+    public const string LockTimeoutParameter = "@lockTimeout";
 
     public string LockAndReadHead { get; }
 
@@ -95,6 +104,16 @@ internal sealed class AuditStatements
             text.Append(')');
         }
         return text.ToString();
+    }
+
+    /// <summary>Binds the lock timeout to the lock statement in the form its provider expects.</summary>
+    public static void BindLockTimeout(DbCommand command, DatabaseProvider provider, TimeSpan timeout)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = LockTimeoutParameter;
+        var milliseconds = (long)Math.Ceiling(timeout.TotalMilliseconds);
+        parameter.Value = provider == DatabaseProvider.Postgres ? $"{milliseconds}ms" : (object)(int)Math.Min(milliseconds, int.MaxValue);
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using ReviewPortal.Web.Domain;
@@ -61,15 +62,16 @@ public abstract partial class ReviewPortalDbContext
 
         // A lone audited save is its own small unit, retried the way EF retries any save: the change and its entries in
         // one transaction, changes accepted only once that transaction has committed, so a retry saves them again.
-        // The entries are sealed inside each attempt, against the head read in that attempt.
-        var written = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        // The entries are sealed inside each attempt, against the head read in that attempt. A wait for the ledger lock
+        // that runs out is retried too (LedgerLock), a bounded number of times.
+        var written = await LedgerLock.RetryWhileBusyAsync(this, attemptToken => Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var transaction = await BeginLedgerTransactionAsync(ct);
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
             count += await AppendPendingAuditAsync(ct);
             await transaction.CommitAsync(ct);
             return count;
-        }, cancellationToken);
+        }, attemptToken), cancellationToken);
         if (acceptAllChangesOnSuccess)
         {
             ChangeTracker.AcceptAllChanges();
@@ -85,10 +87,15 @@ public abstract partial class ReviewPortalDbContext
 
     /// <summary>
     /// Opens the transaction of a unit of work or of a lone audited save. On SQLite the database's write lock is the
-    /// ledger lock, taken here by BEGIN IMMEDIATE.
+    /// ledger lock, taken here by BEGIN IMMEDIATE: the connection waits for it (its busy timeout, whole seconds) as long
+    /// as the server providers wait for theirs, and a wait that runs out is retried like theirs (LedgerLock).
     /// </summary>
     internal async Task<IDbContextTransaction> BeginLedgerTransactionAsync(CancellationToken cancellationToken)
     {
+        if (Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            sqlite.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(LedgerLock.For(this).Timeout.TotalSeconds));
+        }
         var transaction = await Database.BeginTransactionAsync(cancellationToken);
         if (!Provider.IsServer())
         {
@@ -161,10 +168,12 @@ public abstract partial class ReviewPortalDbContext
     /// <summary>
     /// Reads the chain head while holding the ledger's write lock until commit, so concurrent writers (jobs, several web
     /// nodes) queue up instead of forking the chain. SQL Server takes the application lock, PostgreSQL a
-    /// transaction-scoped advisory lock, in the same round trip as the read. SQLite: the write transaction already holds
-    /// the database's single write lock (BEGIN IMMEDIATE), so nobody else can append between this read and commit.
+    /// transaction-scoped advisory lock, in the same round trip as the read, each waiting at most the ledger lock timeout;
+    /// a wait that runs out becomes <see cref="LedgerBusyException"/>, which the unit's retry loop recognises. SQLite: the
+    /// write transaction already holds the database's single write lock (BEGIN IMMEDIATE), so nobody else can append
+    /// between this read and commit.
     /// </summary>
-    private static async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(DbConnection connection, DbTransaction transaction,
+    private async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(DbConnection connection, DbTransaction transaction,
         string sql, int? timeout, CancellationToken cancellationToken)
     {
         await using var head = connection.CreateCommand();
@@ -174,14 +183,28 @@ public abstract partial class ReviewPortalDbContext
         {
             head.CommandTimeout = seconds;
         }
-        await using var reader = await head.ExecuteReaderAsync(cancellationToken);
-        // PostgreSQL answers the lock statement first: the head is the result set with two columns.
-        while (reader.FieldCount != 2 && await reader.NextResultAsync(cancellationToken))
+        var lockTimeout = LedgerLock.For(this).Timeout;
+        if (Provider.IsServer())
         {
+            AuditStatements.BindLockTimeout(head, Provider, lockTimeout);
+            // The server's own lock timeout must run out first (a clear error, the connection intact), not the client's.
+            head.CommandTimeout += (int)Math.Ceiling(lockTimeout.TotalSeconds);
         }
-        return await reader.ReadAsync(cancellationToken)
-            ? (reader.GetInt64(0), reader.GetString(1))
-            : (0, AuditChain.Genesis);
+        try
+        {
+            await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+            // The lock statements answer first: the head is the result set with two columns.
+            while (reader.FieldCount != 2 && await reader.NextResultAsync(cancellationToken))
+            {
+            }
+            return await reader.ReadAsync(cancellationToken)
+                ? (reader.GetInt64(0), reader.GetString(1))
+                : (0, AuditChain.Genesis);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && LedgerLock.IsLockTimeout(ex))
+        {
+            throw LedgerLock.Busy(lockTimeout, ex);
+        }
     }
 
     /// <summary>

@@ -8,7 +8,9 @@ namespace ReviewPortal.Tests.Data;
 /// <summary>
 /// How long the ledger's advisory lock is held (issue #17, 9): a unit of work takes it only at its end, for the append and
 /// the commit, and the entries of one save go into the ledger in one binary COPY (it was one INSERT per entry, a round
-/// trip each, while the lock was held).
+/// trip each, while the lock was held). The wait for the lock is bounded by lock_timeout, set for the lock statement
+/// alone: the rest of the transaction keeps the session's own setting. (The wait itself, its retry and the busy answer
+/// are LedgerLockWaitTests, on every engine.)
 /// </summary>
 public sealed class LedgerLockPostgresTests : IDisposable
 {
@@ -16,10 +18,10 @@ public sealed class LedgerLockPostgresTests : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    private DbContextOptions<PostgresReviewPortalDbContext> Options()
+    private DbContextOptions<PostgresReviewPortalDbContext> Options(LedgerLockOptions? ledgerLock = null)
     {
         var options = new DbContextOptionsBuilder<PostgresReviewPortalDbContext>();
-        DatabaseSetup.ConfigurePostgres(options, _database.ConnectionString);
+        DatabaseSetup.ConfigurePostgres(options, _database.ConnectionString, ledgerLock);
         return options.Options;
     }
 
@@ -58,6 +60,31 @@ public sealed class LedgerLockPostgresTests : IDisposable
     }
 
     [Fact]
+    public async Task AuditedSaveInACallersTransaction_AfterTheLock_TheTransactionRunsWithTheSessionsLockTimeoutAgain()
+    {
+        await using var db = new PostgresReviewPortalDbContext(Options(new LedgerLockOptions(TimeSpan.FromSeconds(7), 1)));
+
+        var (before, held, after) = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var lockTimeoutBefore = await LockTimeoutAsync(db, default);
+            db.Audit(Actor, "test.lock-timeout", new AuditTarget("Setting", "x"));
+            await db.SaveChangesAsync();
+            var lockHeld = !LedgerLockFree();
+            var lockTimeoutAfter = await LockTimeoutAsync(db, default);
+            await transaction.CommitAsync();
+            return (lockTimeoutBefore, lockHeld, lockTimeoutAfter);
+        });
+
+        // The lock was taken with a 7 s lock_timeout, and the rest of the transaction runs with the session's own (none).
+        Assert.True(held);
+        Assert.Equal("0", before);
+        Assert.Equal("0", after);
+        await using var check = new PostgresReviewPortalDbContext(Options());
+        Assert.Equal(1, await check.AuditEntries.CountAsync(e => e.Action == "test.lock-timeout"));
+    }
+
+    [Fact]
     public async Task AuditedSave_ThousandEntries_WrittenByOneStatementWhileTheLockIsHeld()
     {
         // A statement-level trigger fires once per statement that inserts into the ledger, however many rows it writes
@@ -81,6 +108,9 @@ public sealed class LedgerLockPostgresTests : IDisposable
         Assert.Equal(1_000, await check.AuditEntries.CountAsync(e => e.Action == "test.append"));
         Assert.Equal(1, (await check.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM ledger_insert_statements").ToListAsync()).Single());
     }
+
+    private static async Task<string> LockTimeoutAsync(ReviewPortalDbContext db, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQueryRaw<string>("SELECT current_setting('lock_timeout') AS \"Value\"").ToListAsync(cancellationToken)).Single();
 
     private sealed class Contexts(DbContextOptions<PostgresReviewPortalDbContext> options) : IDbContextFactory<ReviewPortalDbContext>
     {

@@ -1,3 +1,4 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -8,7 +9,7 @@ namespace ReviewPortal.Tests.Data;
 /// <summary>
 /// The ledger's hand-built statements (lock and head read, multi-row insert) come from the EF model for each provider.
 /// No SQL Server runs here, so its statements are parsed as T-SQL; SQLite's run in every ledger test, PostgreSQL's (the
-/// binary COPY) in every ledger test of the PostgreSQL suite.
+/// lock with its timeout, the binary COPY) in every ledger test of the PostgreSQL suite.
 /// </summary>
 public class AuditStatementsTests
 {
@@ -21,14 +22,25 @@ public class AuditStatementsTests
     }
 
     [Fact]
-    public void SqlServer_LockAndHeadRead_ParsesAsTSql160()
+    public void SqlServer_LockAndHeadRead_ParsesAsTSql160AndWaitsTheLockTimeoutParameter()
     {
         using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
         var statements = AuditStatements.For(db);
 
         AssertParsesAsTSql(statements.LockAndReadHead);
         Assert.Contains("sp_getapplock", statements.LockAndReadHead);
+        Assert.Contains($"@LockTimeout = {AuditStatements.LockTimeoutParameter};", statements.LockAndReadHead);
         Assert.Contains("THROW 51001", statements.LockAndReadHead);
+    }
+
+    [Fact]
+    public void SqlServer_LockTimeout_BoundAsWholeMilliseconds()
+    {
+        using var command = new SqlCommand();
+
+        AuditStatements.BindLockTimeout(command, DatabaseProvider.SqlServer, TimeSpan.FromSeconds(1.5));
+
+        Assert.Equal(1500, Assert.Single(command.Parameters.Cast<SqlParameter>()).Value);
     }
 
     [Fact]
