@@ -31,7 +31,8 @@ public static class RecurringJobs
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None),
             configuration["Requests:ExpireCron"] ?? "*/15 * * * *");
         jobs.AddOrUpdate<ProvisionScheduledRequestsJob>(ProvisionScheduledRequests, job => job.RunAsync(CancellationToken.None),
-            configuration["Requests:ProvisionCron"] ?? "*/15 * * * *");
+            // Every 5 minutes: it also makes the retries of provisioning that failed on approval (Requests:Fulfilment).
+            configuration["Requests:ProvisionCron"] ?? "*/5 * * * *");
         jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
         var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);

@@ -71,7 +71,11 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(2000)");
 
                     b.Property<DateTimeOffset?>("ProvisionAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ProvisionAttempts")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("datetimeoffset");

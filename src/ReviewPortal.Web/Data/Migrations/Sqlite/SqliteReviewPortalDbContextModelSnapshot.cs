@@ -62,6 +62,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ProvisionAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProvisionAttempts")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("RequestedAt")
