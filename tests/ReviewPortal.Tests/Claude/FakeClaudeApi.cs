@@ -80,6 +80,19 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
 
     public Dictionary<string, string> ApiKeyStatuses { get; } = [];
 
+    /// <summary>The organization's directory as the listing endpoints serve it (one page each); empty unless a test fills it.</summary>
+    public FakeDirectory Directory { get; } = new();
+
+    public sealed class FakeDirectory
+    {
+        public List<(string Uuid, string Name)> Organizations { get; } = [];
+        /// <summary>Organization uuid → its users (id, email, full name, organization role).</summary>
+        public Dictionary<string, List<(string Id, string Email, string Name, string Role)>> Users { get; } = [];
+        public List<(string Id, string Name)> Workspaces { get; } = [];
+        /// <summary>API keys (their status may be changed by <see cref="ApiKeyStatuses"/>).</summary>
+        public List<(string Id, string Name, string CreatedByUserId, string? WorkspaceId)> ApiKeys { get; } = [];
+    }
+
     /// <summary>Every request that reached the API, in arrival order.</summary>
     public IReadOnlyList<FakeRequest> Requests
     {
@@ -245,6 +258,31 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
                 }
                 case ("GET", ["v1", "compliance", "activities"]):
                     return ActivityPage(QueryString(request.Query));
+                case ("GET", ["v1", "compliance", "organizations"]):
+                    return TokenPage(Directory.Organizations.Select(o => new { uuid = o.Uuid, name = o.Name, created_at = Created }));
+                case ("GET", ["v1", "compliance", "organizations", var org, "users"]):
+                    return TokenPage(Directory.Users.GetValueOrDefault(org, []).Select(u => new
+                    {
+                        id = u.Id, email = u.Email, full_name = u.Name, organization_role = u.Role, created_at = Created,
+                    }));
+                case ("GET", ["v1", "compliance", "organizations", _, "roles"]):
+                case ("GET", ["v1", "compliance", "groups"]):
+                    return TokenPage(Array.Empty<object>());
+                case ("GET", ["v1", "organizations", "users"]):
+                    return CursorPage(Directory.Users.Values.SelectMany(u => u).DistinctBy(u => u.Id)
+                        .Select(u => new { id = u.Id, type = "user", email = u.Email, name = u.Name, role = "user", added_at = Created }), u => u.id);
+                case ("GET", ["v1", "organizations", "workspaces"]):
+                    return CursorPage(Directory.Workspaces.Select(w => new { id = w.Id, type = "workspace", name = w.Name, created_at = Created }), w => w.id);
+                case ("GET", ["v1", "organizations", "workspaces", var workspace, "members"]):
+                    return CursorPage(Members.Where(m => m.Key.Workspace == workspace).OrderBy(m => m.Key.User, StringComparer.Ordinal)
+                        .Select(m => new { type = "workspace_member", user_id = m.Key.User, workspace_id = workspace, workspace_role = m.Value }), m => m.user_id);
+                case ("GET", ["v1", "organizations", "api_keys"]):
+                    return CursorPage(Directory.ApiKeys.Select(k => new
+                    {
+                        id = k.Id, type = "api_key", name = k.Name, status = ApiKeyStatuses.GetValueOrDefault(k.Id, "active"), created_at = Created,
+                        created_by = new { id = k.CreatedByUserId, type = "user" }, partial_key_hint = "sk-ant-api03-R2D...igAA",
+                        workspace_id = k.WorkspaceId,
+                    }), k => k.id);
                 default:
                     return Error(404, "not_found_error", $"The fake Claude API does not serve {request.Method} {request.Path}.");
             }
@@ -279,6 +317,16 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
             first_id = page.Count > 0 ? page[0].Id : null,
             last_id = page.Count > 0 ? page[^1].Id : null,
         });
+    }
+
+    private const string Created = "2026-01-05T09:00:00Z";
+
+    private static (int, object) TokenPage<T>(IEnumerable<T> data) => (200, new { data = data.ToList(), has_more = false, next_page = (string?)null });
+
+    private static (int, object) CursorPage<T>(IEnumerable<T> data, Func<T, string> id)
+    {
+        var list = data.ToList();
+        return (200, new { data = list, has_more = false, first_id = list.Count > 0 ? id(list[0]) : null, last_id = list.Count > 0 ? id(list[^1]) : null });
     }
 
     private static Dictionary<string, string> QueryString(string query) =>

@@ -4,6 +4,7 @@ using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Lifecycle;
+using ReviewPortal.Web.Features.People;
 using ReviewPortal.Web.Infrastructure.Email;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
@@ -20,12 +21,23 @@ public static class RecurringJobs
     public const string SendOutbox = "send-outbox";
     public const string SendReminders = "send-reminders";
     public const string ApplyLifecycleRules = "apply-lifecycle-rules";
+    public const string SyncPeople = "sync-people";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
         var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
+        // Only Entra ID is read on a schedule; a CSV directory changes when an admin imports a file.
+        var people = configuration.GetSection(PeopleOptions.Section).Get<PeopleOptions>() ?? new PeopleOptions();
+        if (people.Source == PeopleSource.EntraId)
+        {
+            jobs.AddOrUpdate<SyncPeopleJob>(SyncPeople, job => job.RunAsync(CancellationToken.None), people.SyncCron);
+        }
+        else
+        {
+            jobs.RemoveIfExists(SyncPeople);
+        }
         jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None),
             configuration["Requests:EscalateCron"] ?? "0 * * * *");
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None),
