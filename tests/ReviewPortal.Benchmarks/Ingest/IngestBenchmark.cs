@@ -40,10 +40,9 @@ internal static class IngestBenchmark
         var handler = new FeedHandler(feed, TimeProvider.System);
 
         var pragmas = args.String("pragma", "");
-        var timeKeyed = args.String("raw-schema", "migrated") == "time-key";
-        if (engine == "postgres" && (pragmas.Length > 0 || timeKeyed))
+        if (engine == "postgres" && pragmas.Length > 0)
         {
-            throw new ArgumentException("--pragma and --raw-schema are SQLite prototypes.");
+            throw new ArgumentException("--pragma is a SQLite prototype.");
         }
         var services = Portal.Services(e2eDatabase, new Dictionary<string, string?> { ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         if (pragmas.Length > 0)
@@ -111,11 +110,7 @@ internal static class IngestBenchmark
             await Portal.MigrateFreshAsync(rawProvider, rawDatabase);
             if (rawDatabase is SqliteBenchDatabase rawFile)
             {
-                if (timeKeyed)
-                {
-                    TimeKeyedSchema(rawFile.File);
-                }
-                (rawSeconds, rawCpuSeconds) = RawLimit.Sqlite(feed, rawFile.File, pageSize, pragmas, timeKeyed);
+                (rawSeconds, rawCpuSeconds) = RawLimit.Sqlite(feed, rawFile.File, pageSize, pragmas);
             }
             else
             {
@@ -158,7 +153,6 @@ internal static class IngestBenchmark
             ["gen2Collections"] = gen2,
             ["gcPauseSeconds"] = Math.Round(gcPauseSeconds, 2),
             ["pragma"] = pragmas,
-            ["rawSchema"] = args.String("raw-schema", "migrated"),
             ["e2eDatabaseMb"] = Math.Round(e2eBytes / 1e6),
             ["rawSeconds"] = Math.Round(rawSeconds, 2),
             ["rawRowsPerSecond"] = Math.Round(rawRate),
@@ -194,24 +188,6 @@ internal static class IngestBenchmark
             });
         }
         await db.SaveChangesAsync();
-    }
-
-    /// <summary>
-    /// Prototype of the proposed schema fix (--raw-schema time-key): deduplicate on (OccurredAt, ActivityId) instead of
-    /// ActivityId alone. Rows arrive in created_at order, so that unique index grows at its right edge instead of at a
-    /// random leaf per row, and it replaces IX_ActivityEvents_OccurredAt (same leading column).
-    /// </summary>
-    private static void TimeKeyedSchema(string file)
-    {
-        using var connection = new SqliteConnection(Portal.ConnectionString(file));
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            DROP INDEX "IX_ActivityEvents_ActivityId";
-            DROP INDEX "IX_ActivityEvents_OccurredAt";
-            CREATE UNIQUE INDEX "IX_ActivityEvents_OccurredAt_ActivityId" ON "ActivityEvents" ("OccurredAt", "ActivityId");
-            """;
-        command.ExecuteNonQuery();
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace ReviewPortal.Benchmarks.Ingest;
 internal static class RawLimit
 {
     /// <summary>One prepared <c>INSERT … ON CONFLICT DO NOTHING</c> per row on one connection (SQLite).</summary>
-    public static (double Seconds, double CpuSeconds) Sqlite(SyntheticFeed feed, string file, int pageSize, string pragmas, bool timeKeyed)
+    public static (double Seconds, double CpuSeconds) Sqlite(SyntheticFeed feed, string file, int pageSize, string pragmas)
     {
         using var connection = new SqliteConnection(Portal.ConnectionString(file));
         connection.Open();
@@ -30,8 +30,8 @@ internal static class RawLimit
         using var insert = connection.CreateCommand();
         insert.CommandText = """
             INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
-            VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw)
-            """ + (timeKeyed ? " ON CONFLICT(OccurredAt, ActivityId) DO NOTHING" : " ON CONFLICT(ActivityId) DO NOTHING");
+            VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT(OccurredAt, ActivityId) DO NOTHING
+            """;
         var names = new[] { "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw" };
         foreach (var name in names)
         {
@@ -81,7 +81,7 @@ internal static class RawLimit
 
     /// <summary>
     /// One binary COPY straight into <c>ActivityEvents</c> per page (PostgreSQL). COPY cannot skip conflicts; the rows
-    /// are distinct, so the unique ActivityId index is maintained and checked on every row, as on the job's path.
+    /// are distinct, so the unique (OccurredAt, ActivityId) index is maintained and checked on every row, as on the job's path.
     /// Returns the process's CPU and the server's (the cluster's processes) over the timed pages.
     /// </summary>
     public static (double Seconds, double CpuSeconds, double ServerCpuSeconds) Postgres(SyntheticFeed feed, BenchDatabase database, int pageSize)

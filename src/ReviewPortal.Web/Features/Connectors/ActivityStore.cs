@@ -10,10 +10,11 @@ using ReviewPortal.Web.Domain;
 namespace ReviewPortal.Web.Features.Connectors;
 
 /// <summary>
-/// The ingestion hot path: prepared ADO.NET statements on the context's own connection and
-/// transaction (EF change tracking is ~10× slower for this). Insert-if-new on the unique activity
-/// id turns at-least-once delivery into exactly one row, and the rollups and last-active times
-/// move in the same transaction as the events they count. On PostgreSQL a page is one binary COPY
+/// The ingestion hot path: plain ADO.NET on the context's own connection and transaction (EF change tracking is ~10×
+/// slower for this). An activity is new unless its (OccurredAt, ActivityId) is stored already: the unique time-keyed
+/// index (docs/decisions/0005-activity-dedupe-index.md) turns at-least-once delivery into exactly one row, and the
+/// rollups and last-active times move in the same transaction as the events they count, computed from the rows that
+/// were new. SQLite and SQL Server insert row by row with one prepared statement; on PostgreSQL a page is one binary COPY
 /// into a staging table and one statement (<see cref="PostgresPageSql"/>) instead of a round trip per row.
 /// </summary>
 public sealed class ActivityStore : IAsyncDisposable
@@ -37,11 +38,11 @@ public sealed class ActivityStore : IAsyncDisposable
                 DatabaseProvider.SqlServer => """
                     INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
                     SELECT @id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw
-                    WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE ActivityId = @id)
+                    WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE OccurredAt = @at AND ActivityId = @id)
                     """,
                 _ => """
                     INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
-                    VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT ("ActivityId") DO NOTHING
+                    VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT ("OccurredAt", "ActivityId") DO NOTHING
                     """,
             },
             "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw");
@@ -60,6 +61,11 @@ public sealed class ActivityStore : IAsyncDisposable
         _touchIdentity = Command(connection, transaction,
             """UPDATE "Identities" SET "LastActiveAt" = @at WHERE "Id" = @identity AND ("LastActiveAt" IS NULL OR "LastActiveAt" < @at)""",
             "@at", "@identity");
+        if (_provider == DatabaseProvider.Sqlite)
+        {
+            // Compiled once for the page rather than on each row's first use.
+            _insertEvent.Prepare();
+        }
     }
 
     /// <summary>Binds to the context's open transaction (the caller owns commit and rollback).</summary>
@@ -77,45 +83,80 @@ public sealed class ActivityStore : IAsyncDisposable
         {
             return await WritePostgresAsync(_npgsql, events, cancellationToken);
         }
+        var stored = _provider == DatabaseProvider.Sqlite
+            ? InsertSqlite(events)
+            : await InsertSqlServerAsync(events, cancellationToken);
+
+        foreach (var rollup in Rollups(stored))
+        {
+            var p = _upsertRollup!.Parameters;
+            p[0].Value = rollup.Identity;
+            p[1].Value = Day(rollup.Day);
+            p[2].Value = (int)rollup.Category;
+            p[3].Value = rollup.Count;
+            await _upsertRollup.ExecuteNonQueryAsync(cancellationToken);
+        }
+        foreach (var (identity, at) in LatestPerIdentity(stored))
+        {
+            var p = _touchIdentity!.Parameters;
+            p[0].Value = Time(at);
+            p[1].Value = identity;
+            await _touchIdentity.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return stored.Count;
+    }
+
+    // Microsoft.Data.Sqlite runs synchronously underneath: the async overload would only add a Task per row.
+    private List<ActivityEvent> InsertSqlite(IReadOnlyList<ActivityEvent> events)
+    {
         var stored = new List<ActivityEvent>(events.Count);
         foreach (var e in events)
         {
-            var p = _insertEvent!.Parameters;
-            p[0].Value = e.ActivityId;
-            p[1].Value = Time(e.OccurredAt);
-            p[2].Value = e.Type;
-            p[3].Value = (int)e.Category;
-            p[4].Value = (object?)e.OrganizationUuid ?? DBNull.Value;
-            p[5].Value = e.ActorType;
-            p[6].Value = (object?)e.ActorExternalId ?? DBNull.Value;
-            p[7].Value = (object?)e.IdentityId ?? DBNull.Value;
-            p[8].Value = e.RawJson;
+            Bind(_insertEvent!.Parameters, e);
+            if (_insertEvent.ExecuteNonQuery() == 1)
+            {
+                stored.Add(e);
+            }
+        }
+        return stored;
+    }
+
+    private async Task<List<ActivityEvent>> InsertSqlServerAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken)
+    {
+        var stored = new List<ActivityEvent>(events.Count);
+        foreach (var e in events)
+        {
+            Bind(_insertEvent!.Parameters, e);
             if (await _insertEvent.ExecuteNonQueryAsync(cancellationToken) == 1)
             {
                 stored.Add(e);
             }
         }
-
-        foreach (var rollup in stored.Where(e => e.IdentityId is not null)
-                     .GroupBy(e => (Identity: e.IdentityId!.Value, Day: DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Category)))
-        {
-            var p = _upsertRollup!.Parameters;
-            p[0].Value = rollup.Key.Identity;
-            p[1].Value = Day(rollup.Key.Day);
-            p[2].Value = (int)rollup.Key.Category;
-            p[3].Value = rollup.Count();
-            await _upsertRollup.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        foreach (var latest in stored.Where(e => e.IdentityId is not null).GroupBy(e => e.IdentityId!.Value))
-        {
-            var p = _touchIdentity!.Parameters;
-            p[0].Value = Time(latest.Max(e => e.OccurredAt));
-            p[1].Value = latest.Key;
-            await _touchIdentity.ExecuteNonQueryAsync(cancellationToken);
-        }
-        return stored.Count;
+        return stored;
     }
+
+    private void Bind(DbParameterCollection p, ActivityEvent e)
+    {
+        p[0].Value = e.ActivityId;
+        p[1].Value = Time(e.OccurredAt);
+        p[2].Value = e.Type;
+        p[3].Value = (int)e.Category;
+        p[4].Value = (object?)e.OrganizationUuid ?? DBNull.Value;
+        p[5].Value = e.ActorType;
+        p[6].Value = (object?)e.ActorExternalId ?? DBNull.Value;
+        p[7].Value = (object?)e.IdentityId ?? DBNull.Value;
+        p[8].Value = e.RawJson;
+    }
+
+    private readonly record struct Rollup(int Identity, DateOnly Day, ActivityCategory Category, int Count);
+
+    /// <summary>The newly stored events counted per identity, UTC day and category: one upsert each, not one per event.</summary>
+    private static IEnumerable<Rollup> Rollups(IEnumerable<ActivityEvent> stored) => stored.Where(e => e.IdentityId is not null)
+        .GroupBy(e => (Identity: e.IdentityId!.Value, Day: DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Category))
+        .Select(g => new Rollup(g.Key.Identity, g.Key.Day, g.Key.Category, g.Count()));
+
+    private static IEnumerable<(int Identity, DateTimeOffset At)> LatestPerIdentity(IEnumerable<ActivityEvent> stored) => stored
+        .Where(e => e.IdentityId is not null).GroupBy(e => e.IdentityId!.Value).Select(g => (g.Key, g.Max(e => e.OccurredAt)));
 
     /// <summary>
     /// The page's new events, their rollups and the identities' last-active times in one statement over the staged page.
@@ -128,7 +169,7 @@ public sealed class ActivityStore : IAsyncDisposable
             INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
             SELECT "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson"
             FROM pg_temp.activity_staging ORDER BY "Ordinal"
-            ON CONFLICT ("ActivityId") DO NOTHING
+            ON CONFLICT ("OccurredAt", "ActivityId") DO NOTHING
             RETURNING "OccurredAt", "Category", "IdentityId"
         ), rollups AS (
             INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")

@@ -134,10 +134,24 @@ public sealed class ActivityStoreTests : IAsyncLifetime
         await StorePageAsync(Event("l4", T.AddHours(1), _alice), Event("l5", T.AddMinutes(30), _alice));
         Assert.Equal(T.AddHours(1), await LastActiveAsync(_alice));
 
-        // A redelivered activity is not new, whatever time it carries: it moves nothing.
-        var stored = await StorePageAsync(Event("l3", T.AddHours(5), _bob));
+        // A redelivered activity (same id, same created_at: ADR 0005) is not new: it moves nothing.
+        var stored = await StorePageAsync(Event("l3", T.AddHours(-2), _bob), Event("l2", T.AddHours(-3), _bob));
         Assert.Equal(0, stored);
         Assert.Equal(T.AddHours(-2), await LastActiveAsync(_bob));
+    }
+
+    [Fact]
+    public async Task WriteAsync_SameIdUnderAnotherCreatedAt_IsAnotherKeyAndStored()
+    {
+        // What ADR 0005 takes as impossible is stored, not silently dropped: the re-poll's tripwire
+        // (ReconcileAnomalyTests) is what reports it.
+        await StorePageAsync(Event("k1", T, _alice));
+
+        var stored = await StorePageAsync(Event("k1", T.AddSeconds(1), _alice));
+
+        Assert.Equal(1, stored);
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal([T, T.AddSeconds(1)], await db.ActivityEvents.Where(e => e.ActivityId == "k1").OrderBy(e => e.Id).Select(e => e.OccurredAt).ToListAsync());
     }
 
     [Fact]
