@@ -29,12 +29,15 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, ILogge
     /// <summary>
     /// GET whose body is handed to <paramref name="decode"/> as the UTF-8 bytes it arrived as, in a pooled buffer that is
     /// returned when <paramref name="decode"/> returns. An Activity Feed page of 5,000 records is ≈ 2.5 MB: read as a string
-    /// it became 5 MB of UTF-16 on the large object heap per page, which JsonDocument then transcoded back to UTF-8.
+    /// it became 5 MB of UTF-16 on the large object heap per page, which JsonDocument then transcoded back to UTF-8; and
+    /// buffered by HttpClient (ResponseContentRead) it was a fresh 2.5 MB array per page, so the body is streamed into the
+    /// pooled buffer instead. Nothing is lost by that: HttpClient buffers after the handlers have returned, so the body read
+    /// was never inside the retry and timeout pipeline, and the caller's token still ends it.
     /// </summary>
     public async Task<T> GetUtf8Async<T>(string pathAndQuery, Func<ReadOnlyMemory<byte>, string?, T> decode, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Get, pathAndQuery, null);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         var requestId = RequestIdOf(response);
         if (!response.IsSuccessStatusCode)
         {
