@@ -188,6 +188,9 @@ public class WireDecodingTests
             """{"id":"a11","created_at":"2026-13-01T00:00:00Z"}""",
             """{"id":"a12","created_at":"2026-01-01T00:00:00Z","actor":{"type":"scim_directory_sync_actor","workos_event_id":"e","directory_id":"d","idp_connection_type":"OktaSCIMV2"},"日本":"語"}""",
             """{"id":"a13","created_at":"2026-01-01T00:00:00Z","actor":{"type":"attested_device_actor","external_client_id":"ios","kid_hash":"h","unauthenticated_email_address":"u@x","admin_api_key_id":"k","service":"s"}}""",
+            // Values repeated from records above (read once per page and shared).
+            """{"id":"a14","created_at":"2026-01-01T00:00:01Z","type":"claude_chat_created","organization_uuid":"6f1e2d3c","actor":{"type":"api_actor","api_key_id":"apikey_1","ip_address":"::1"}}""",
+            """{"id":"a15","created_at":"2026-01-01T00:00:02Z","type":"x","actor":{"type":"scim_directory_sync_actor","workos_event_id":"e","directory_id":"d","idp_connection_type":"OktaSCIMV2"}}""",
             "[1,2]",
             "\"text\"",
             "12.5",
@@ -215,8 +218,9 @@ public class WireDecodingTests
         }
         Assert.Equal(expectedData, page.Data.Select(Describe));
         Assert.Equal(expectedMalformed, page.Malformed.Select(m => (m.RawJson, m.Reason)));
-        Assert.Equal(9, page.Data.Count);
+        Assert.Equal(11, page.Data.Count);
         Assert.Equal(9, page.Malformed.Count);
+        Assert.Same(page.Data[1].Actor.ApiKeyId, page.Data[9].Actor.ApiKeyId);
         Assert.True(page.HasMore);
         Assert.Equal(("a1", "a13"), (page.FirstId, page.LastId));
     }
