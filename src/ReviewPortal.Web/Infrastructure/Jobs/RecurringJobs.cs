@@ -20,12 +20,14 @@ public static class RecurringJobs
     public const string SendOutbox = "send-outbox";
     public const string SendReminders = "send-reminders";
     public const string ApplyLifecycleRules = "apply-lifecycle-rules";
+    public const string PruneActivityEvents = PruneActivityEventsJob.JobName;
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
         var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
+        jobs.AddOrUpdate<PruneActivityEventsJob>(PruneActivityEvents, job => job.RunAsync(CancellationToken.None), ingestion.RetentionCron);
         jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None),
             configuration["Requests:EscalateCron"] ?? "0 * * * *");
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None),
