@@ -19,14 +19,16 @@ public sealed class PruneActivityEventsTests : IAsyncLifetime
 {
     private readonly EmptyPortalAppFactory _portal = new();
     private int _alice;
+    private int _bob;
 
     public async Task InitializeAsync()
     {
         await using var db = await _portal.CreateDbContextAsync();
         var alice = new Identity { ExternalId = "user_retention_alice", DisplayName = "Alice", CreatedAt = Now.AddYears(-2) };
-        db.Identities.Add(alice);
+        var bob = new Identity { ExternalId = "user_retention_bob", DisplayName = "Bob", CreatedAt = Now.AddYears(-2) };
+        db.Identities.AddRange(alice, bob);
         await db.SaveChangesAsync();
-        _alice = alice.Id;
+        (_alice, _bob) = (alice.Id, bob.Id);
     }
 
     public async Task DisposeAsync() => await _portal.DisposeAsync();
@@ -36,14 +38,16 @@ public sealed class PruneActivityEventsTests : IAsyncLifetime
     /// <summary>Where a 10-day window starts: midnight UTC ten days before today.</summary>
     private DateTimeOffset Cutoff => new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-10);
 
-    private async Task StoreAsync(params (string Id, DateTimeOffset At)[] events) =>
+    private Task StoreAsync(params (string Id, DateTimeOffset At)[] events) => StoreForAsync(_alice, events);
+
+    private async Task StoreForAsync(int identity, params (string Id, DateTimeOffset At)[] events) =>
         await _portal.Services.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().WriteAsync(async (db, ct) =>
         {
             await using var store = ActivityStore.Create(db);
             await store.WriteAsync(events.Select(e => new ActivityEvent
             {
                 ActivityId = e.Id, OccurredAt = e.At, Type = "claude_chat_created", Category = ActivityCategory.ChatAndContent,
-                ActorType = "user_actor", ActorExternalId = "user_retention_alice", IdentityId = _alice, RawJson = $$"""{"id":"{{e.Id}}"}""",
+                ActorType = "user_actor", ActorExternalId = $"user_{identity}", IdentityId = identity, RawJson = $$"""{"id":"{{e.Id}}"}""",
             }).ToList(), ct);
         });
 
@@ -95,6 +99,33 @@ public sealed class PruneActivityEventsTests : IAsyncLifetime
         Assert.Equal(RetentionRunStatus.KeepForever, run.Status);
         await using var db = await _portal.CreateDbContextAsync();
         Assert.Equal(2, await db.ActivityEvents.CountAsync());
+    }
+
+    [Fact]
+    public async Task RebuildRollups_AfterRetention_RecountsOnlyTheWindowAndKeepsLastActiveOfIdentitiesWithoutEvents()
+    {
+        await StoreAsync(("a_old", Cutoff.AddDays(-3)), ("a_new_1", Now.AddDays(-1)), ("a_new_2", Now.AddDays(-1).AddMinutes(1)));
+        await StoreForAsync(_bob, ("b_old", Cutoff.AddDays(-5)));
+        await Job(days: 10).RunAsync();
+        var newDay = DateOnly.FromDateTime(Now.AddDays(-1).UtcDateTime);
+        await using (var db = await _portal.CreateDbContextAsync())
+        {
+            // Drift inside the window, which the rebuild must repair.
+            await db.ActivityRollups.Where(r => r.IdentityId == _alice && r.Day == newDay).ExecuteUpdateAsync(s => s.SetProperty(r => r.Count, 99));
+        }
+
+        await new RebuildActivityRollups(_portal.Services.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>(),
+            new IngestionOptions { RetentionDays = 10 }, _portal.Time).RunAsync();
+
+        await using var after = await _portal.CreateDbContextAsync();
+        var rollups = (await after.ActivityRollups.AsNoTracking().ToListAsync()).Select(r => (r.IdentityId, r.Day, r.Count)).Order().ToList();
+        Assert.Equal(new List<(int, DateOnly, int)>
+        {
+            (_alice, DateOnly.FromDateTime(Cutoff.AddDays(-3).UtcDateTime), 1),
+            (_alice, newDay, 2),
+            (_bob, DateOnly.FromDateTime(Cutoff.AddDays(-5).UtcDateTime), 1),
+        }.Order(), rollups);
+        Assert.Equal(Cutoff.AddDays(-5), await after.Identities.Where(i => i.Id == _bob).Select(i => i.LastActiveAt).SingleAsync());
     }
 
     [Fact]
