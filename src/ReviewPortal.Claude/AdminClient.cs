@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReviewPortal.Claude.Models;
+using ReviewPortal.Claude.Resilience;
 
 namespace ReviewPortal.Claude;
 
@@ -39,9 +40,9 @@ public sealed class AdminClient : IAdminClient
     private readonly ClaudeHttp _http;
     private readonly int _pageSize;
 
-    public AdminClient(HttpClient http, IOptions<ClaudeOptions> options, ILogger<AdminClient> logger)
+    public AdminClient(HttpClient http, IOptions<ClaudeOptions> options, ClaudeRateLimitGate gate, TimeProvider time, ILogger<AdminClient> logger)
     {
-        _http = new ClaudeHttp(http, options.Value.AdminKey, logger);
+        _http = new ClaudeHttp(http, options.Value.AdminKey, options.Value.MaxRetryAfter, gate, time, logger);
         _pageSize = options.Value.AdminPageSize;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
@@ -9,13 +10,14 @@ namespace ReviewPortal.Claude;
 /// </summary>
 public sealed class ClaudeApiException : Exception
 {
-    public ClaudeApiException(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId)
-        : base(BuildMessage(statusCode, errorType, apiMessage, requestId))
+    public ClaudeApiException(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId, DateTimeOffset? retryAt = null)
+        : base(BuildMessage(statusCode, errorType, apiMessage, requestId, retryAt))
     {
         StatusCode = statusCode;
         ErrorType = errorType;
         ApiMessage = apiMessage;
         RequestId = requestId;
+        RetryAt = retryAt;
     }
 
     public HttpStatusCode StatusCode { get; }
@@ -29,10 +31,16 @@ public sealed class ClaudeApiException : Exception
     public string? RequestId { get; }
 
     /// <summary>
+    /// For a 429 that was not waited out because its <c>retry-after</c> is beyond <see cref="ClaudeOptions.MaxRetryAfter"/>:
+    /// when the API said the limit ends. Until then the clients send nothing and fail at once with the same.
+    /// </summary>
+    public DateTimeOffset? RetryAt { get; }
+
+    /// <summary>
     /// Reads either documented error body (<c>{"error":{...}}</c> or <c>{"type":"error","error":{...},"request_id":...}</c>).
     /// Bodies that are not JSON yield an exception without a type rather than a parse failure.
     /// </summary>
-    public static ClaudeApiException FromResponse(HttpStatusCode statusCode, string? body, string? headerRequestId)
+    public static ClaudeApiException FromResponse(HttpStatusCode statusCode, string? body, string? headerRequestId, DateTimeOffset? retryAt = null)
     {
         string? type = null, message = null, requestId = headerRequestId;
         try
@@ -58,13 +66,14 @@ public sealed class ClaudeApiException : Exception
             // A proxy or load balancer may answer with HTML; the status code is still meaningful.
         }
 
-        return new ClaudeApiException(statusCode, type, message, requestId);
+        return new ClaudeApiException(statusCode, type, message, requestId, retryAt);
     }
 
     private static string? ReadString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string BuildMessage(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId) =>
+    private static string BuildMessage(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId, DateTimeOffset? retryAt) =>
         $"Claude API returned {(int)statusCode} {errorType ?? "(no error type)"}: {apiMessage ?? "(no message)"}" +
-        (requestId is null ? "" : $" (request-id {requestId})");
+        (requestId is null ? "" : $" (request-id {requestId})") +
+        (retryAt is { } at ? $"; rate limited until {at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}" : "");
 }

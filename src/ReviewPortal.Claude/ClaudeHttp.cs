@@ -3,14 +3,16 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using ReviewPortal.Claude.Resilience;
 
 namespace ReviewPortal.Claude;
 
 /// <summary>
 /// The request plumbing both typed clients share: auth and version headers, request-id logging,
-/// error mapping. Retries and the rate budget live in the handler pipeline, not here.
+/// error mapping, and the rate-limit gate (nothing is sent while a limit the API announced lasts).
+/// Retries, the circuit breaker and the rate budget live in the handler pipeline, not here.
 /// </summary>
-internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, ILogger logger)
+internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSpan maxRetryAfter, ClaudeRateLimitGate gate, TimeProvider time, ILogger logger)
 {
     public const string AnthropicVersion = "2023-06-01";
 
@@ -36,6 +38,7 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, ILogge
     /// </summary>
     public async Task<T> GetUtf8Async<T>(string pathAndQuery, Func<ReadOnlyMemory<byte>, string?, T> decode, CancellationToken ct)
     {
+        gate.ThrowIfLimited();
         using var request = Request(HttpMethod.Get, pathAndQuery, null);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         var requestId = RequestIdOf(response);
@@ -89,6 +92,7 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, ILogge
 
     private async Task<(string Body, string? RequestId)> SendAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken ct)
     {
+        gate.ThrowIfLimited();
         using var request = Request(method, pathAndQuery, body);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
         var requestId = RequestIdOf(response);
@@ -121,14 +125,33 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, ILogge
     {
         LogFailure(logger, method.Method, StripQuery(pathAndQuery), (int)response.StatusCode, requestId);
         var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        return Scrub(ClaudeApiException.FromResponse(response.StatusCode, text, requestId));
+        return Scrub(ClaudeApiException.FromResponse(response.StatusCode, text, requestId, RetryAt(response)));
+    }
+
+    /// <summary>
+    /// A 429 whose retry-after is beyond <see cref="ClaudeOptions.MaxRetryAfter"/> was not waited out: when its limit ends,
+    /// which also closes the gate until then. (A shorter one that still comes out has spent the retries: an ordinary failure.)
+    /// </summary>
+    private DateTimeOffset? RetryAt(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.TooManyRequests || !ClaudeRetryPolicy.TryGetRetryAfter(response, out var delay)
+            || delay <= maxRetryAfter)
+        {
+            return null;
+        }
+
+        var until = time.GetUtcNow() + delay;
+        gate.LimitUntil(until);
+        LogRateLimited(logger, until);
+        return until;
     }
 
     // The API never echoes keys as far as we know, but a key in an exception message would end up in logs
     // and on screens, so make sure of it.
     private ClaudeApiException Scrub(ClaudeApiException error) =>
         error.ApiMessage is { } message && message.Contains(_apiKey, StringComparison.Ordinal)
-            ? new ClaudeApiException(error.StatusCode, error.ErrorType, message.Replace(_apiKey, KeyHint.For(_apiKey), StringComparison.Ordinal), error.RequestId)
+            ? new ClaudeApiException(error.StatusCode, error.ErrorType, message.Replace(_apiKey, KeyHint.For(_apiKey), StringComparison.Ordinal), error.RequestId,
+                error.RetryAt)
             : error;
 
     private static T Deserialize<T>(string text, string path)
@@ -152,6 +175,9 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, ILogge
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Claude {Method} {Path} -> {StatusCode}, request-id {RequestId}")]
     private static partial void LogResponse(ILogger logger, string method, string path, int statusCode, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claude API rate limited this organization until {Until:u}; nothing is sent before then")]
+    private static partial void LogRateLimited(ILogger logger, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claude {Method} {Path} failed with {StatusCode}, request-id {RequestId}")]
     private static partial void LogFailure(ILogger logger, string method, string path, int statusCode, string? requestId);

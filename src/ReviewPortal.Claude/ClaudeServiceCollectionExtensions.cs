@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using ReviewPortal.Claude.Resilience;
@@ -10,7 +11,7 @@ using ReviewPortal.Claude.Simulation;
 namespace ReviewPortal.Claude;
 
 /// <summary>DI registration for the Claude clients.</summary>
-public static class ClaudeServiceCollectionExtensions
+public static partial class ClaudeServiceCollectionExtensions
 {
     private static readonly Uri SimulatedBaseAddress = new("https://simulated.claude.invalid");
 
@@ -36,6 +37,7 @@ public static class ClaudeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClaudeOptions>, ClaudeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServerAnnouncedReset>();
+        services.TryAddSingleton<ClaudeRateLimitGate>();
         // A host that shares the budget across processes registers its own IClaudeRequestBudget before this call.
         services.TryAddSingleton<IClaudeRequestBudget, ClaudeRequestBudget>();
         services.TryAddTransient<RequestBudgetHandler>();
@@ -74,9 +76,12 @@ public static class ClaudeServiceCollectionExtensions
         });
 
         // Order matters: the resilience handler is outermost, so every retry goes through the budget handler below it.
+        // Inside it: retry, then the circuit breaker (each attempt counts; an open circuit is not retried), then the
+        // per-attempt timeout.
         builder.AddResilienceHandler("claude", (pipeline, context) =>
         {
-            var retry = context.ServiceProvider.GetRequiredService<IOptions<ClaudeOptions>>().Value.Retry;
+            var options = context.ServiceProvider.GetRequiredService<IOptions<ClaudeOptions>>().Value;
+            var retry = options.Retry;
             if (retry.MaxRetryAttempts > 0)
             {
                 pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -84,14 +89,41 @@ public static class ClaudeServiceCollectionExtensions
                     ShouldRetryAfterHeader = false, // retry-after is handled in our DelayGenerator, for 429 only
                     MaxRetryAttempts = retry.MaxRetryAttempts,
                     UseJitter = false,
-                    ShouldHandle = args => ValueTask.FromResult(ClaudeRetryPolicy.ShouldRetry(args.Outcome)),
+                    ShouldHandle = args => ValueTask.FromResult(ClaudeRetryPolicy.ShouldRetry(args.Outcome, options.MaxRetryAfter)),
                     DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                         ClaudeRetryPolicy.GetDelay(args.Outcome, args.AttemptNumber, retry.BaseDelay, retry.MaxDelay)),
                 });
             }
 
+            var breaker = options.CircuitBreaker;
+            var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClaudeServiceCollectionExtensions));
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(ClaudeRetryPolicy.CountsAsFailure(args.Outcome)),
+                OnOpened = args =>
+                {
+                    CircuitOpened(logger, context.BuilderName, args.BreakDuration.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    CircuitClosed(logger, context.BuilderName);
+                    return ValueTask.CompletedTask;
+                },
+            });
+
             pipeline.AddTimeout(retry.AttemptTimeout);
         });
         builder.AddHttpMessageHandler<RequestBudgetHandler>();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claude pipeline {Pipeline}: circuit opened after repeated failures; calls fail at once for {Seconds:F0} s")]
+    private static partial void CircuitOpened(ILogger logger, string pipeline, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Claude pipeline {Pipeline}: circuit closed, calls go through again")]
+    private static partial void CircuitClosed(ILogger logger, string pipeline);
 }

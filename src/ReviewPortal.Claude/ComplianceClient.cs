@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReviewPortal.Claude.Models;
+using ReviewPortal.Claude.Resilience;
 
 namespace ReviewPortal.Claude;
 
@@ -28,9 +29,9 @@ public sealed class ComplianceClient : IComplianceClient
     private readonly ClaudeHttp _http;
     private readonly int _pageSize;
 
-    public ComplianceClient(HttpClient http, IOptions<ClaudeOptions> options, ILogger<ComplianceClient> logger)
+    public ComplianceClient(HttpClient http, IOptions<ClaudeOptions> options, ClaudeRateLimitGate gate, TimeProvider time, ILogger<ComplianceClient> logger)
     {
-        _http = new ClaudeHttp(http, options.Value.ComplianceKey, logger);
+        _http = new ClaudeHttp(http, options.Value.ComplianceKey, options.Value.MaxRetryAfter, gate, time, logger);
         _pageSize = options.Value.DirectoryPageSize;
     }
 

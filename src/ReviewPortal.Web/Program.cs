@@ -1,4 +1,5 @@
 using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Features.People;
 using ReviewPortal.Web.Infrastructure;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
@@ -16,6 +17,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.Services.AddPortalDatabase(builder.Configuration, builder.Environment);
     builder.Services.AddPortalAuth(builder.Configuration, builder.Environment, signInNeeded: command.Verb is null);
     builder.Services.AddClaudeConnector(builder.Configuration);
+    builder.Services.AddPeopleDirectory(builder.Configuration);
     builder.Services.AddPortalJobs(builder.Configuration);
     builder.Services.AddPortalEmail(builder.Configuration, builder.Environment);
     builder.Services.AddPortalFeatures();

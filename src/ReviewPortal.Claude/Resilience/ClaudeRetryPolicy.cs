@@ -9,7 +9,14 @@ namespace ReviewPortal.Claude.Resilience;
 public static class ClaudeRetryPolicy
 {
     /// <summary>429, 5xx overloads and transport failures are retried; 4xx client errors never are.</summary>
-    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome) => ShouldRetry(outcome, TimeSpan.MaxValue);
+
+    /// <summary>
+    /// As <see cref="ShouldRetry(Outcome{HttpResponseMessage})"/>, except a 429 whose <c>retry-after</c> is longer than
+    /// <paramref name="maxRetryAfter"/>: waiting that out would hold the caller (and a job's lease) for as long as the
+    /// header says, so it fails at once instead.
+    /// </summary>
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter)
     {
         if (outcome.Exception is not null)
         {
@@ -25,11 +32,25 @@ public static class ClaudeRetryPolicy
 
         return (int)response.StatusCode switch
         {
-            429 => true,
+            429 => !TryGetRetryAfter(response, out var retryAfter) || retryAfter <= maxRetryAfter,
             500 => !ShouldRetryHeaderIsFalse(response),
             502 or 503 or 504 or 529 => true,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// What counts against the circuit breaker: the API failing (5xx, 529), unreachable, or not answering in time. A 429 is
+    /// the API working as designed (the budget and retry-after deal with it), and a 4xx is the request's fault.
+    /// </summary>
+    public static bool CountsAsFailure(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Exception is not null)
+        {
+            return outcome.Exception is HttpRequestException or TimeoutRejectedException;
+        }
+
+        return outcome.Result is { } response && (int)response.StatusCode is 500 or 502 or 503 or 504 or 529;
     }
 
     /// <summary>

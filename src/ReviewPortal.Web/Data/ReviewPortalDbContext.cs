@@ -12,6 +12,7 @@ namespace ReviewPortal.Web.Data;
 public abstract partial class ReviewPortalDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Identity> Identities => Set<Identity>();
+    public DbSet<DirectoryPerson> DirectoryPeople => Set<DirectoryPerson>();
     public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<Entitlement> Entitlements => Set<Entitlement>();
     public DbSet<Grant> Grants => Set<Grant>();

@@ -21,8 +21,14 @@ public class AccessRequest
     public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>How the approved access was (or must be) provisioned: API call made, or the manual step for an admin.</summary>
     public string? FulfilmentNote { get; set; }
-    /// <summary>Approved before its start date: when the scheduled job provisions it. Cleared once fulfilment has run.</summary>
+    /// <summary>
+    /// While provisioning is the portal's to do: when it is next due (set with the approval, so a crash before the first
+    /// attempt loses nothing; the start date; the next retry; or the end of an attempt's claim). Null once it is done or
+    /// handed to an admin. Attempts claim it by moving it forward; only the holder of that claim records the outcome.
+    /// </summary>
     public DateTimeOffset? ProvisionAt { get; set; }
+    /// <summary>Attempts at provisioning through the Admin API so far (deferrals the API asked for not counted).</summary>
+    public int ProvisionAttempts { get; set; }
 
     public List<ApprovalStep> Steps { get; set; } = [];
 }

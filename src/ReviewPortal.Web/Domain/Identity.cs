@@ -19,6 +19,11 @@ public class Identity
     public Identity? Manager { get; set; }
     public EmploymentStatus EmploymentStatus { get; set; } = EmploymentStatus.Active;
     public DateTimeOffset? DepartedAt { get; set; }
+    /// <summary>
+    /// The person's id in the people directory (<see cref="DirectoryPerson.SourceId"/>: the Entra object id, which is
+    /// also the <c>oid</c> of their sign-in), set when the directory sync matched them by email.
+    /// </summary>
+    public string? DirectoryId { get; set; }
 
     /// <summary>The accountable human for a non-human identity (API key created_by or an assigned sponsor).</summary>
     public int? OwnerId { get; set; }

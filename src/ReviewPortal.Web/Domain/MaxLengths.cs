@@ -30,6 +30,22 @@ public static class MaxLengths
         public const int Title = 150;
         public const int Status = 20;
         public const int KeyHint = 60;
+        /// <summary>The person's id in the people directory (<see cref="MaxLengths.DirectoryPerson.SourceId"/>).</summary>
+        public const int DirectoryId = DirectoryPerson.SourceId;
+    }
+
+    public static class DirectoryPerson
+    {
+        /// <summary>
+        /// An Entra object id is a GUID; a CSV file's key is an email address. Room is left for the "hr:" a person
+        /// without a Claude account is keyed by (Identity.ExternalId), so an address longer than this is refused.
+        /// </summary>
+        public const int SourceId = Identity.ExternalId - 3;
+        public const int ManagerSourceId = SourceId;
+        public const int Email = Identity.Email;
+        public const int FullName = Identity.DisplayName;
+        public const int Department = Identity.Department;
+        public const int Title = Identity.Title;
     }
 
     public static class Resource
@@ -128,8 +144,11 @@ public static class MaxLengths
     public static class IngestionCursor
     {
         public const int Name = 100;
-        /// <summary>An Activity Feed id (the <c>after_id</c> to resume from) or a local watermark.</summary>
-        public const int Cursor = 200;
+        /// <summary>
+        /// An Activity Feed id (the <c>after_id</c> to resume from), a local watermark, or Microsoft Graph's delta link (a URL
+        /// with an opaque token of some hundreds of characters).
+        /// </summary>
+        public const int Cursor = 4000;
     }
 
     public static class QuarantinedRecord

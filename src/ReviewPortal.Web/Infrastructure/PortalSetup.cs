@@ -3,11 +3,13 @@ using FluentValidation;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using ReviewPortal.Web.Components;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Features.Demo;
+using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
 using ReviewPortal.Web.Infrastructure.Jobs;
@@ -29,6 +31,8 @@ public static class PortalSetup
             services.AddScoped(type);
         }
         services.AddValidatorsFromAssembly(typeof(PortalSetup).Assembly, ServiceLifetime.Singleton);
+        services.AddOptions<FulfilmentOptions>().BindConfiguration(FulfilmentOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FulfilmentOptions>, FulfilmentOptionsValidator>();
         services.AddSingleton<DatabaseMigrator>();
         return services;
     }

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Polly.Timeout;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
+using ReviewPortal.Claude.Resilience;
 
 namespace ReviewPortal.Tests.Claude;
 
@@ -59,6 +61,106 @@ public class ClientResilienceTests
         Assert.Equal(2, stub.Requests.Count);
         // Backoff alone would be 10 ms; only retry-after explains a 300 ms pause.
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(280), $"waited only {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task RateLimited_RetryAfterBeyondMaxRetryAfter_FailsAtOnceNamingWhenTheLimitEnds_SendsNothingUntilThen()
+    {
+        // A frozen clock: a client that went to sleep for the day would never come back; the guard cancels it, so it fails.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stub = new StubHandler()
+            .Then(HttpStatusCode.TooManyRequests, """{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}""", ("retry-after", "86400"), ("request-id", "req_429"))
+            .Then(HttpStatusCode.OK, EmptyPage);
+        using var services = ClaudeTestHost.Build(_ => stub, time: time);
+        var client = services.GetRequiredService<IComplianceClient>();
+        var limitEnds = new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+        var error = await Assert.ThrowsAsync<ClaudeApiException>(() => client.ListActivitiesAsync(new ActivityQuery(), guard.Token));
+
+        Assert.Single(stub.Requests);
+        Assert.Equal((HttpStatusCode.TooManyRequests, "rate_limit_error", "req_429", limitEnds), (error.StatusCode, error.ErrorType, error.RequestId, error.RetryAt));
+        Assert.Contains("rate limited until 2026-11-27T12:00:00Z", error.Message, StringComparison.Ordinal);
+        Assert.True(ClaudeFailure.IsUnavailableForNow(error));
+
+        // Until then the limit is known: the next call (of either client) fails the same way without a request.
+        time.Advance(TimeSpan.FromHours(23));
+        var held = await Assert.ThrowsAsync<ClaudeApiException>(() => services.GetRequiredService<IAdminClient>().DeleteUserAsync("user_1", guard.Token));
+        Assert.Equal(limitEnds, held.RetryAt);
+        Assert.Equal(limitEnds, services.GetRequiredService<ClaudeRateLimitGate>().LimitedUntil);
+        Assert.Single(stub.Requests);
+
+        time.Advance(TimeSpan.FromHours(1));
+        await client.ListActivitiesAsync(new ActivityQuery(), guard.Token);
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Null(services.GetRequiredService<ClaudeRateLimitGate>().LimitedUntil);
+    }
+
+    [Fact]
+    public async Task RateLimited_RetryAfterWithinMaxRetryAfter_StillWaitedOut()
+    {
+        var stub = new StubHandler()
+            .Then(HttpStatusCode.TooManyRequests, """{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}""", ("retry-after", "0.2"))
+            .Then(HttpStatusCode.OK, EmptyPage);
+        using var services = ClaudeTestHost.Build(_ => stub, new Dictionary<string, string?> { ["Claude:MaxRetryAfter"] = "00:00:01" });
+
+        await services.GetRequiredService<IComplianceClient>().ListActivitiesAsync(new ActivityQuery());
+
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Null(services.GetRequiredService<ClaudeRateLimitGate>().LimitedUntil);
+    }
+
+    [Fact]
+    public async Task ServerErrors_ReachMinimumThroughput_CircuitOpens_NextCallNotSent_ThenClosesAfterTheBreak()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var stub = new StubHandler()
+            .Then(HttpStatusCode.ServiceUnavailable).Then(HttpStatusCode.BadGateway)
+            .Then(HttpStatusCode.OK, """{"id":"user_1","type":"deleted"}""");
+        using var services = ClaudeTestHost.Build(_ => stub, new Dictionary<string, string?>
+        {
+            ["Claude:Retry:MaxRetryAttempts"] = "0",
+            ["Claude:CircuitBreaker:MinimumThroughput"] = "2",
+            ["Claude:CircuitBreaker:BreakDuration"] = "00:00:30",
+        }, time: time);
+        var admin = services.GetRequiredService<IAdminClient>();
+
+        await Assert.ThrowsAsync<ClaudeApiException>(() => admin.DeleteUserAsync("user_1"));
+        await Assert.ThrowsAsync<ClaudeApiException>(() => admin.DeleteUserAsync("user_1"));
+        var open = await Assert.ThrowsAnyAsync<Exception>(() => admin.DeleteUserAsync("user_1"));
+
+        Assert.Equal(ClaudeFailureKind.CircuitOpen, ClaudeFailure.Classify(open));
+        Assert.True(ClaudeFailure.IsUnavailableForNow(open));
+        Assert.Equal(2, stub.Requests.Count);
+
+        time.Advance(TimeSpan.FromSeconds(30));
+        await admin.DeleteUserAsync("user_1");
+        Assert.Equal(3, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ClientErrorsAndRateLimits_NeverOpenTheCircuit()
+    {
+        var stub = new StubHandler();
+        for (var i = 0; i < 4; i++)
+        {
+            stub.Then(HttpStatusCode.NotFound, """{"type":"error","error":{"type":"not_found_error","message":"User not found."}}""")
+                .Then(HttpStatusCode.TooManyRequests, """{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}""");
+        }
+        using var services = ClaudeTestHost.Build(_ => stub, new Dictionary<string, string?>
+        {
+            ["Claude:Retry:MaxRetryAttempts"] = "0",
+            ["Claude:CircuitBreaker:MinimumThroughput"] = "2",
+        });
+        var admin = services.GetRequiredService<IAdminClient>();
+
+        for (var i = 0; i < 8; i++)
+        {
+            var error = await Assert.ThrowsAsync<ClaudeApiException>(() => admin.DeleteUserAsync("user_1"));
+            Assert.Contains(ClaudeFailure.Classify(error), new ClaudeFailureKind?[] { ClaudeFailureKind.Refused, ClaudeFailureKind.RateLimited });
+        }
+
+        Assert.Equal(8, stub.Requests.Count);
     }
 
     [Fact]
@@ -263,10 +365,29 @@ public class ClientResilienceTests
         Assert.Contains("Claude__AdminKey", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Claude:UserFacingTimeout", "00:00:00", "Claude:UserFacingTimeout")]
+    [InlineData("Claude:UserFacingTimeout", "00:10:00", "Claude:UserFacingTimeout")]
+    [InlineData("Claude:MaxRetryAfter", "00:00:00", "Claude:MaxRetryAfter")]
+    [InlineData("Claude:CircuitBreaker:FailureRatio", "0", "Claude:CircuitBreaker:FailureRatio")]
+    [InlineData("Claude:CircuitBreaker:MinimumThroughput", "1", "Claude:CircuitBreaker:MinimumThroughput")]
+    [InlineData("Claude:CircuitBreaker:BreakDuration", "00:00:00.100", "Claude:CircuitBreaker:SamplingDuration and BreakDuration")]
+    public void Options_ResilienceSettingOutOfRange_FailsNamingIt(string key, string value, string named)
+    {
+        using var services = ClaudeTestHost.Build(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ClaudeOptions>>().Value);
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Options_Defaults_MatchTheContract()
     {
         var options = new ClaudeOptions();
+        Assert.Equal((TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(5)), (options.UserFacingTimeout, options.MaxRetryAfter));
+        Assert.Equal((0.5, 10, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30)), (options.CircuitBreaker.FailureRatio,
+            options.CircuitBreaker.MinimumThroughput, options.CircuitBreaker.SamplingDuration, options.CircuitBreaker.BreakDuration));
 
         Assert.Equal(("https://api.anthropic.com", ClaudeMode.Live, 600), (options.BaseUrl, options.Mode, options.RequestsPerMinute));
         Assert.Equal((300, 40, 6, 4, 60), (options.Simulation.People, options.Simulation.ApiKeys, options.Simulation.ServiceAccounts, options.Simulation.Workspaces, options.Simulation.HistoryDays));

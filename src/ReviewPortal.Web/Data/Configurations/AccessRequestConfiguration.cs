@@ -13,6 +13,8 @@ public sealed class AccessRequestConfiguration : IEntityTypeConfiguration<Access
         builder.HasIndex(r => new { r.BeneficiaryId, r.EntitlementId, r.Status });
         builder.HasIndex(r => new { r.RequesterId, r.RequestedAt });
         builder.HasIndex(r => r.ProvisionAt);
+        // The provisioning claim: a save of a request whose claim moved since it was read fails rather than overwrite it.
+        builder.Property(r => r.ProvisionAt).IsConcurrencyToken();
         builder.HasOne(r => r.Requester).WithMany().HasForeignKey(r => r.RequesterId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Beneficiary).WithMany().HasForeignKey(r => r.BeneficiaryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Entitlement).WithMany().HasForeignKey(r => r.EntitlementId).OnDelete(DeleteBehavior.Restrict);

@@ -17,6 +17,8 @@ public sealed class IdentityConfiguration : IEntityTypeConfiguration<Identity>
         builder.Property(i => i.Status).HasMaxLength(MaxLengths.Identity.Status);
         builder.Property(i => i.KeyHint).HasMaxLength(MaxLengths.Identity.KeyHint);
         builder.HasIndex(i => i.Email);
+        builder.Property(i => i.DirectoryId).HasMaxLength(MaxLengths.Identity.DirectoryId);
+        builder.HasIndex(i => i.DirectoryId);
         builder.HasIndex(i => new { i.Kind, i.Department });
         builder.HasOne(i => i.Manager).WithMany().HasForeignKey(i => i.ManagerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(i => i.Owner).WithMany().HasForeignKey(i => i.OwnerId).OnDelete(DeleteBehavior.Restrict);

@@ -9,7 +9,7 @@ namespace ReviewPortal.Web.Features.Connectors;
 
 public static class ConnectorSetup
 {
-    /// <summary>The Claude clients (live or simulated), ingestion settings and the HR source.</summary>
+    /// <summary>The Claude clients (live or simulated) and ingestion settings.</summary>
     public static IServiceCollection AddClaudeConnector(this IServiceCollection services, IConfiguration configuration)
     {
         // Before AddClaudeClients, which keeps a budget registered first. Several nodes share a server database and one
@@ -23,10 +23,6 @@ public static class ConnectorSetup
         services.AddClaudeClients(configuration);
         services.AddSingleton(configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
         services.AddSingleton<DatabaseLease>();
-        services.AddSingleton<IHrDirectory>(sp =>
-            sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Mode == ClaudeMode.Simulated
-                ? new SimulatedHrDirectory(sp.GetRequiredService<SimulatedOrganization>())
-                : new NoHrDirectory());
         return services;
     }
 }

@@ -77,6 +77,25 @@ internal sealed class DirectoryModel
         return changed;
     }
 
+    /// <summary>The person the people directory's <paramref name="directoryId"/> was matched to by an earlier sync.</summary>
+    public Identity? FindPersonByDirectoryId(string directoryId) =>
+        _identities.Values.FirstOrDefault(i => i.Kind == IdentityKind.Person && i.DirectoryId == directoryId);
+
+    /// <summary>The one person stored with this (lower-cased) address, or null when none or several are.</summary>
+    public Identity? FindPersonByEmail(string email)
+    {
+        var found = _identities.Values.Where(i => i.Kind == IdentityKind.Person && i.Email == email).Take(2).ToList();
+        return found.Count == 1 ? found[0] : null;
+    }
+
+    /// <summary>Gives an identity a new key (someone known only to the people directory who now has a Claude account).</summary>
+    public void Rekey(Identity identity, string externalId)
+    {
+        _identities.Remove(identity.ExternalId);
+        identity.ExternalId = externalId;
+        _identities[externalId] = identity;
+    }
+
     public Identity Identity(string externalId, IdentityKind kind, string name, DateTimeOffset createdAt)
     {
         if (_identities.TryGetValue(externalId, out var existing))

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
+using ReviewPortal.Claude.Resilience;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Jobs;
@@ -14,11 +16,15 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// re-polls from the overlap before the last completed re-poll for late-indexed events; the unique
 /// (created_at, activity id) key absorbs the duplicates, and <see cref="ReconcileAnomalies"/> quarantines an id
 /// stored in the re-read window under two created_at values. The first run backfills <see cref="IngestionOptions.BackfillDays"/>.
+/// Rate limited beyond Claude:MaxRetryAfter, the run ends at once (a failed run naming when the limit ends, not an
+/// exception for Hangfire to retry into the limit); runs while it lasts are skipped, and the first after it resumes from
+/// the cursor.
 /// </summary>
 public sealed class IngestActivityJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
     IComplianceClient compliance,
     DatabaseLease leases,
+    ClaudeRateLimitGate rateLimit,
     IngestionOptions options,
     TimeProvider time,
     ILogger<IngestActivityJob> logger)
@@ -28,6 +34,12 @@ public sealed class IngestActivityJob(
 
     public async Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default)
     {
+        if (rateLimit.LimitedUntil is { } limitedUntil)
+        {
+            // Every request would only hear 429 again (and spend the organization's budget): no run, no record.
+            logger.LogInformation("Activity ingestion skipped: the Claude API rate limits the organization until {Until:u}", limitedUntil);
+            return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
+        }
         await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
         if (lease is null)
         {
@@ -51,6 +63,14 @@ public sealed class IngestActivityJob(
             run.Status = IngestionRunStatus.Failed;
             run.Error = "Stopped: the ingestion lease was lost (see the log), so another node may run ingestion now.";
             throw;
+        }
+        catch (ClaudeApiException ex) when (ex.RetryAt is { } until)
+        {
+            // Ended, not thrown: the stored pages and the cursor stand, and the first run after the limit goes on from there.
+            run.Status = IngestionRunStatus.Failed;
+            run.Error = MaxLengths.Truncate($"Rate limited by the Claude API until {Humanize.DateTime(until)}: runs before then are skipped, and the " +
+                $"next one resumes from the stored cursor. ({ConnectorError.Describe(ex)})", MaxLengths.IngestionRun.Error);
+            logger.LogWarning("Activity ingestion run {RunId} ended: rate limited until {Until:u}", run.Id, until);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

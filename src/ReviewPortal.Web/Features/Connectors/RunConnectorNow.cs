@@ -7,13 +7,16 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// <summary>Admin's "run now": queues the same job Hangfire runs on schedule (the lease prevents overlap).</summary>
 public sealed class RunConnectorNow(AdminJobQueue queue)
 {
-    public enum Job { IngestActivity, SyncDirectory }
+    public enum Job { IngestActivity, SyncDirectory, SyncPeople }
 
     public Task<string?> HandleAsync(Viewer viewer, Job job, string correlationId, CancellationToken cancellationToken = default)
     {
         var target = new AuditTarget("Connector", job.ToString());
-        return job == Job.IngestActivity
-            ? queue.QueueAsync<IngestActivityJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken)
-            : queue.QueueAsync<SyncDirectoryJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken);
+        return job switch
+        {
+            Job.IngestActivity => queue.QueueAsync<IngestActivityJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
+            Job.SyncPeople => queue.QueueAsync<People.SyncPeopleJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
+            _ => queue.QueueAsync<SyncDirectoryJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
+        };
     }
 }

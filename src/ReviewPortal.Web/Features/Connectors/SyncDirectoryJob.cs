@@ -139,8 +139,8 @@ public sealed class SyncDirectoryJob(
             console.Parent = enterprise;
         }
 
-        // People: every current member, plus HR people who left (they may still own keys).
-        var hrById = snapshot.Hr.People.ToDictionary(p => p.UserId);
+        // People: every current member, plus the people directory's (matched by email), leavers included: they may still own keys.
+        var (personKeys, sharedEmails) = PeopleMatch.Match(snapshot, model);
         foreach (var user in snapshot.Organizations.SelectMany(o => o.Users).DistinctBy(u => u.Id))
         {
             var person = model.Identity(user.Id, IdentityKind.Person, user.FullName ?? user.Email, user.CreatedAt ?? now);
@@ -151,19 +151,20 @@ public sealed class SyncDirectoryJob(
         }
         foreach (var p in snapshot.Hr.People)
         {
-            var person = model.Identity(p.UserId, IdentityKind.Person, p.FullName, now);
+            var person = model.Identity(personKeys[p.UserId], IdentityKind.Person, p.FullName, now);
             person.DisplayName = p.FullName;
             person.Email ??= p.Email.ToLowerInvariant();
+            person.DirectoryId = p.UserId;
             person.Department = p.Department;
             person.Title = p.Title;
             person.EmploymentStatus = p.Employed ? EmploymentStatus.Active : EmploymentStatus.Departed;
             person.DepartedAt = p.Employed ? null : p.DepartedAt;
             if (!p.Employed) person.Status = "removed";
         }
-        foreach (var p in snapshot.Hr.People.Where(p => p.ManagerUserId is not null))
+        foreach (var p in snapshot.Hr.People)
         {
-            model.Identity(p.UserId, IdentityKind.Person, p.FullName, now).Manager =
-                model.FindIdentity(p.ManagerUserId!);
+            model.FindIdentity(personKeys[p.UserId])!.Manager =
+                p.ManagerUserId is not null && personKeys.TryGetValue(p.ManagerUserId, out var manager) ? model.FindIdentity(manager) : null;
         }
 
         // Non-human identities: API keys (owner = the user who created it, else its user principal) and service accounts.
@@ -276,7 +277,7 @@ public sealed class SyncDirectoryJob(
         run.Details = System.Text.Json.JsonSerializer.Serialize(new
         {
             opened, closed, history, identities = model.IdentityCount, resources = model.ResourceCount, shortened,
-            skipped = snapshot.Skipped.Take(20), approvedRun = approval?.BlockedRunId,
+            skipped = snapshot.Skipped.Take(20), approvedRun = approval?.BlockedRunId, sharedEmails = sharedEmails.Take(20),
         });
         run.EndedAt = time.GetUtcNow();
         run.Status = IngestionRunStatus.Succeeded;

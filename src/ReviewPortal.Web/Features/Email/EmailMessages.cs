@@ -129,6 +129,33 @@ public static class EmailMessages
         };
     }
 
+    public static EmailContent PeopleSyncBlocked(EmailOptions options, string source, int departing, int employed, int limit, DateTimeOffset at)
+    {
+        var share = (employed == 0 ? 0 : (double)departing / employed).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
+        return new EmailContent
+        {
+            Subject = $"People directory blocked: it would mark {departing} of {employed} people as leavers",
+            Heading = "The people directory stopped before changing anything",
+            Greeting = "Hello IAM team,",
+            Paragraphs =
+            [
+                $"The {source} at {EmailContent.DateTime(at)} would mark {departing} of the {employed} employed people as departed ({share}), more than the {limit} one change may mark.",
+                "An empty or cut-short answer from the directory (a permission withdrawn, an outage, a truncated file) looks exactly like this, so nothing was changed: nobody was marked as a leaver and no review was opened for their access.",
+                "If the departures are genuine, lower the share in People:MaxDepartedShare for one run or import the change in smaller parts.",
+            ],
+            Facts =
+            [
+                new("Would mark departed", EmailContent.Count(departing, "person", "people")),
+                new("Employed people", employed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("One change may mark", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("Blocked at", EmailContent.DateTime(at)),
+            ],
+            LinkText = "Open the Connectors page",
+            LinkUrl = options.Link("/admin/connectors"),
+            Footer = "You get this mail because your address is ReviewPortal's Email:AdminAlertsTo. It is sent at most once a day while the change stays blocked. Replies are not read.",
+        };
+    }
+
     public static EmailContent DirectorySyncBlocked(EmailOptions options, int closing, int open, int limit, DateTimeOffset at)
     {
         var share = (open == 0 ? 0 : (double)closing / open).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
+using ReviewPortal.Claude.Resilience;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Jobs;
@@ -13,12 +15,15 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// API call. Success (or 404: already gone) → Succeeded; a documented 400 refusal → ManualRequired quoting the API;
 /// anything else → Failed with exponential backoff until <see cref="RemediationOptions.MaxAttempts"/>, then it gives
 /// up and waits for an admin. Claims, outcomes and their audit entries are committed before/after the call, so a
-/// re-run after success finds nothing to do and calls nothing.
+/// re-run after success finds nothing to do and calls nothing. When the API cannot take calls now (rate limited beyond
+/// Claude:MaxRetryAfter, or its circuit open), the task is due again when the API said, without being charged an
+/// attempt, and the run ends: the tasks behind it would only hear the same. While a rate limit lasts, runs send nothing.
 /// </summary>
 public sealed class ExecuteRemediationJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
     IAdminClient admin,
     DatabaseLease leases,
+    ClaudeRateLimitGate rateLimit,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<ExecuteRemediationJob> logger)
@@ -28,6 +33,11 @@ public sealed class ExecuteRemediationJob(
     public async Task<RemediationRunResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var options = RemediationOptions.From(configuration);
+        if (rateLimit.LimitedUntil is { } until)
+        {
+            logger.LogInformation("Remediation run skipped: the Claude API rate limits the organization until {Until:u}", until);
+            return new RemediationRunResult(Skipped: true, 0, 0, 0, 0);
+        }
         await using var lease = await leases.TryAcquireAsync(JobName, options.RunningTimeout, cancellationToken);
         if (lease is null)
         {
@@ -51,11 +61,17 @@ public sealed class ExecuteRemediationJob(
         int succeeded = 0, manual = 0, failed = 0;
         foreach (var id in due)
         {
-            switch (await ExecuteAsync(id, options, cancellationToken))
+            var (status, deferred) = await ExecuteAsync(id, options, cancellationToken);
+            switch (status)
             {
                 case RemediationStatus.Succeeded: succeeded++; break;
                 case RemediationStatus.ManualRequired: manual++; break;
                 case RemediationStatus.Failed: failed++; break;
+            }
+            if (deferred)
+            {
+                logger.LogInformation("Remediation run stopped: the Claude Admin API cannot take calls now; the remaining tasks wait for the next run");
+                break;
             }
         }
         if (due.Count > 0)
@@ -65,7 +81,7 @@ public sealed class ExecuteRemediationJob(
         return new RemediationRunResult(false, due.Count, succeeded, manual, failed);
     }
 
-    private async Task<RemediationStatus?> ExecuteAsync(long taskId, RemediationOptions options, CancellationToken cancellationToken)
+    private async Task<(RemediationStatus? Status, bool Deferred)> ExecuteAsync(long taskId, RemediationOptions options, CancellationToken cancellationToken)
     {
         var claimedAt = time.GetUtcNow();
         var correlationId = $"remediation-{taskId}-{claimedAt.UtcTicks}";
@@ -85,7 +101,7 @@ public sealed class ExecuteRemediationJob(
                     .SetProperty(t => t.NextAttemptAt, claimedAt + options.RunningTimeout), cancellationToken);
             if (claimed == 0)
             {
-                return null;
+                return (null, false);
             }
             task = await db.RemediationTasks.AsNoTracking()
                 .Include(t => t.Grant).ThenInclude(g => g.Identity)
@@ -112,7 +128,7 @@ public sealed class ExecuteRemediationJob(
         {
             outcome = await CallAsync(call, cancellationToken);
         }
-        return await RecordAsync(task, call, outcome, campaignId, options, correlationId);
+        return (await RecordAsync(task, call, outcome, campaignId, options, correlationId), outcome.Deferred);
     }
 
     private async Task<Outcome> CallAsync(RemediationCall call, CancellationToken cancellationToken)
@@ -126,6 +142,16 @@ public sealed class ExecuteRemediationJob(
         {
             // Gone already (removed by hand, or our own earlier call whose answer was lost): the goal is met.
             return new Outcome(RemediationStatus.Succeeded, null, Describe(ex), AlreadyGone: true);
+        }
+        catch (Exception ex) when (ClaudeFailure.IsUnavailableForNow(ex))
+        {
+            // Not this task's failure: the API takes no calls until then (or for a moment, while its circuit is open).
+            var until = ex is ClaudeApiException { RetryAt: { } at } ? at : time.GetUtcNow() + RemediationOptions.From(configuration).BaseBackoff;
+            var why = ex is ClaudeApiException api
+                ? $"The Claude Admin API rate limited the organization: {Describe(api)}; rate limited until {Humanize.DateTime(until)}."
+                : "The Claude Admin API failed repeatedly just now, so the portal paused its calls to it.";
+            return new Outcome(RemediationStatus.Pending, null, $"{why} Not counted as an attempt; due again at {Humanize.DateTime(until)}.",
+                AlreadyGone: false) { Deferred = true, DueAgainAt = until };
         }
         catch (ClaudeApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
         {
@@ -155,6 +181,15 @@ public sealed class ExecuteRemediationJob(
         var endpoint = call.Endpoint.Length == 0 ? null : call.Endpoint;
         switch (outcome.Status)
         {
+            case RemediationStatus.Pending when outcome.Deferred:
+                // Back to where the claim found it, minus the claim's attempt.
+                task.Status = RemediationStatus.Pending;
+                task.Attempts = Math.Max(0, task.Attempts - 1);
+                task.NextAttemptAt = outcome.DueAgainAt;
+                task.LastError = MaxLengths.Truncate(outcome.Error, MaxLengths.RemediationTask.LastError);
+                db.Audit(actor, "remediation.deferred", task, after: new { task.Action, endpoint, task.LastError, task.NextAttemptAt },
+                    identityId: identityId, campaignId: campaignId);
+                break;
             case RemediationStatus.Succeeded:
                 task.Status = RemediationStatus.Succeeded;
                 task.CompletedAt = now;
@@ -204,7 +239,13 @@ public sealed class ExecuteRemediationJob(
     private static string Describe(ClaudeApiException ex) =>
         $"{(int)ex.StatusCode} {ex.ErrorType ?? "(no type)"}: {ex.ApiMessage ?? "(no message)"}" + (ex.RequestId is null ? "" : $" (request-id {ex.RequestId})");
 
-    private sealed record Outcome(RemediationStatus Status, string? Instructions, string? Error, bool AlreadyGone);
+    private sealed record Outcome(RemediationStatus Status, string? Instructions, string? Error, bool AlreadyGone)
+    {
+        /// <summary>The API could not take the call now; the task is due again at <see cref="DueAgainAt"/>.</summary>
+        public bool Deferred { get; init; }
+
+        public DateTimeOffset? DueAgainAt { get; init; }
+    }
 }
 
 public sealed record RemediationRunResult(bool Skipped, int Due, int Succeeded, int Manual, int Failed);

@@ -1,11 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Requests;
 
-/// <summary>An admin confirms a manual fulfilment was done by hand; the grant and its trail are recorded (the next sync verifies it).</summary>
+/// <summary>
+/// An admin confirms a manual fulfilment was done by hand; the grant and its trail are recorded (the next sync verifies it).
+/// Only once the portal has handed the request over: not while its own provisioning attempts are still scheduled.
+/// </summary>
 public sealed class ConfirmFulfilment(IDbContextFactory<ReviewPortalDbContext> contexts, FulfilAccessRequest fulfil, TimeProvider time)
 {
     public async Task<string?> HandleAsync(Viewer viewer, long requestId, string correlationId, CancellationToken cancellationToken = default)
@@ -21,8 +25,24 @@ public sealed class ConfirmFulfilment(IDbContextFactory<ReviewPortalDbContext> c
         {
             return "Only approved requests awaiting fulfilment can be confirmed.";
         }
-        fulfil.RecordGrant(db, request, new AuditActor(viewer.IdentityId, viewer.Name, time.GetUtcNow(), correlationId), $"granted by hand, confirmed by {viewer.Name}");
-        await db.SaveChangesAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        if (request.ProvisionAt is { } next)
+        {
+            // The portal still owns it: a grant recorded now could meet the portal's own attempt and make two.
+            return request.StartsAt > now
+                ? $"This access starts on {Humanize.Date(request.StartsAt)}; the portal provisions it then."
+                : $"The portal is still provisioning this through the Admin API (next attempt {Humanize.DateTime(next)}); " +
+                    "if that keeps failing, it comes to you here to do by hand.";
+        }
+        fulfil.RecordGrant(db, request, new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), $"granted by hand, confirmed by {viewer.Name}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return "The request changed while you confirmed it; reload the page to see where it stands.";
+        }
         return null;
     }
 }

@@ -9,10 +9,13 @@ namespace ReviewPortal.Web.Features.Requests;
 /// <summary>
 /// An approver answers the step waiting for them: approve (the next step opens, or the request is
 /// approved and fulfilled) or deny (a comment is required; the request ends). Only the step's
-/// approver, never on one's own request, never twice in one request.
+/// approver, never on one's own request, never twice in one request. The final approval commits with
+/// the request due for provisioning, then provisions while the approver waits, for at most
+/// Claude:UserFacingTimeout; whatever goes wrong after the commit, the approval stands and the
+/// approver hears that provisioning is retried or handed to an admin.
 /// </summary>
 public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> contexts, FulfilAccessRequest fulfil, IValidator<DecideApproval.Command> validator,
-    TimeProvider time)
+    TimeProvider time, ILogger<DecideApproval> logger)
 {
     public const int MinimumDenyComment = 5;
 
@@ -73,6 +76,9 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
             else
             {
                 request.Status = AccessRequestStatus.Approved;
+                // Due for provisioning from this commit on: if this process dies before the attempt below records
+                // anything, ProvisionScheduledRequestsJob still finds it.
+                request.ProvisionAt = now;
             }
             db.Audit(actor, command.Approve ? "request.step-approved" : "request.denied", request,
                 after: new { step = step.Order, comment, nextApprover = next?.ApproverId }, identityId: request.BeneficiaryId);
@@ -83,9 +89,26 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         // Provisioning calls the Admin API: outside the transaction that recorded the approval.
         if (approvedFinal)
         {
-            await fulfil.HandleAsync(requestId, actor, cancellationToken);
+            return await ProvisionAsync(requestId, actor, cancellationToken);
         }
-        return ApprovalResult.Done(approvedFinal ? "Approved: access provisioned or handed to an admin." : command.Approve ? "Approved: the next approver has it now." : "Denied.");
+        return ApprovalResult.Done(command.Approve ? "Approved: the next approver has it now." : "Denied.");
+    }
+
+    private async Task<ApprovalResult> ProvisionAsync(long requestId, AuditActor actor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await fulfil.HandleAsync(requestId, actor, userFacing: true, cancellationToken);
+            return ApprovalResult.Done(outcome.Message) with { ProvisioningPending = outcome.Pending };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The approval has committed and the request is due: the job provisions it. Not a failure of the approver's action.
+            logger.LogError(ex, "Provisioning request {RequestId} failed after its approval (reference {CorrelationId}); the scheduled job retries it",
+                requestId, actor.CorrelationId);
+            return ApprovalResult.Done($"Approved. Provisioning did not finish (reference {actor.CorrelationId}): the portal tries again within minutes, " +
+                "and an admin provisions it by hand if that keeps failing.") with { ProvisioningPending = true };
+        }
     }
 
     /// <summary>Bulk approve: each step goes through the same checks; refusals are reported, never silently skipped.</summary>
@@ -139,6 +162,9 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
 
 public sealed record ApprovalResult(bool Ok, bool Denied, string Message)
 {
+    /// <summary>Approved, but the access is not provisioned yet: the portal retries (the message says when).</summary>
+    public bool ProvisioningPending { get; init; }
+
     public static ApprovalResult Done(string message) => new(true, false, message);
     public static ApprovalResult Invalid(string message) => new(false, false, message);
     public static ApprovalResult Forbidden(string message) => new(false, true, message);

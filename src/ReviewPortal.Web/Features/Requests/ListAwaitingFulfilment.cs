@@ -5,7 +5,11 @@ using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Requests;
 
-/// <summary>Approved requests the API could not provision: the admin's manual queue (not those waiting for their start date).</summary>
+/// <summary>
+/// The admin's fulfilment queue: approved requests the API could not provision (to do by hand), and those whose
+/// provisioning failed and is being retried automatically (visible, with when and why, but nothing to do yet). Not those
+/// simply waiting for their start date.
+/// </summary>
 public sealed class ListAwaitingFulfilment(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
     public async Task<IReadOnlyList<AwaitingFulfilment>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
@@ -15,11 +19,15 @@ public sealed class ListAwaitingFulfilment(IDbContextFactory<ReviewPortalDbConte
             return [];
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.AccessRequests.AsNoTracking().Where(r => r.Status == AccessRequestStatus.Approved && r.ProvisionAt == null)
+        return await db.AccessRequests.AsNoTracking()
+            .Where(r => r.Status == AccessRequestStatus.Approved && (r.ProvisionAt == null || r.ProvisionAttempts > 0))
             .OrderBy(r => r.RequestedAt)
-            .Select(r => new AwaitingFulfilment(r.Id, r.Beneficiary.DisplayName, r.BeneficiaryId, r.Entitlement.DisplayName, r.FulfilmentNote))
+            .Select(r => new AwaitingFulfilment(r.Id, r.Beneficiary.DisplayName, r.BeneficiaryId, r.Entitlement.DisplayName, r.FulfilmentNote,
+                r.ProvisionAt))
             .ToListAsync(cancellationToken);
     }
 }
 
-public sealed record AwaitingFulfilment(long RequestId, string Beneficiary, int BeneficiaryId, string Entitlement, string? Note);
+/// <param name="RetryingAt">Set while the portal is still provisioning it (next attempt then): nothing to confirm by hand yet.</param>
+public sealed record AwaitingFulfilment(long RequestId, string Beneficiary, int BeneficiaryId, string Entitlement, string? Note,
+    DateTimeOffset? RetryingAt = null);

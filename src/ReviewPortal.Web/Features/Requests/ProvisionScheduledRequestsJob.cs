@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Claude.Resilience;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Jobs;
@@ -6,18 +7,25 @@ using ReviewPortal.Web.Infrastructure.Jobs;
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>
-/// Requests approved before their start date are provisioned when it comes: through the Admin API where it can, else as
-/// an admin's manual step, exactly as on approval. Fulfilment clears <c>ProvisionAt</c> in its own save, so a re-run (or a
-/// second node, kept out by the lease) finds nothing to do.
+/// Provisions every approved request that is due (<see cref="AccessRequest.ProvisionAt"/>): on its start date, after a
+/// failed attempt's backoff, or when an attempt was interrupted (its claim lapsed) — through the Admin API where it can,
+/// else as an admin's manual step, exactly as on approval. Each attempt claims its request first, so a re-run (or a
+/// second node, kept out by the lease, or an approver's attempt) never provisions it twice. While the API is rate limited
+/// with a known end the run sends nothing; when it turns out unavailable mid-run, the rest waits for the next run.
 /// </summary>
 public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortalDbContext> contexts, DatabaseLease leases,
-    FulfilAccessRequest fulfil, TimeProvider time)
+    FulfilAccessRequest fulfil, ClaudeRateLimitGate rateLimit, TimeProvider time, ILogger<ProvisionScheduledRequestsJob> logger)
 {
     public const string JobName = "provision-scheduled-requests";
 
     /// <returns>How many requests were due.</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
+        if (rateLimit.LimitedUntil is { } until)
+        {
+            logger.LogInformation("Provisioning run skipped: the Claude API rate limits the organization until {Until:u}", until);
+            return 0;
+        }
         await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(10), cancellationToken);
         if (lease is null)
         {
@@ -32,9 +40,16 @@ public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortal
             due = await db.AccessRequests.Where(r => r.Status == AccessRequestStatus.Approved && r.ProvisionAt != null && r.ProvisionAt <= now)
                 .OrderBy(r => r.ProvisionAt).Select(r => r.Id).ToListAsync(cancellationToken);
         }
+        var actor = AuditActor.System(JobName, now, $"{JobName}-{now.UtcTicks}");
         foreach (var id in due)
         {
-            await fulfil.HandleAsync(id, AuditActor.System(JobName, now, $"{JobName}-{now.UtcTicks}"), cancellationToken);
+            var outcome = await fulfil.HandleAsync(id, actor, userFacing: false, cancellationToken);
+            if (outcome.State == FulfilmentState.Deferred)
+            {
+                // The next request would hear the same: it keeps its place (and its attempts) for the next run.
+                logger.LogInformation("Provisioning run stopped: the Claude Admin API cannot take calls now; the remaining requests wait for the next run");
+                break;
+            }
         }
         return due.Count;
     }

@@ -32,7 +32,8 @@ public static class JobsSetup
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(new DisposalTolerantLogProvider(sp.GetRequiredService<ILoggerFactory>()));
             var connectionString = sp.GetRequiredService<DatabaseConnection>().ConnectionString;
             switch (storage)
             {

@@ -4,6 +4,7 @@ using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Lifecycle;
+using ReviewPortal.Web.Features.People;
 using ReviewPortal.Web.Infrastructure.Email;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
@@ -21,6 +22,7 @@ public static class RecurringJobs
     public const string SendReminders = "send-reminders";
     public const string ApplyLifecycleRules = "apply-lifecycle-rules";
     public const string PruneActivityEvents = PruneActivityEventsJob.JobName;
+    public const string SyncPeople = "sync-people";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
@@ -28,12 +30,23 @@ public static class RecurringJobs
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
         jobs.AddOrUpdate<PruneActivityEventsJob>(PruneActivityEvents, job => job.RunAsync(CancellationToken.None), ingestion.RetentionCron);
+        // Only Entra ID is read on a schedule; a CSV directory changes when an admin imports a file.
+        var people = configuration.GetSection(PeopleOptions.Section).Get<PeopleOptions>() ?? new PeopleOptions();
+        if (people.Source == PeopleSource.EntraId)
+        {
+            jobs.AddOrUpdate<SyncPeopleJob>(SyncPeople, job => job.RunAsync(CancellationToken.None), people.SyncCron);
+        }
+        else
+        {
+            jobs.RemoveIfExists(SyncPeople);
+        }
         jobs.AddOrUpdate<EscalateApprovalsJob>(EscalateApprovals, job => job.RunAsync(CancellationToken.None),
             configuration["Requests:EscalateCron"] ?? "0 * * * *");
         jobs.AddOrUpdate<ExpireGrantsJob>(ExpireGrants, job => job.RunAsync(CancellationToken.None),
             configuration["Requests:ExpireCron"] ?? "*/15 * * * *");
         jobs.AddOrUpdate<ProvisionScheduledRequestsJob>(ProvisionScheduledRequests, job => job.RunAsync(CancellationToken.None),
-            configuration["Requests:ProvisionCron"] ?? "*/15 * * * *");
+            // Every 5 minutes: it also makes the retries of provisioning that failed on approval (Requests:Fulfilment).
+            configuration["Requests:ProvisionCron"] ?? "*/5 * * * *");
         jobs.AddOrUpdate<ExecuteRemediationJob>(ExecuteRemediation, job => job.RunAsync(CancellationToken.None), RemediationOptions.From(configuration).Cron);
         var email = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
         jobs.AddOrUpdate<SendOutboxJob>(SendOutbox, job => job.RunAsync(CancellationToken.None), email.SendCron);

@@ -16,6 +16,7 @@ public sealed class OperationsCommand
         ["migrate"] = ("migrate                 apply database migrations for the configured provider, then exit", MigrateAsync),
         ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
         ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
+        ["import-people"] = ("import-people --csv <file> [--preview]   import the people directory from a CSV file (same code as the Connectors page)", ImportPeopleAsync),
         ["verify-audit"] = ("verify-audit            recompute the audit ledger's hash chain (exit 1 when broken)", VerifyAuditAsync),
         ["export-evidence"] = ("export-evidence --campaign <id> --out <dir>   write a campaign's evidence pack (ZIP)", ExportEvidenceAsync),
         ["rebuild-rollups"] = ("rebuild-rollups         recompute actor resolution, daily rollups and last-active times", RebuildRollupsAsync),
@@ -108,6 +109,46 @@ public sealed class OperationsCommand
                 ?? throw new InvalidOperationException($"Campaign {campaign} does not exist.");
             return new { path, manifest.LedgerHeadSequence, manifest.LedgerHeadHash, files = manifest.Files };
         }
+    }
+
+    /// <summary>
+    /// The admin's CSV import without the browser: every bad row listed by line (exit 1, nothing applied), or what the
+    /// file changes; with --preview nothing is written.
+    /// </summary>
+    private static async Task<object> ImportPeopleAsync(WebApplication app, string[] args)
+    {
+        var path = Option(args, "--csv") ?? throw new StartupException("import-people needs --csv <file>.");
+        if (!File.Exists(path))
+        {
+            throw new StartupException($"import-people: no file at {Path.GetFullPath(path)}.");
+        }
+        await app.MigrateEmbeddedDatabaseAsync();
+        using var scope = app.Services.CreateScope();
+        var import = scope.ServiceProvider.GetRequiredService<Features.People.ImportPeopleCsv>();
+        var operatorViewer = new Infrastructure.Auth.Viewer(null, $"operator:{Environment.UserName}",
+            new HashSet<string> { Infrastructure.Auth.Roles.Admin });
+        using var file = File.OpenText(path);
+        var outcome = args.Contains("--preview")
+            ? await import.PreviewAsync(operatorViewer, file)
+            : await import.ApplyAsync(operatorViewer, file, path, $"verb-{Guid.NewGuid():N}");
+        foreach (var error in outcome.Errors)
+        {
+            Console.Out.WriteLine(error);
+        }
+        if (outcome.Errors.Count > 0)
+        {
+            throw new InvalidOperationException($"{path}: {outcome.Errors.Count} error(s), nothing imported.");
+        }
+        if (outcome.Run is { Status: IngestionRunStatus.Blocked } blocked)
+        {
+            throw new InvalidOperationException(blocked.Error);
+        }
+        var changes = outcome.Changes!;
+        return new
+        {
+            applied = outcome.Applied, added = changes.New.Count, moved = changes.Moved.Count, departed = changes.Departed.Count,
+            returned = changes.Returned.Count, changes.Unchanged,
+        };
     }
 
     private static string? Option(string[] args, string name)

@@ -66,6 +66,7 @@ public class ConnectorPortalFactory() : PortalAppFactory(seedDemo: false)
     public IngestActivityJob IngestJobWith(IComplianceClient compliance) => new(
         Services.GetRequiredService<IDbContextFactory<ReviewPortal.Web.Data.ReviewPortalDbContext>>(), compliance,
         Services.GetRequiredService<ReviewPortal.Web.Infrastructure.Jobs.DatabaseLease>(),
+        Services.GetRequiredService<ReviewPortal.Claude.Resilience.ClaudeRateLimitGate>(),
         Services.GetRequiredService<IngestionOptions>(), Time,
         Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IngestActivityJob>>());
 

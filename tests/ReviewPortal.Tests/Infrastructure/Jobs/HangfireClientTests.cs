@@ -24,4 +24,19 @@ public sealed class HangfireClientTests
         Assert.NotNull(id);
         Assert.Equal(1, portal.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedCount("default"));
     }
+
+    /// <summary>
+    /// The race the test above cannot force: an app asks Hangfire's process-wide log provider for a logger after the app
+    /// that set it disposed its logger factory (seen on PostgreSQL as a 500 in ProductionTransportTests).
+    /// </summary>
+    [Fact]
+    public void LogProvider_ItsLoggerFactoryDisposed_GivesASilentLogInsteadOfThrowing()
+    {
+        var factory = Microsoft.Extensions.Logging.LoggerFactory.Create(_ => { });
+        factory.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => new Hangfire.AspNetCore.AspNetCoreLogProvider(factory).GetLogger("probe"));
+        var log = new ReviewPortal.Web.Infrastructure.Jobs.DisposalTolerantLogProvider(factory).GetLogger("probe");
+        Assert.False(log.Log(Hangfire.Logging.LogLevel.Error, () => "lost"));
+    }
 }

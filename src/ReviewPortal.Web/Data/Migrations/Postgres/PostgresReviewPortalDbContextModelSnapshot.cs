@@ -71,7 +71,11 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(2000)");
 
                     b.Property<DateTimeOffset?>("ProvisionAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ProvisionAttempts")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone");
@@ -399,6 +403,50 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.ToTable("ClaudeRequestPermits");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.DirectoryPerson", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(197)
+                        .HasColumnType("character varying(197)");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<bool>("Employed")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset?>("LeftAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ManagerSourceId")
+                        .HasMaxLength(197)
+                        .HasColumnType("character varying(197)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SourceId");
+
+                    b.HasIndex("Email");
+
+                    b.ToTable("DirectoryPeople");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.Entitlement", b =>
                 {
                     b.Property<int>("Id")
@@ -553,6 +601,10 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("DirectoryId")
+                        .HasMaxLength(197)
+                        .HasColumnType("character varying(197)");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -600,6 +652,8 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DirectoryId");
+
                     b.HasIndex("Email");
 
                     b.HasIndex("ExternalId")
@@ -624,8 +678,8 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Cursor")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<DateTimeOffset?>("ReconciledAt")
                         .HasColumnType("timestamp with time zone");
@@ -663,8 +717,8 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("FirstCursor")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("Job")
                         .IsRequired()
@@ -672,8 +726,8 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(60)");
 
                     b.Property<string>("LastCursor")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<string>("LastRequestId")
                         .HasMaxLength(200)

@@ -71,7 +71,11 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(2000)");
 
                     b.Property<DateTimeOffset?>("ProvisionAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ProvisionAttempts")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("datetimeoffset");
@@ -399,6 +403,50 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.ToTable("ClaudeRequestPermits");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.DirectoryPerson", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(197)
+                        .HasColumnType("nvarchar(197)");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<bool>("Employed")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<DateTimeOffset?>("LeftAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ManagerSourceId")
+                        .HasMaxLength(197)
+                        .HasColumnType("nvarchar(197)");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(150)
+                        .HasColumnType("nvarchar(150)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("SourceId");
+
+                    b.HasIndex("Email");
+
+                    b.ToTable("DirectoryPeople");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.Entitlement", b =>
                 {
                     b.Property<int>("Id")
@@ -553,6 +601,10 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("DirectoryId")
+                        .HasMaxLength(197)
+                        .HasColumnType("nvarchar(197)");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -600,6 +652,8 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DirectoryId");
+
                     b.HasIndex("Email");
 
                     b.HasIndex("ExternalId")
@@ -624,8 +678,8 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Cursor")
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<DateTimeOffset?>("ReconciledAt")
                         .HasColumnType("datetimeoffset");
@@ -663,8 +717,8 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasColumnType("int");
 
                     b.Property<string>("FirstCursor")
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<string>("Job")
                         .IsRequired()
@@ -672,8 +726,8 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(60)");
 
                     b.Property<string>("LastCursor")
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<string>("LastRequestId")
                         .HasMaxLength(200)

@@ -62,6 +62,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ProvisionAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProvisionAttempts")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("RequestedAt")
@@ -380,6 +384,50 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("ClaudeRequestPermits");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.DirectoryPerson", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(197)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Employed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeftAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ManagerSourceId")
+                        .HasMaxLength(197)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SourceId");
+
+                    b.HasIndex("Email");
+
+                    b.ToTable("DirectoryPeople");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.Entitlement", b =>
                 {
                     b.Property<int>("Id")
@@ -526,6 +574,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DirectoryId")
+                        .HasMaxLength(197)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -573,6 +625,8 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DirectoryId");
+
                     b.HasIndex("Email");
 
                     b.HasIndex("ExternalId")
@@ -597,7 +651,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Cursor")
-                        .HasMaxLength(200)
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ReconciledAt")
@@ -634,7 +688,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("FirstCursor")
-                        .HasMaxLength(200)
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Job")
@@ -643,7 +697,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastCursor")
-                        .HasMaxLength(200)
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastRequestId")

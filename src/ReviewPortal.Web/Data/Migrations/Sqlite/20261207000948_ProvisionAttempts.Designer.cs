@@ -11,8 +11,8 @@ using ReviewPortal.Web.Data;
 namespace ReviewPortal.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteReviewPortalDbContext))]
-    [Migration("20261206234340_ActivityTimeKeyedDedupe")]
-    partial class ActivityTimeKeyedDedupe
+    [Migration("20261207000948_ProvisionAttempts")]
+    partial class ProvisionAttempts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -65,6 +65,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ProvisionAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProvisionAttempts")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("RequestedAt")
@@ -136,10 +140,12 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("IdentityId", "OccurredAt");
-
-                    b.HasIndex("OccurredAt", "ActivityId")
+                    b.HasIndex("ActivityId")
                         .IsUnique();
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("IdentityId", "OccurredAt");
 
                     b.ToTable("ActivityEvents");
                 });
