@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using ReviewPortal.Benchmarks.Audit;
 using ReviewPortal.Benchmarks.Campaign;
+using ReviewPortal.Benchmarks.Sync;
 using ReviewPortal.Benchmarks.Ingest;
+using ReviewPortal.Benchmarks.Ledger;
 using ReviewPortal.Benchmarks.Summary;
 using ReviewPortal.Benchmarks.Support;
 
@@ -11,16 +13,18 @@ using ReviewPortal.Benchmarks.Support;
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- summary --events 10000000 --identities 50000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- campaign --identities 50000 --events 10000000 --items 100000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- audit --entries 1000000 --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- directory --people 50000 --keys 20000 --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- ledger --ledger 1000000 --entries 100000 --provider both --runs 3
 // With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
 // run and the medians as JSON on stdout. Progress goes to stderr.
-// ingest and campaign take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
+// ingest, campaign and ledger take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
 // REVIEWPORTAL_BENCH_POSTGRES, a login that may create databases). With both, every run measures SQLite and then
 // PostgreSQL back to back, each in its own child process, and reports the two side by side with their ratios.
 
 var args2 = new Args(args);
 var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit"))
+if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger" or "directory"))
 {
     Console.Error.WriteLine("""
         verbs:
@@ -29,13 +33,16 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit"))
           summary [--events 10000000] [--identities 50000] [--samples 1000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
           campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild] [--warm-items]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
+          directory [--people 50000] [--keys 20000] [--runs 1] [--dir /tmp/reviewportal-bench]
           audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
+          ledger  [--ledger 1000000] [--entries 100000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild] [--rows-per-insert N]
+                  [--provider sqlite|postgres|both] [--postgres "<connection string>"]
         """);
     return args2.Verb == "help" ? 0 : 2;
 }
 
 var runs = args2.Int("runs", 1);
-var providers = args2.Verb is "ingest" or "campaign" ? BenchDatabase.Providers(args2) : ["sqlite"];
+var providers = args2.Verb is "ingest" or "campaign" or "ledger" ? BenchDatabase.Providers(args2) : ["sqlite"];
 if (!args2.Flag("child"))
 {
     // Build (or reuse) the database before any timed child, so no run's peak working set includes the build.
@@ -47,6 +54,13 @@ if (!args2.Flag("child"))
         }
     }
     if (args2.Verb == "audit") await AuditBenchmark.EnsureDatabaseAsync(args2);
+    if (args2.Verb == "ledger")
+    {
+        foreach (var engine in providers)
+        {
+            await LedgerBenchmark.EnsureDatabaseAsync(args2.With("provider", engine));
+        }
+    }
 }
 if (providers.Count > 1 && !args2.Flag("child"))
 {
@@ -100,6 +114,8 @@ var result = args2.Verb switch
     "ingest" => await IngestBenchmark.RunAsync(args2),
     "campaign" => await CampaignBenchmark.RunAsync(args2),
     "audit" => await AuditBenchmark.RunAsync(args2),
+    "directory" => await DirectoryBenchmark.RunAsync(args2),
+    "ledger" => await LedgerBenchmark.RunAsync(args2),
     _ => await SummaryBenchmark.RunAsync(args2),
 };
 if (!args2.Flag("child"))
@@ -110,9 +126,12 @@ Console.WriteLine(JsonSerializer.Serialize(result, args2.Flag("child") ? new Jso
 return 0;
 
 // The figures compared engine to engine in the same run (PostgreSQL ÷ SQLite).
-static string[] SameRunRatios(string verb) => verb == "ingest"
-    ? ["e2eEventsPerSecond", "e2eEventsPerCpuSecond", "rawRowsPerSecond", "rawRowsPerCpuSecond", "ratio"]
-    : ["launchSeconds", "launchCpuSeconds", "bulkSeconds", "bulkCpuSeconds", "listP95Ms"];
+static string[] SameRunRatios(string verb) => verb switch
+{
+    "ingest" => ["e2eEventsPerSecond", "e2eEventsPerCpuSecond", "rawRowsPerSecond", "rawRowsPerCpuSecond", "ratio"],
+    "ledger" => ["holdSeconds", "saveSeconds", "saveCpuSeconds"],
+    _ => ["launchSeconds", "launchCpuSeconds", "bulkSeconds", "bulkCpuSeconds", "listP95Ms"],
+};
 
 static Dictionary<string, JsonElement> RunChild(string[] args)
 {

@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Database;
 
 namespace ReviewPortal.Web.Data;
 
@@ -23,6 +25,21 @@ public abstract partial class ReviewPortalDbContext
 
     public bool HasPendingAudit => _pendingAudit.Count > 0;
 
+    /// <summary>
+    /// When this context last took the ledger lock (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): on the server
+    /// providers when the lock statement returned with the head, on SQLite when BEGIN IMMEDIATE took the write lock. The
+    /// benchmark measures how long the lock stays held, from here to the commit.
+    /// </summary>
+    internal long LedgerLockedAt { get; private set; }
+
+    /// <summary>
+    /// Set by the unit of work on the context it runs the unit on: the unit's audited saves leave their entries staged,
+    /// and the unit's last save, just before the commit (<see cref="SaveUnitAsync"/>), appends them all. The server
+    /// providers take the ledger lock when the entries are appended, so a unit that saves early and goes on working (a
+    /// directory sync saves its grants, then reads the activity history) no longer holds the ledger while it works.
+    /// </summary>
+    internal bool AppendsLedgerAtUnitEnd { get; set; }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (_pendingAudit.Count == 0)
@@ -33,6 +50,11 @@ public abstract partial class ReviewPortalDbContext
         {
             // Inside a unit of work (or another caller-owned transaction): the owner commits, and retries the whole unit.
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (AppendsLedgerAtUnitEnd)
+            {
+                // The entries stay staged; the unit's last save appends them (SaveUnitAsync).
+                return saved;
+            }
             saved += await AppendPendingAuditAsync(cancellationToken);
             _pendingAudit.Clear();
             return saved;
@@ -40,15 +62,16 @@ public abstract partial class ReviewPortalDbContext
 
         // A lone audited save is its own small unit, retried the way EF retries any save: the change and its entries in
         // one transaction, changes accepted only once that transaction has committed, so a retry saves them again.
-        // The entries are sealed inside each attempt, against the head read in that attempt.
-        var written = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        // The entries are sealed inside each attempt, against the head read in that attempt. A wait for the ledger lock
+        // that runs out is retried too (LedgerLock), a bounded number of times.
+        var written = await LedgerLock.RetryWhileBusyAsync(this, attemptToken => Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            await using var transaction = await Database.BeginTransactionAsync(ct);
+            await using var transaction = await BeginLedgerTransactionAsync(ct);
             var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
             count += await AppendPendingAuditAsync(ct);
             await transaction.CommitAsync(ct);
             return count;
-        }, cancellationToken);
+        }, attemptToken), cancellationToken);
         if (acceptAllChangesOnSuccess)
         {
             ChangeTracker.AcceptAllChanges();
@@ -63,27 +86,51 @@ public abstract partial class ReviewPortalDbContext
             : throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
 
     /// <summary>
-    /// Reads the head and inserts the staged entries with plain commands on the context's connection, in its
-    /// transaction: the entries are never tracked, so there is no second SaveChanges (change detection, command
-    /// building, result propagation), which was most of the append's cost.
+    /// Opens the transaction of a unit of work or of a lone audited save. On SQLite the database's write lock is the
+    /// ledger lock, taken here by BEGIN IMMEDIATE: the connection waits for it (its busy timeout, whole seconds) as long
+    /// as the server providers wait for theirs, and a wait that runs out is retried like theirs (LedgerLock).
+    /// </summary>
+    internal async Task<IDbContextTransaction> BeginLedgerTransactionAsync(CancellationToken cancellationToken)
+    {
+        if (Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            sqlite.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(LedgerLock.For(this).Timeout.TotalSeconds));
+        }
+        var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        if (!Provider.IsServer())
+        {
+            LedgerLockedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        return transaction;
+    }
+
+    /// <summary>
+    /// The last save of a unit of work, just before its commit: what the unit staged and did not save, then every ledger
+    /// entry the unit staged, in one append.
+    /// </summary>
+    internal async Task SaveUnitAsync(CancellationToken cancellationToken)
+    {
+        await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        if (_pendingAudit.Count > 0)
+        {
+            await AppendPendingAuditAsync(cancellationToken);
+            _pendingAudit.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Seals the staged entries against the head read under the ledger lock and writes them all at once, with plain
+    /// commands on the context's connection, in its transaction (AuditStatements): the entries are never tracked, and
+    /// everything that does not depend on the head (target keys, stored times) is done before the lock is taken, so the
+    /// lock is held for the head read, the hashing, one bulk write and the commit.
     /// </summary>
     private async Task<int> AppendPendingAuditAsync(CancellationToken cancellationToken)
     {
-        var connection = Database.GetDbConnection();
-        var transaction = Database.CurrentTransaction!.GetDbTransaction();
-        var statements = AuditStatements.For(this);
-        var timeout = Database.GetCommandTimeout();
-        var (sequence, hash) = await LockLedgerHeadAsync(connection, transaction, statements.LockAndReadHead, timeout, cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = statements.Insert;
-        if (timeout is { } seconds)
+        var entries = new AuditEntry[_pendingAudit.Count];
+        for (var i = 0; i < entries.Length; i++)
         {
-            insert.CommandTimeout = seconds;
-        }
-        foreach (var pending in _pendingAudit)
-        {
-            var entry = new AuditEntry
+            var pending = _pendingAudit[i];
+            entries[i] = new AuditEntry
             {
                 OccurredAt = AsStored(pending.Actor.At),
                 ActorId = pending.Actor.IdentityId,
@@ -96,25 +143,37 @@ public abstract partial class ReviewPortalDbContext
                 Before = pending.Before,
                 After = pending.After,
                 CorrelationId = pending.Actor.CorrelationId,
-                PreviousHash = hash,
+                PreviousHash = "",
                 Hash = "",
             };
+        }
+        var connection = Database.GetDbConnection();
+        var transaction = Database.CurrentTransaction!.GetDbTransaction();
+        var statements = AuditStatements.For(this);
+        var timeout = Database.GetCommandTimeout();
+        var (sequence, hash) = await LockLedgerHeadAsync(connection, transaction, statements.LockAndReadHead, timeout, cancellationToken);
+        if (Provider.IsServer())
+        {
+            LedgerLockedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        foreach (var entry in entries)
+        {
             AuditChain.Seal(entry, sequence, hash);
             (sequence, hash) = (entry.Sequence, entry.Hash);
-            statements.Bind(insert, entry);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
-        return _pendingAudit.Count;
+        await statements.WriteAsync(connection, transaction, entries, timeout, cancellationToken);
+        return entries.Length;
     }
 
     /// <summary>
-    /// Reads the chain head while holding the ledger's write lock until commit, so concurrent
-    /// writers (jobs, several web nodes) queue up instead of forking the chain. SQL Server takes the
-    /// application lock, PostgreSQL a transaction-scoped advisory lock, in the same round trip as the read. SQLite: the write transaction
-    /// already holds the database's single write lock (BEGIN IMMEDIATE, or the first SaveChanges
-    /// wrote), so nobody else can append between this read and commit.
+    /// Reads the chain head while holding the ledger's write lock until commit, so concurrent writers (jobs, several web
+    /// nodes) queue up instead of forking the chain. SQL Server takes the application lock, PostgreSQL a
+    /// transaction-scoped advisory lock, in the same round trip as the read, each waiting at most the ledger lock timeout;
+    /// a wait that runs out becomes <see cref="LedgerBusyException"/>, which the unit's retry loop recognises. SQLite: the
+    /// write transaction already holds the database's single write lock (BEGIN IMMEDIATE), so nobody else can append
+    /// between this read and commit.
     /// </summary>
-    private static async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(DbConnection connection, DbTransaction transaction,
+    private async Task<(long Sequence, string Hash)> LockLedgerHeadAsync(DbConnection connection, DbTransaction transaction,
         string sql, int? timeout, CancellationToken cancellationToken)
     {
         await using var head = connection.CreateCommand();
@@ -124,14 +183,28 @@ public abstract partial class ReviewPortalDbContext
         {
             head.CommandTimeout = seconds;
         }
-        await using var reader = await head.ExecuteReaderAsync(cancellationToken);
-        // PostgreSQL answers the lock statement first: the head is the result set with two columns.
-        while (reader.FieldCount != 2 && await reader.NextResultAsync(cancellationToken))
+        var lockTimeout = LedgerLock.For(this).Timeout;
+        if (Provider.IsServer())
         {
+            AuditStatements.BindLockTimeout(head, Provider, lockTimeout);
+            // The server's own lock timeout must run out first (a clear error, the connection intact), not the client's.
+            head.CommandTimeout += (int)Math.Ceiling(lockTimeout.TotalSeconds);
         }
-        return await reader.ReadAsync(cancellationToken)
-            ? (reader.GetInt64(0), reader.GetString(1))
-            : (0, AuditChain.Genesis);
+        try
+        {
+            await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+            // The lock statements answer first: the head is the result set with two columns.
+            while (reader.FieldCount != 2 && await reader.NextResultAsync(cancellationToken))
+            {
+            }
+            return await reader.ReadAsync(cancellationToken)
+                ? (reader.GetInt64(0), reader.GetString(1))
+                : (0, AuditChain.Genesis);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && LedgerLock.IsLockTimeout(ex))
+        {
+            throw LedgerLock.Busy(lockTimeout, ex);
+        }
     }
 
     /// <summary>

@@ -9,6 +9,8 @@ namespace ReviewPortal.Web.Data;
 /// connection, a deadlock victim, a failover) runs it again from its first read on a new context, never from the
 /// middle. A unit must therefore decide from what it reads inside itself, not from state captured before it, and
 /// must not call anything outside the database (an HTTP API, SMTP): those calls happen before or after a unit.
+/// When the unit's wait for the audit ledger's lock runs out (another save holds it), the unit is run again the same way,
+/// up to Database:LedgerLockAttempts times, then <see cref="LedgerBusyException"/> tells the caller the ledger is busy.
 /// </summary>
 public static class UnitOfWork
 {
@@ -16,16 +18,20 @@ public static class UnitOfWork
         Func<ReviewPortalDbContext, CancellationToken, Task<T>> unit, CancellationToken cancellationToken = default)
     {
         await using var probe = await contexts.CreateDbContextAsync(cancellationToken);
-        return await probe.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        // A wait for the ledger lock that runs out is not the strategy's to retry (it is not a connection failure, and
+        // its retries are many and long): the ledger's own loop runs the unit again, a bounded number of times.
+        return await LedgerLock.RetryWhileBusyAsync(probe, attemptToken => probe.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.AppendsLedgerAtUnitEnd = true;
+            await using var transaction = await db.BeginLedgerTransactionAsync(ct);
             var result = await unit(db, ct);
-            // Whatever the unit staged and did not save yet is part of it.
-            await db.SaveChangesAsync(ct);
+            // Whatever the unit staged and did not save yet is part of it, and so are all its ledger entries: appended
+            // here, last, so the server providers hold the ledger lock only for the append and the commit.
+            await db.SaveUnitAsync(ct);
             await transaction.CommitAsync(ct);
             return result;
-        }, cancellationToken);
+        }, attemptToken), cancellationToken);
     }
 
     public static Task WriteAsync(this IDbContextFactory<ReviewPortalDbContext> contexts,

@@ -18,6 +18,7 @@ public class Grant
     public GrantSource Source { get; set; }
     public long? AccessRequestId { get; set; }
     public AccessRequest? AccessRequest { get; set; }
+    /// <summary>When a directory sync first saw the grant upstream (null: requested and not yet seen there).</summary>
     public DateTimeOffset? LastSeenInSyncAt { get; set; }
 
     public List<GrantEvent> History { get; set; } = [];

@@ -36,6 +36,7 @@ public class Identity
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastActiveAt { get; set; }
+    /// <summary>When the directory sync first saw it (not re-stamped each sync: the sync's run record says when it last ran).</summary>
     public DateTimeOffset? LastSyncedAt { get; set; }
 
     public List<Grant> Grants { get; set; } = [];

@@ -132,6 +132,15 @@ internal sealed class PostgresBenchDatabase : BenchDatabase
 
     public override long SizeBytes() => (long)Admin($"SELECT pg_database_size('{Name}')")!;
 
+    /// <summary>A copy of this database under another name (CREATE DATABASE … TEMPLATE: a file copy, no replay).</summary>
+    public PostgresBenchDatabase CloneAs(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        Admin($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        Admin($"CREATE DATABASE \"{name}\" TEMPLATE \"{Name}\"");
+        return new PostgresBenchDatabase(_server, name);
+    }
+
     public override double ServerCpuSeconds() => _postmaster is { } pid ? ClusterCpuSeconds(pid) : double.NaN;
 
     public override object Describe()

@@ -54,6 +54,46 @@ public class AuditLedgerTests(EmptyPortalAppFactory portal) : IClassFixture<Empt
     }
 
     [Fact]
+    public async Task SaveChanges_HundredsOfEntriesOfEveryShape_WrittenTogetherInOrderAndReadBackAsStaged()
+    {
+        // More entries than two multi-row INSERTs hold, plus a remainder (SQLite, SQL Server), or one binary COPY
+        // (PostgreSQL); values of every shape: nulls, quotes, non-ASCII text, JSON longer than 4,000 characters.
+        const int count = 2 * 149 + 17;
+        var headBefore = (await LedgerAsync()).Count;
+        var staged = Enumerable.Range(0, count).Select(i => new
+        {
+            Actor = i % 2 == 0 ? $"O'Brien \"{i}\"" : $"Zoë 東京 {i}",
+            ActorId = i % 5 == 0 ? (int?)null : i,
+            Target = $"item-{i}",
+            Before = i % 3 == 0 ? null : $"{{\"n\":{i},\"note\":\"it's \\\"quoted\\\"\"}}",
+            After = i % 50 == 0 ? new string('x', 5000) + i : $"after {i}",
+            IdentityId = i % 4 == 0 ? (int?)null : 1000 + i,
+            CampaignId = i % 7 == 0 ? (int?)null : 7,
+        }).ToList();
+        await using (var db = await portal.CreateDbContextAsync())
+        {
+            foreach (var s in staged)
+            {
+                db.Audit(new AuditActor(s.ActorId, s.Actor, PortalAppFactory.Now, "many"), "test.many", new AuditTarget("Setting", s.Target),
+                    s.Before, s.After, s.IdentityId, s.CampaignId);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var ledger = await LedgerAsync();
+        AssertValidChain(ledger);
+        var written = ledger.Skip(headBefore).ToList();
+        Assert.Equal(count, written.Count);
+        for (var i = 0; i < count; i++)
+        {
+            var (s, e) = (staged[i], written[i]);
+            Assert.Equal((s.Actor, s.ActorId, s.Target, s.Before, s.After, s.IdentityId, s.CampaignId),
+                (e.Actor, e.ActorId, e.TargetId, e.Before, e.After, e.IdentityId, e.CampaignId));
+        }
+        Assert.All(written, e => Assert.Equal(PortalAppFactory.Now, e.OccurredAt));
+    }
+
+    [Fact]
     public async Task SaveChanges_TimeFinerThanTheColumnKeeps_EntryStillVerifiesWhenReadBack()
     {
         // A real clock's instant carries 100 ns ticks; PostgreSQL's timestamptz keeps microseconds. The hash must be of the

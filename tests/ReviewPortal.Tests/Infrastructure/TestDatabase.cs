@@ -67,7 +67,47 @@ public abstract class TestDatabase : IDisposable
     /// <summary>What someone with write access to the database does first: remove the ledger's append-only guard.</summary>
     public abstract void DropLedgerGuard();
 
+    /// <summary>
+    /// Takes the audit ledger's lock from a connection outside the portal, as another node's long save holds it, until
+    /// the holder is released: SQLite's write lock (BEGIN IMMEDIATE), PostgreSQL's advisory lock, SQL Server's application lock.
+    /// </summary>
+    public LedgerLockHolder HoldLedgerLock()
+    {
+        var connection = OpenConnection();
+        var transaction = connection.BeginTransaction();
+        if (LedgerLockStatement is { } sql)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+        return new LedgerLockHolder(connection, transaction);
+    }
+
+    /// <summary>The statement that takes the ledger lock inside an open transaction (none on SQLite: BEGIN IMMEDIATE took it).</summary>
+    protected abstract string? LedgerLockStatement { get; }
+
     public abstract void Dispose();
+}
+
+/// <summary>An outside connection holding the ledger lock in its open transaction; releasing rolls the transaction back.</summary>
+public sealed class LedgerLockHolder(DbConnection connection, DbTransaction transaction) : IDisposable
+{
+    private bool _released;
+
+    public void Release()
+    {
+        if (!_released)
+        {
+            _released = true;
+            transaction.Rollback();
+            transaction.Dispose();
+            connection.Dispose();
+        }
+    }
+
+    public void Dispose() => Release();
 }
 
 public sealed class SqliteTestDatabase(string path) : TestDatabase
@@ -84,6 +124,9 @@ public sealed class SqliteTestDatabase(string path) : TestDatabase
     }
 
     public override void DropLedgerGuard() => Execute("DROP TRIGGER AuditEntries_NoUpdate; DROP TRIGGER AuditEntries_NoDelete;");
+
+    // Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE: the database's write lock, which is the ledger lock.
+    protected override string? LedgerLockStatement => null;
 
     // The portal migrates its own embedded file at start-up; the folder is deleted by the factory.
     public override void Dispose() => SqliteConnection.ClearAllPools();
@@ -132,6 +175,8 @@ public sealed class PostgresTestDatabase : TestDatabase
     public override void DropLedgerGuard() => Execute("""
         DROP TRIGGER "AuditEntries_AppendOnly" ON "AuditEntries"; DROP TRIGGER "AuditEntries_NoTruncate" ON "AuditEntries";
         """);
+
+    protected override string? LedgerLockStatement => $"SELECT pg_advisory_xact_lock({AuditStatements.PostgresLedgerLockKey})";
 
     public override void Dispose()
     {
@@ -239,6 +284,9 @@ public sealed class SqlServerTestDatabase : TestDatabase
     }
 
     public override void DropLedgerGuard() => Execute("DROP TRIGGER [dbo].[AuditEntries_AppendOnly]");
+
+    protected override string? LedgerLockStatement =>
+        "EXEC sp_getapplock @Resource = 'audit-ledger', @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
 
     public override void Dispose()
     {

@@ -20,7 +20,14 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
             return new CloseResult(false, "Only admins can close campaigns.", 0, 0);
         }
         var now = time.GetUtcNow();
-        return await contexts.WriteAsync((db, ct) => CloseAsync(db, viewer, campaignId, now, correlationId, ct), cancellationToken);
+        try
+        {
+            return await contexts.WriteAsync((db, ct) => CloseAsync(db, viewer, campaignId, now, correlationId, ct), cancellationToken);
+        }
+        catch (LedgerBusyException)
+        {
+            return new CloseResult(false, $"{LedgerBusyException.UserMessage} The campaign was not closed: try again in a moment.", 0, 0);
+        }
     }
 
     private static async Task<CloseResult> CloseAsync(ReviewPortalDbContext db, Viewer viewer, int campaignId, DateTimeOffset now,

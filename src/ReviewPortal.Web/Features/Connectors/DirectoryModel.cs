@@ -77,16 +77,29 @@ internal sealed class DirectoryModel
         return changed;
     }
 
+    // People by directory id and by address, built on first use and dropped whenever an identity is added or re-keyed:
+    // the people matching asks once per directory person, and a scan each time is quadratic in a 50,000-person company.
+    private Dictionary<string, Identity>? _peopleByDirectoryId;
+    private Dictionary<string, Identity?>? _peopleByEmail;
+
     /// <summary>The person the people directory's <paramref name="directoryId"/> was matched to by an earlier sync.</summary>
-    public Identity? FindPersonByDirectoryId(string directoryId) =>
-        _identities.Values.FirstOrDefault(i => i.Kind == IdentityKind.Person && i.DirectoryId == directoryId);
+    public Identity? FindPersonByDirectoryId(string directoryId)
+    {
+        _peopleByDirectoryId ??= People().Where(i => i.DirectoryId is not null)
+            .GroupBy(i => i.DirectoryId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        return _peopleByDirectoryId.GetValueOrDefault(directoryId);
+    }
 
     /// <summary>The one person stored with this (lower-cased) address, or null when none or several are.</summary>
     public Identity? FindPersonByEmail(string email)
     {
-        var found = _identities.Values.Where(i => i.Kind == IdentityKind.Person && i.Email == email).Take(2).ToList();
-        return found.Count == 1 ? found[0] : null;
+        // An address several people have maps to null: it identifies nobody.
+        _peopleByEmail ??= People().Where(i => i.Email is not null)
+            .GroupBy(i => i.Email!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count() == 1 ? g.First() : null, StringComparer.Ordinal);
+        return _peopleByEmail.GetValueOrDefault(email);
     }
+
+    private IEnumerable<Identity> People() => _identities.Values.Where(i => i.Kind == IdentityKind.Person);
 
     /// <summary>Gives an identity a new key (someone known only to the people directory who now has a Claude account).</summary>
     public void Rekey(Identity identity, string externalId)
@@ -108,6 +121,8 @@ internal sealed class DirectoryModel
         }
         var identity = new Identity { ExternalId = externalId, Kind = kind, DisplayName = name, CreatedAt = createdAt };
         _identities[externalId] = identity;
+        _peopleByDirectoryId = null;
+        _peopleByEmail = null;
         _db.Identities.Add(identity);
         return identity;
     }

@@ -147,7 +147,7 @@ public sealed class SyncDirectoryJob(
             person.DisplayName = user.FullName ?? user.Email;
             person.Email = user.Email.ToLowerInvariant();
             person.Status = "active";
-            person.LastSyncedAt = now;
+            person.LastSyncedAt ??= now;
         }
         foreach (var p in snapshot.Hr.People)
         {
@@ -174,13 +174,13 @@ public sealed class SyncDirectoryJob(
             identity.DisplayName = key.Name;
             identity.Status = key.Status;
             identity.KeyHint = key.PartialKeyHint;
-            identity.LastSyncedAt = now;
+            identity.LastSyncedAt ??= now;
             var ownerId = key.CreatedBy is { Type: "user" } creator ? creator.Id
                 : key.Principal is { Type: "user" } principal ? principal.Id : null;
             if (key.Principal is { Type: "service_account" } sa)
             {
                 var account = model.Identity(sa.Id, IdentityKind.ServiceAccount, sa.Id, key.CreatedAt ?? now);
-                account.LastSyncedAt = now;
+                account.LastSyncedAt ??= now;
                 ownerId ??= snapshot.Hr.SponsorByNonHumanId.GetValueOrDefault(sa.Id);
             }
             identity.Owner = ownerId is null ? identity.Owner : model.FindIdentity(ownerId) ?? identity.Owner;
@@ -324,7 +324,8 @@ public sealed class SyncDirectoryJob(
         {
             if (openByKey.TryGetValue((identity.Id, entitlement.Id), out var existing))
             {
-                existing.LastSeenInSyncAt = now;
+                // Stamped once, when a sync first sees the grant: a re-sync where nothing changed writes nothing but its run.
+                existing.LastSeenInSyncAt ??= now;
                 continue;
             }
             var grant = new Grant

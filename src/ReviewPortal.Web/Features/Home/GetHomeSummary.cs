@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -25,7 +26,8 @@ public sealed class GetHomeSummary(IDbContextFactory<ReviewPortalDbContext> cont
         var visibleIdentities = await db.Identities.VisibleTo(viewer).CountAsync(cancellationToken);
         var lastActivity = await db.ActivityEvents.OrderByDescending(e => e.Id).Select(e => (DateTimeOffset?)e.OccurredAt)
             .FirstOrDefaultAsync(cancellationToken);
-        var lastSync = await db.Identities.MaxAsync(i => i.LastSyncedAt, cancellationToken);
+        var lastSync = await db.IngestionRuns.Where(r => r.Job == SyncDirectoryJob.JobName && r.Status == IngestionRunStatus.Succeeded)
+            .MaxAsync(r => r.EndedAt, cancellationToken);
 
         int? auditEntries = viewer.CanReadEverything ? await db.AuditEntries.CountAsync(cancellationToken) : null;
         int? dormantKeys = viewer.CanReadEverything

@@ -95,6 +95,10 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
         {
             return new BulkResult(0, considered, ["Some of these items changed while you were deciding; nothing was saved. Reload and try again."]);
         }
+        catch (LedgerBusyException)
+        {
+            return new BulkResult(0, considered, [$"{LedgerBusyException.UserMessage} Nothing was saved: try again in a moment."]);
+        }
     }
 }
 

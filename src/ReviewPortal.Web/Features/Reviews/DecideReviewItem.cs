@@ -73,6 +73,11 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         {
             return await ConflictAsync(command.ItemId, cancellationToken);
         }
+        catch (LedgerBusyException)
+        {
+            // The save already waited for the ledger and ran again (LedgerLock); the log has the detail.
+            return DecisionResult.Busy;
+        }
         return DecisionResult.Saved(item!.Version);
     }
 
@@ -169,6 +174,8 @@ public sealed record DecisionResult(DecisionStatus Status, string? Message, IRea
     public static DecisionResult Conflict(string message) => new(DecisionStatus.Conflict, message, null, null);
     public static DecisionResult Forbidden(string message) => new(DecisionStatus.Forbidden, message, null, null);
     public static readonly DecisionResult NotFound = new(DecisionStatus.NotFound, "No such review item.", null, null);
+    public static readonly DecisionResult Busy = new(DecisionStatus.Busy,
+        $"{LedgerBusyException.UserMessage} Your decision was not saved: try again in a moment.", null, null);
 }
 
 public enum DecisionStatus
@@ -178,4 +185,6 @@ public enum DecisionStatus
     Conflict,
     Forbidden,
     NotFound,
+    /// <summary>The ledger stayed locked by another save through every attempt; nothing was saved.</summary>
+    Busy,
 }

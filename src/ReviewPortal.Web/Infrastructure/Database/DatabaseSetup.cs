@@ -17,22 +17,28 @@ public static class DatabaseSetup
         services.AddSingleton(options);
         var provider = ParseProvider(options.Provider);
         var connectionString = ResolveConnectionString(configuration, options, provider, environment);
+        var ledgerLock = options.LedgerLock;
+        if (ledgerLock.Timeout <= TimeSpan.Zero || ledgerLock.Attempts < 1)
+        {
+            throw new StartupException(
+                $"Database:LedgerLockTimeout must be positive and Database:LedgerLockAttempts at least 1 (they are {ledgerLock.Timeout} and {ledgerLock.Attempts}).");
+        }
 
         if (provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContextFactory<SqliteReviewPortalDbContext>(o => ConfigureSqlite(o, connectionString));
+            services.AddDbContextFactory<SqliteReviewPortalDbContext>(o => ConfigureSqlite(o, connectionString, ledgerLock));
             services.AddSingleton<IDbContextFactory<ReviewPortalDbContext>>(sp =>
                 new BaseContextFactory<SqliteReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteReviewPortalDbContext>>()));
         }
         else if (provider == DatabaseProvider.SqlServer)
         {
-            services.AddDbContextFactory<SqlServerReviewPortalDbContext>(o => ConfigureSqlServer(o, connectionString));
+            services.AddDbContextFactory<SqlServerReviewPortalDbContext>(o => ConfigureSqlServer(o, connectionString, ledgerLock));
             services.AddSingleton<IDbContextFactory<ReviewPortalDbContext>>(sp =>
                 new BaseContextFactory<SqlServerReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerReviewPortalDbContext>>()));
         }
         else
         {
-            services.AddDbContextFactory<PostgresReviewPortalDbContext>(o => ConfigurePostgres(o, connectionString));
+            services.AddDbContextFactory<PostgresReviewPortalDbContext>(o => ConfigurePostgres(o, connectionString, ledgerLock));
             services.AddSingleton<IDbContextFactory<ReviewPortalDbContext>>(sp =>
                 new BaseContextFactory<PostgresReviewPortalDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresReviewPortalDbContext>>()));
         }
@@ -43,19 +49,23 @@ public static class DatabaseSetup
         return services;
     }
 
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, LedgerLockOptions? ledgerLock = null) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable("__EFMigrationsHistory"))
-            .AddInterceptors(Tuning);
+            .AddInterceptors(Tuning)
+            .UseLedgerLock(ledgerLock ?? LedgerLockOptions.Default);
 
     private static readonly SqliteConnectionTuning Tuning = new();
 
     // Connection resiliency stays on for the server providers: their retrying strategies re-run a whole unit of work
-    // (Data/UnitOfWork.cs), never half of one.
-    public static void ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure());
+    // (Data/UnitOfWork.cs), never half of one. A wait for the ledger lock that runs out is retried by the ledger's own
+    // bounded loop (Data/LedgerLock.cs), not by these strategies.
+    public static void ConfigureSqlServer(DbContextOptionsBuilder options, string connectionString, LedgerLockOptions? ledgerLock = null) =>
+        options.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure())
+            .UseLedgerLock(ledgerLock ?? LedgerLockOptions.Default);
 
-    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure());
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, LedgerLockOptions? ledgerLock = null) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure())
+            .UseLedgerLock(ledgerLock ?? LedgerLockOptions.Default);
 
     public static DatabaseProvider ParseProvider(string value) => value.Trim().ToLowerInvariant() switch
     {

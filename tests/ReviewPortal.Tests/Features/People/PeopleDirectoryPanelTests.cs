@@ -17,6 +17,9 @@ public sealed class PeopleDirectoryPanelTests : BunitContext, IAsyncLifetime
 
     public PeopleDirectoryPanelTests()
     {
+        // The panel reads a real database on first render and after each upload: bUnit's 1 s default wait is too short on
+        // a loaded 2-core machine (a first render missed it at load average 25). A ceiling, not a delay.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(_portal.GetRequiredService<GetPeopleDirectoryStatus>());
