@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -27,8 +28,58 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSp
     public async Task<string> GetStringAsync(string pathAndQuery, CancellationToken ct) =>
         (await SendAsync(HttpMethod.Get, pathAndQuery, null, ct).ConfigureAwait(false)).Body;
 
-    public async Task<(string Body, string? RequestId)> GetWithRequestIdAsync(string pathAndQuery, CancellationToken ct) =>
-        await SendAsync(HttpMethod.Get, pathAndQuery, null, ct).ConfigureAwait(false);
+    /// <summary>
+    /// GET whose body is handed to <paramref name="decode"/> as the UTF-8 bytes it arrived as, in a pooled buffer that is
+    /// returned when <paramref name="decode"/> returns. An Activity Feed page of 5,000 records is ≈ 2.5 MB: read as a string
+    /// it became 5 MB of UTF-16 on the large object heap per page, which JsonDocument then transcoded back to UTF-8; and
+    /// buffered by HttpClient (ResponseContentRead) it was a fresh 2.5 MB array per page, so the body is streamed into the
+    /// pooled buffer instead. Nothing is lost by that: HttpClient buffers after the handlers have returned, so the body read
+    /// was never inside the retry and timeout pipeline, and the caller's token still ends it.
+    /// </summary>
+    public async Task<T> GetUtf8Async<T>(string pathAndQuery, Func<ReadOnlyMemory<byte>, string?, T> decode, CancellationToken ct)
+    {
+        gate.ThrowIfLimited();
+        using var request = Request(HttpMethod.Get, pathAndQuery, null);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        var requestId = RequestIdOf(response);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(response, HttpMethod.Get, pathAndQuery, requestId, ct).ConfigureAwait(false);
+        }
+        LogResponse(logger, HttpMethod.Get.Method, StripQuery(pathAndQuery), (int)response.StatusCode, requestId);
+
+        var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            // One byte more than announced, so a body of exactly that length is known to be complete without growing the buffer.
+            var buffer = ArrayPool<byte>.Shared.Rent(response.Content.Headers.ContentLength is { } length and > 0 and < int.MaxValue - 1 ? (int)length + 1 : 1 << 16);
+            try
+            {
+                var used = 0;
+                while (true)
+                {
+                    if (used == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, used).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = await stream.ReadAsync(buffer.AsMemory(used), ct).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    used += read;
+                }
+                return decode(buffer.AsMemory(0, used), requestId);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
 
     public async Task<T> PostAsync<T>(string path, object body, CancellationToken ct)
     {
@@ -42,7 +93,20 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSp
     private async Task<(string Body, string? RequestId)> SendAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken ct)
     {
         gate.ThrowIfLimited();
-        using var request = new HttpRequestMessage(method, pathAndQuery);
+        using var request = Request(method, pathAndQuery, body);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        var requestId = RequestIdOf(response);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(response, method, pathAndQuery, requestId, ct).ConfigureAwait(false);
+        }
+        LogResponse(logger, method.Method, StripQuery(pathAndQuery), (int)response.StatusCode, requestId);
+        return (await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), requestId);
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string pathAndQuery, object? body)
+    {
+        var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.Add("x-api-key", _apiKey);
         request.Headers.Add("anthropic-version", AnthropicVersion);
         if (body is not null)
@@ -50,22 +114,18 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSp
             // StringContent (not JsonContent) so the body is buffered and can be re-sent on retry.
             request.Content = new StringContent(JsonSerializer.Serialize(body, ClaudeJson.Options), Encoding.UTF8, "application/json");
         }
+        return request;
+    }
 
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-        var requestId = response.Headers.TryGetValues("request-id", out var values) ? values.FirstOrDefault() : null;
+    private static string? RequestIdOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("request-id", out var values) ? values.FirstOrDefault() : null;
+
+    private async Task<ClaudeApiException> FailureAsync(HttpResponseMessage response, HttpMethod method, string pathAndQuery, string? requestId,
+        CancellationToken ct)
+    {
+        LogFailure(logger, method.Method, StripQuery(pathAndQuery), (int)response.StatusCode, requestId);
         var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            LogResponse(logger, method.Method, StripQuery(pathAndQuery), (int)response.StatusCode, requestId);
-        }
-        else
-        {
-            LogFailure(logger, method.Method, StripQuery(pathAndQuery), (int)response.StatusCode, requestId);
-            var error = ClaudeApiException.FromResponse(response.StatusCode, text, requestId, RetryAt(response));
-            throw Scrub(error);
-        }
-
-        return (text, requestId);
+        return Scrub(ClaudeApiException.FromResponse(response.StatusCode, text, requestId, RetryAt(response)));
     }
 
     /// <summary>

@@ -40,17 +40,19 @@ public sealed class ComplianceClient : IComplianceClient
         ArgumentNullException.ThrowIfNull(query);
         var queryString = query.ToQueryString();
         var path = queryString.Length == 0 ? "/v1/compliance/activities" : $"/v1/compliance/activities?{queryString}";
-        var (body, requestId) = await _http.GetWithRequestIdAsync(path, ct).ConfigureAwait(false);
-        try
+        return await _http.GetUtf8Async(path, static (body, requestId) =>
         {
-            return ActivityDecoder.DecodePage(body, requestId);
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            // The envelope itself is broken: nothing on the page can be trusted, so the caller must retry
-            // the same cursor rather than skip it.
-            throw new ClaudeApiException(System.Net.HttpStatusCode.OK, "invalid_response", $"Unreadable activity page: {ex.Message}", requestId);
-        }
+            try
+            {
+                return ActivityDecoder.DecodePage(body, requestId);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                // The envelope itself is broken: nothing on the page can be trusted, so the caller must retry
+                // the same cursor rather than skip it.
+                throw new ClaudeApiException(System.Net.HttpStatusCode.OK, "invalid_response", $"Unreadable activity page: {ex.Message}", requestId);
+            }
+        }, ct).ConfigureAwait(false);
     }
 
     public IAsyncEnumerable<ComplianceOrganization> ListOrganizationsAsync(CancellationToken ct = default) =>

@@ -28,7 +28,7 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger
 {
     Console.Error.WriteLine("""
         verbs:
-          ingest  [--events 1000000] [--page-size 5000] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep] [--breakdown]
+          ingest  [--events 1000000] [--page-size 5000] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep] [--breakdown] [--warmup 0]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
           summary [--events 10000000] [--identities 50000] [--samples 1000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild]
           campaign [--identities 50000] [--events 10000000] [--items 100000] [--samples 200] [--bulk 1000] [--runs 1] [--breakdown] [--sql] [--rebuild] [--warm-items]

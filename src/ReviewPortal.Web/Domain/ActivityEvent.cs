@@ -2,7 +2,8 @@ namespace ReviewPortal.Web.Domain;
 
 /// <summary>
 /// One Activity Feed record, kept raw so types the portal does not know yet are never lost.
-/// Unique on <see cref="ActivityId"/>: at-least-once delivery becomes exactly one row.
+/// Unique on (<see cref="OccurredAt"/>, <see cref="ActivityId"/>): at-least-once delivery becomes exactly one row
+/// (an activity's created_at never changes; docs/decisions/0005-activity-dedupe-index.md).
 /// </summary>
 public class ActivityEvent
 {

@@ -5,19 +5,25 @@ using Npgsql;
 using NpgsqlTypes;
 using ReviewPortal.Benchmarks.Feed;
 using ReviewPortal.Benchmarks.Support;
+using ReviewPortal.Web.Domain;
+using ActivityEvent = ReviewPortal.Web.Domain.ActivityEvent;
 using ReviewPortal.Web.Features.Connectors;
 
 namespace ReviewPortal.Benchmarks.Ingest;
 
 /// <summary>
 /// The raw limit of the schema: the rows the job would store, byte for byte, written into a fresh migrated database
-/// with the engine's cheapest path and nothing else (no rollups, no last-active, no cursor, no EF), one transaction per
-/// page. Rows are built before each page's clock starts, so only the database's work (and the driver's) is timed.
+/// with the statement the store uses (the cheapest path we have for each engine) and nothing else (no rollups, no
+/// last-active, no cursor, no EF), one transaction per page. Rows are built before each page's clock starts, so only the database's work (and the driver's) is timed.
 /// </summary>
 internal static class RawLimit
 {
-    /// <summary>One prepared <c>INSERT … ON CONFLICT DO NOTHING</c> per row on one connection (SQLite).</summary>
-    public static (double Seconds, double CpuSeconds) Sqlite(SyntheticFeed feed, string file, int pageSize, string pragmas, bool timeKeyed)
+    /// <summary>
+    /// SQLite: the store's own insert statement (<see cref="ActivityStore.InsertSqlite"/>: 100-row <c>INSERT … ON CONFLICT DO
+    /// NOTHING</c> bound through SQLite's API) on one connection, with nothing around it: no read of stored keys, no rollups,
+    /// no last-active, no cursor.
+    /// </summary>
+    public static (double Seconds, double CpuSeconds) Sqlite(SyntheticFeed feed, string file, int pageSize, string pragmas)
     {
         using var connection = new SqliteConnection(Portal.ConnectionString(file));
         connection.Open();
@@ -27,48 +33,33 @@ internal static class RawLimit
             pragma.CommandText = PragmaInterceptor.Sql(pragmas);
             pragma.ExecuteNonQuery();
         }
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
-            VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw)
-            """ + (timeKeyed ? " ON CONFLICT(OccurredAt, ActivityId) DO NOTHING" : " ON CONFLICT(ActivityId) DO NOTHING");
-        var names = new[] { "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw" };
-        foreach (var name in names)
-        {
-            insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
 
         var rows = new Row[pageSize];
+        var events = new List<ActivityEvent>(pageSize);
         var timed = TimeSpan.Zero;
         var cpu = TimeSpan.Zero;
         using var self = Process.GetCurrentProcess();
         for (long from = 0; from < feed.Count; from += pageSize)
         {
             var count = Build(feed, from, rows);
+            events.Clear();
+            for (var r = 0; r < count; r++)
+            {
+                var row = rows[r];
+                events.Add(new ActivityEvent
+                {
+                    ActivityId = row.Id, OccurredAt = row.At, Type = row.Type, Category = (ActivityCategory)row.Category, OrganizationUuid = row.Org,
+                    ActorType = row.ActorType, ActorExternalId = row.Actor, IdentityId = row.Identity, RawJson = row.Json,
+                });
+            }
             self.Refresh();
             var cpuStarted = self.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             using (var transaction = connection.BeginTransaction())
             {
-                insert.Transaction = transaction;
-                if (from == 0)
+                if (ActivityStore.InsertSqlite(connection, events) != count)
                 {
-                    insert.Prepare();
-                }
-                for (var r = 0; r < count; r++)
-                {
-                    var row = rows[r];
-                    var p = insert.Parameters;
-                    p[0].Value = row.Id;
-                    p[1].Value = row.At.UtcTicks;
-                    p[2].Value = row.Type;
-                    p[3].Value = row.Category;
-                    p[4].Value = (object?)row.Org ?? DBNull.Value;
-                    p[5].Value = row.ActorType;
-                    p[6].Value = (object?)row.Actor ?? DBNull.Value;
-                    p[7].Value = (object?)row.Identity ?? DBNull.Value;
-                    p[8].Value = row.Json;
-                    insert.ExecuteNonQuery();
+                    throw new InvalidOperationException("The raw loop's rows are distinct: every one must be inserted.");
                 }
                 transaction.Commit();
             }
@@ -81,7 +72,7 @@ internal static class RawLimit
 
     /// <summary>
     /// One binary COPY straight into <c>ActivityEvents</c> per page (PostgreSQL). COPY cannot skip conflicts; the rows
-    /// are distinct, so the unique ActivityId index is maintained and checked on every row, as on the job's path.
+    /// are distinct, so the unique (OccurredAt, ActivityId) index is maintained and checked on every row, as on the job's path.
     /// Returns the process's CPU and the server's (the cluster's processes) over the timed pages.
     /// </summary>
     public static (double Seconds, double CpuSeconds, double ServerCpuSeconds) Postgres(SyntheticFeed feed, BenchDatabase database, int pageSize)

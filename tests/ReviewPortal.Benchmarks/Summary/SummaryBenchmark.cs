@@ -7,6 +7,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Identities;
+using ReviewPortal.Web.Features.Reviews;
 
 namespace ReviewPortal.Benchmarks.Summary;
 
@@ -90,6 +91,32 @@ internal static class SummaryBenchmark
             totals.Add(summary.TotalEvents);
         }
 
+        // The drill-down into raw events (issue #18, 4): a review item's top activity types over its 30 days, straight from
+        // ActivityEvents (10 M rows), for as many random identities, after the same kind of warm-up.
+        for (var i = 0; i < 50; i++)
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            await ActivityDrillDown.TopTypesAsync(db, random.Next(1, identities + 1), now, 30, 8, CancellationToken.None);
+        }
+        var drill = new List<double>(samples);
+        var drillCpu = new List<double>(samples);
+        var drillEvents = new List<int>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            var identity = random.Next(1, identities + 1);
+            await using var db = await contexts.CreateDbContextAsync();
+            var thread = Environment.CurrentManagedThreadId;
+            var cpuStart = ThreadCpu.NowMs();
+            var start = Stopwatch.GetTimestamp();
+            var types = await ActivityDrillDown.TopTypesAsync(db, identity, now, 30, 8, CancellationToken.None);
+            drill.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                drillCpu.Add(ThreadCpu.NowMs() - cpuStart);
+            }
+            drillEvents.Add(types.Sum(t => t.Count));
+        }
+
         var result = new Dictionary<string, object?>
         {
             ["benchmark"] = "summary",
@@ -115,9 +142,19 @@ internal static class SummaryBenchmark
             ["meanActiveDays"] = Math.Round(activeDays.Average(), 1),
             ["maxEventsIn30Days"] = totals.Max(),
             ["medianEventsIn30Days"] = Stats.Median(totals.Select(t => (double)t)),
+            ["drillDownP50Ms"] = Math.Round(Stats.Percentile(drill, 50), 3),
+            ["drillDownP95Ms"] = Math.Round(Stats.Percentile(drill, 95), 3),
+            ["drillDownP99Ms"] = Math.Round(Stats.Percentile(drill, 99), 3),
+            ["drillDownMaxMs"] = Math.Round(drill.Max(), 3),
+            ["drillDownCpuP50Ms"] = drillCpu.Count > 0 ? Math.Round(Stats.Percentile(drillCpu, 50), 3) : null,
+            ["drillDownCpuP95Ms"] = drillCpu.Count > 0 ? Math.Round(Stats.Percentile(drillCpu, 95), 3) : null,
+            ["drillDownMaxEventsCounted"] = drillEvents.Max(),
+            ["drillDownMedianEventsCounted"] = Stats.Median(drillEvents.Select(t => (double)t)),
         };
         Progress.Say($"summary: p50 {result["p50Ms"]} ms, p95 {result["p95Ms"]} ms, max {result["maxMs"]} ms over {samples} identities " +
                      $"(first call {result["firstCallMs"]} ms); own-thread CPU p50 {result["cpuP50Ms"]} ms, p95 {result["cpuP95Ms"]} ms");
+        Progress.Say($"drill-down: p50 {result["drillDownP50Ms"]} ms, p95 {result["drillDownP95Ms"]} ms, max {result["drillDownMaxMs"]} ms; " +
+                     $"own-thread CPU p95 {result["drillDownCpuP95Ms"]} ms; events counted median {result["drillDownMedianEventsCounted"]}, max {result["drillDownMaxEventsCounted"]}");
         return result;
     }
 

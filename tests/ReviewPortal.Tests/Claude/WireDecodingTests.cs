@@ -157,6 +157,88 @@ public class WireDecodingTests
     }
 
     [Fact]
+    public void ActivityPage_BrokenEnvelope_MoreShapes_Throw()
+    {
+        Assert.ThrowsAny<JsonException>(() => ActivityDecoder.DecodePage("[]"));
+        Assert.ThrowsAny<JsonException>(() => ActivityDecoder.DecodePage("{\"data\": null}"));
+        Assert.ThrowsAny<JsonException>(() => ActivityDecoder.DecodePage("{\"data\": []} trailing"));
+        Assert.ThrowsAny<JsonException>(() => ActivityDecoder.DecodePage("{\"data\": [], \"has_more\": tru}"));
+        Assert.ThrowsAny<JsonException>(() => ActivityDecoder.DecodePage(""));
+    }
+
+    /// <summary>
+    /// The page decoder reads bytes in one pass; the per-record <see cref="ActivityDecoder.TryDecode"/> reads a document.
+    /// Both must see the same records: escapes, non-ASCII, odd value kinds, repeated keys, other timestamp forms, nesting.
+    /// </summary>
+    [Fact]
+    public void ActivityPage_ForwardReader_DecodesEveryRecordAsTheDocumentDecoderDoes()
+    {
+        string[] records =
+        [
+            """{"id":"a1","created_at":"2026-01-01T00:00:00Z","type":"claude_chat_created","actor":{"type":"user_actor","user_id":"user_1","email_address":"z\u00fcrich@example.com","ip_address":"::1","user_agent":"Mozilla \"quoted\" \/ x"}}""",
+            """{"id":"a\u0032","created_at":"2026-01-01T00:00:00.1234567Z","type":"t\n","organization_id":null,"organization_uuid":"6f1e2d3c","actor":{"type":"api_actor","api_key_id":"apikey_1"},"extra":{"deep":[1,2,{"x":[true,false,null]}]}}""",
+            """{"id":"a3","created_at":"2026-01-01T02:00:00+02:00","type":"x","actor":{"type":"federated_actor","provider":{"type":"oidc","issuer":"https://idp","nested":{"a":1}},"subject":"s","audience":["a",1,"b",null]}}""",
+            """{"id":"a4","created_at":"2026-01-01T00:00:00","type":"no zone: taken as UTC"}""",
+            """{"id":"a5","created_at":"2026-01-01T00:00:00Z","type":"first","type":"second","actor":{"type":"user_actor"},"actor":"not an object"}""",
+            """{"id":"a6","created_at":"2026-01-01T00:00:00\u005A","type":"escaped timestamp","actor":{"type":"federated_identity_actor","issuer":"https://i","audience":"not a list"}}""",
+            """{"id":"a7","created_at":"2026-01-01T00:00:00Z","type":42,"organization_uuid":["x"],"actor":{"type":"service_account_actor","service_account_id":"svac_1","issuer":null}}""",
+            """{"id":"","created_at":"2026-01-01T00:00:00Z"}""",
+            """{"id":7,"created_at":"2026-01-01T00:00:00Z"}""",
+            """{"id":"a10","created_at":5}""",
+            """{"id":"a11","created_at":"2026-13-01T00:00:00Z"}""",
+            """{"id":"a12","created_at":"2026-01-01T00:00:00Z","actor":{"type":"scim_directory_sync_actor","workos_event_id":"e","directory_id":"d","idp_connection_type":"OktaSCIMV2"},"日本":"語"}""",
+            """{"id":"a13","created_at":"2026-01-01T00:00:00Z","actor":{"type":"attested_device_actor","external_client_id":"ios","kid_hash":"h","unauthenticated_email_address":"u@x","admin_api_key_id":"k","service":"s"}}""",
+            // Values repeated from records above (read once per page and shared).
+            """{"id":"a14","created_at":"2026-01-01T00:00:01Z","type":"claude_chat_created","organization_uuid":"6f1e2d3c","actor":{"type":"api_actor","api_key_id":"apikey_1","ip_address":"::1"}}""",
+            """{"id":"a15","created_at":"2026-01-01T00:00:02Z","type":"x","actor":{"type":"scim_directory_sync_actor","workos_event_id":"e","directory_id":"d","idp_connection_type":"OktaSCIMV2"}}""",
+            "[1,2]",
+            "\"text\"",
+            "12.5",
+            "null",
+            "true",
+        ];
+        var json = """{"has_more":true,"first_id":"a1","data":[ """ + string.Join(", ", records) + """ ],"last_id":"a13","ignored":{"data":5}}""";
+
+        var page = ActivityDecoder.DecodePage(json);
+
+        var expectedData = new List<string>();
+        var expectedMalformed = new List<(string, string)>();
+        using var document = JsonDocument.Parse(json);
+        foreach (var item in document.RootElement.GetProperty("data").EnumerateArray())
+        {
+            var (activity, reason) = ActivityDecoder.TryDecode(item);
+            if (activity is not null)
+            {
+                expectedData.Add(Describe(activity));
+            }
+            else
+            {
+                expectedMalformed.Add((item.GetRawText(), reason!));
+            }
+        }
+        Assert.Equal(expectedData, page.Data.Select(Describe));
+        Assert.Equal(expectedMalformed, page.Malformed.Select(m => (m.RawJson, m.Reason)));
+        Assert.Equal(11, page.Data.Count);
+        Assert.Equal(9, page.Malformed.Count);
+        Assert.Same(page.Data[1].Actor.ApiKeyId, page.Data[9].Actor.ApiKeyId);
+        Assert.True(page.HasMore);
+        Assert.Equal(("a1", "a13"), (page.FirstId, page.LastId));
+    }
+
+    private static string Describe(Activity a)
+    {
+        var actor = a.Actor;
+        return JsonSerializer.Serialize(new object?[]
+        {
+            a.Id, a.CreatedAt.UtcTicks, a.CreatedAt.Offset.Ticks, a.Type, a.OrganizationId, a.OrganizationUuid, a.RawJson,
+            actor.Type, actor.UserId, actor.EmailAddress, actor.UnauthenticatedEmailAddress, actor.ApiKeyId, actor.AdminApiKeyId,
+            actor.ServiceAccountId, actor.Issuer, actor.Subject, actor.Audience, actor.IpAddress, actor.UserAgent, actor.Service,
+            actor.WorkosEventId, actor.DirectoryId, actor.IdpConnectionType, actor.ProviderType, actor.ExternalClientId, actor.KidHash,
+            actor.RawJson,
+        });
+    }
+
+    [Fact]
     public void Activity_GetStringArray_ReadsMemberIds()
     {
         var page = ActivityDecoder.DecodePage("""{"data":[{"id":"a","created_at":"2026-01-01T00:00:00Z","type":"group_member_added","group_id":"rbac_group_1","member_ids":["user_1","user_2"]}]}""");

@@ -9,13 +9,15 @@ public sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Activi
     public void Configure(EntityTypeBuilder<ActivityEvent> builder)
     {
         builder.Property(e => e.ActivityId).HasMaxLength(MaxLengths.ActivityEvent.ActivityId);
-        builder.HasIndex(e => e.ActivityId).IsUnique();
+        // The dedupe key (ADR 0005): an activity's created_at never changes, so (OccurredAt, ActivityId) identifies it, and
+        // with the feed read in created_at order this index grows at its right edge instead of at a random leaf per row.
+        // Its leading column also serves every time-range read (status page, retention, reconcile), so no OccurredAt index.
+        builder.HasIndex(e => new { e.OccurredAt, e.ActivityId }).IsUnique();
         builder.Property(e => e.Type).HasMaxLength(MaxLengths.ActivityEvent.Type);
         builder.Property(e => e.ActorType).HasMaxLength(MaxLengths.ActivityEvent.ActorType);
         builder.Property(e => e.ActorExternalId).HasMaxLength(MaxLengths.ActivityEvent.ActorExternalId);
         builder.Property(e => e.OrganizationUuid).HasMaxLength(MaxLengths.ActivityEvent.OrganizationUuid);
         builder.HasIndex(e => new { e.IdentityId, e.OccurredAt });
-        builder.HasIndex(e => e.OccurredAt);
     }
 }
 

@@ -1,5 +1,5 @@
-using System.Data;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -10,56 +10,29 @@ using ReviewPortal.Web.Domain;
 namespace ReviewPortal.Web.Features.Connectors;
 
 /// <summary>
-/// The ingestion hot path: prepared ADO.NET statements on the context's own connection and
-/// transaction (EF change tracking is ~10× slower for this). Insert-if-new on the unique activity
-/// id turns at-least-once delivery into exactly one row, and the rollups and last-active times
-/// move in the same transaction as the events they count. On PostgreSQL a page is one binary COPY
-/// into a staging table and one statement (<see cref="PostgresPageSql"/>) instead of a round trip per row.
+/// The ingestion hot path: plain ADO.NET (and SQLite's own API) on the context's connection and transaction; EF change
+/// tracking is ~10× slower for this. An activity is new unless its (OccurredAt, ActivityId) is stored already: the page's
+/// keys are compared with those stored in the page's time span (one range read of the unique time-keyed index,
+/// docs/decisions/0005-activity-dedupe-index.md) and the first of any key the page carries twice is kept. Only the new
+/// events are written, and the rollups and last-active times are computed from them, in the same transaction, with one
+/// statement each per page. The unique index stays the guarantee of one row per key: SQLite and SQL Server insert with
+/// DO NOTHING / NOT EXISTS on it, and a PostgreSQL COPY that met a stored key would fail the page's unit (the next run
+/// re-reads the page) rather than store it twice.
 /// </summary>
 public sealed class ActivityStore : IAsyncDisposable
 {
     private readonly DatabaseProvider _provider;
-    private readonly NpgsqlConnection? _npgsql;
-    private readonly DbCommand? _insertEvent;
-    private readonly DbCommand? _upsertRollup;
-    private readonly DbCommand? _touchIdentity;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private DbCommand? _insertEvent;
+    private DbCommand? _upsertRollup;
+    private DbCommand? _touchIdentity;
 
     private ActivityStore(ReviewPortalDbContext db, DbConnection connection, DbTransaction transaction)
     {
         _provider = db.Provider;
-        if (connection is NpgsqlConnection npgsql)
-        {
-            _npgsql = npgsql;
-            return;
-        }
-        _insertEvent = Command(connection, transaction, _provider switch
-            {
-                DatabaseProvider.SqlServer => """
-                    INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
-                    SELECT @id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw
-                    WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE ActivityId = @id)
-                    """,
-                _ => """
-                    INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
-                    VALUES (@id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw) ON CONFLICT ("ActivityId") DO NOTHING
-                    """,
-            },
-            "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw");
-        _upsertRollup = Command(connection, transaction, _provider switch
-            {
-                DatabaseProvider.SqlServer => """
-                    UPDATE ActivityRollups SET Count = Count + @count WHERE IdentityId = @identity AND Day = @day AND Category = @category;
-                    IF @@ROWCOUNT = 0 INSERT INTO ActivityRollups (IdentityId, Day, Category, Count) VALUES (@identity, @day, @category, @count);
-                    """,
-                _ => """
-                    INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count") VALUES (@identity, @day, @category, @count)
-                    ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count"
-                    """,
-            },
-            "@identity", "@day", "@category", "@count");
-        _touchIdentity = Command(connection, transaction,
-            """UPDATE "Identities" SET "LastActiveAt" = @at WHERE "Id" = @identity AND ("LastActiveAt" IS NULL OR "LastActiveAt" < @at)""",
-            "@at", "@identity");
+        _connection = connection;
+        _transaction = transaction;
     }
 
     /// <summary>Binds to the context's open transaction (the caller owns commit and rollback).</summary>
@@ -73,16 +46,157 @@ public sealed class ActivityStore : IAsyncDisposable
     /// <summary>Stores the events that are new, returns how many were; rollups count only those.</summary>
     public async Task<int> WriteAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken)
     {
-        if (_npgsql is not null)
+        if (events.Count == 0)
         {
-            return await WritePostgresAsync(_npgsql, events, cancellationToken);
+            return 0;
         }
-        var stored = new List<ActivityEvent>(events.Count);
+        var fresh = await NewEventsAsync(events, cancellationToken);
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+        switch (_connection)
+        {
+            case SqliteConnection sqlite:
+                WriteSqlite(sqlite, fresh);
+                break;
+            case NpgsqlConnection npgsql:
+                await WritePostgresAsync(npgsql, fresh, cancellationToken);
+                break;
+            default:
+                await WriteSqlServerAsync(fresh, cancellationToken);
+                break;
+        }
+        return fresh.Count;
+    }
+
+    /// <summary>
+    /// The page's events that are not stored yet, in page order, each key once. Pages follow created_at, so the page's span
+    /// of the time-keyed index holds little besides the page itself: what an earlier page or run stored of it (the overlap
+    /// the re-poll reads again, a page re-read after a crash).
+    /// </summary>
+    private async Task<List<ActivityEvent>> NewEventsAsync(IReadOnlyList<ActivityEvent> events, CancellationToken cancellationToken)
+    {
+        var from = long.MaxValue;
+        var to = long.MinValue;
         foreach (var e in events)
         {
-            var p = _insertEvent!.Parameters;
+            var key = Key(e.OccurredAt);
+            from = Math.Min(from, key);
+            to = Math.Max(to, key);
+        }
+        var seen = new HashSet<(long At, string Id)>(events.Count);
+        await using (var read = _connection.CreateCommand())
+        {
+            read.Transaction = _transaction;
+            read.CommandText = _provider == DatabaseProvider.SqlServer
+                ? "SELECT OccurredAt, ActivityId FROM ActivityEvents WHERE OccurredAt >= @from AND OccurredAt <= @to"
+                : """SELECT "OccurredAt", "ActivityId" FROM "ActivityEvents" WHERE "OccurredAt" >= @from AND "OccurredAt" <= @to""";
+            Parameter(read, "@from", KeyValue(from));
+            Parameter(read, "@to", KeyValue(to));
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var at = _provider switch
+                {
+                    DatabaseProvider.Sqlite => reader.GetInt64(0),
+                    DatabaseProvider.Postgres => reader.GetFieldValue<DateTime>(0).Ticks,
+                    _ => reader.GetFieldValue<DateTimeOffset>(0).UtcTicks,
+                };
+                seen.Add((at, reader.GetString(1)));
+            }
+        }
+        var fresh = new List<ActivityEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (seen.Add((Key(e.OccurredAt), e.ActivityId)))
+            {
+                fresh.Add(e);
+            }
+        }
+        return fresh;
+    }
+
+    /// <summary>An instant as the provider stores it, in ticks: PostgreSQL keeps microseconds, the others 100 ns.</summary>
+    private long Key(DateTimeOffset at) => _provider == DatabaseProvider.Postgres ? at.UtcTicks - at.UtcTicks % 10 : at.UtcTicks;
+
+    private object KeyValue(long ticks) => _provider switch
+    {
+        DatabaseProvider.Sqlite => ticks,
+        DatabaseProvider.Postgres => new DateTime(ticks, DateTimeKind.Utc),
+        _ => new DateTimeOffset(ticks, TimeSpan.Zero),
+    };
+
+    private const string SqliteInsertPrefix = """
+        INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
+        """;
+
+    private const string SqliteInsertSuffix = """ON CONFLICT ("OccurredAt", "ActivityId") DO NOTHING""";
+
+    /// <summary>SQLite: the new events with 100-row inserts, then one rollup upsert and one last-active update for the page.</summary>
+    private static void WriteSqlite(SqliteConnection connection, List<ActivityEvent> fresh)
+    {
+        var inserted = InsertSqlite(connection, fresh);
+        if (inserted != fresh.Count)
+        {
+            // The page's transaction holds SQLite's write lock from its start, so nothing can have stored a key since the read.
+            throw new InvalidOperationException($"Stored {inserted} of {fresh.Count} new activities: the stored keys changed under the page's transaction.");
+        }
+        SqliteRows.Execute(connection, """INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")""", 4,
+            """ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count" """,
+            Rollups(fresh), static (s, p, r) =>
+            {
+                SqliteRows.Int64(s, p, r.Identity);
+                SqliteRows.Text(s, p + 1, r.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                SqliteRows.Int64(s, p + 2, (int)r.Category);
+                SqliteRows.Int64(s, p + 3, r.Count);
+            });
+        SqliteRows.Execute(connection, """UPDATE "Identities" SET "LastActiveAt" = v.column2 FROM (""", 2,
+            """) AS v WHERE "Identities"."Id" = v.column1 AND ("Identities"."LastActiveAt" IS NULL OR "Identities"."LastActiveAt" < v.column2)""",
+            LatestPerIdentity(fresh), static (s, p, l) =>
+            {
+                SqliteRows.Int64(s, p, l.Identity);
+                SqliteRows.Int64(s, p + 1, l.At.UtcTicks);
+            });
+    }
+
+    /// <summary>
+    /// The SQLite insert of events, on its own: the store's statement, also the benchmark's raw limit (the same rows and
+    /// statement with nothing around them). Returns how many rows were inserted.
+    /// </summary>
+    internal static int InsertSqlite(SqliteConnection connection, IReadOnlyList<ActivityEvent> events) =>
+        SqliteRows.Execute(connection, SqliteInsertPrefix, 9, SqliteInsertSuffix, events, static (s, p, e) =>
+        {
+            SqliteRows.Text(s, p, e.ActivityId);
+            SqliteRows.Int64(s, p + 1, e.OccurredAt.UtcTicks);
+            SqliteRows.Text(s, p + 2, e.Type);
+            SqliteRows.Int64(s, p + 3, (int)e.Category);
+            SqliteRows.Text(s, p + 4, e.OrganizationUuid);
+            SqliteRows.Text(s, p + 5, e.ActorType);
+            SqliteRows.Text(s, p + 6, e.ActorExternalId);
+            SqliteRows.Int64(s, p + 7, e.IdentityId);
+            SqliteRows.Text(s, p + 8, e.RawJson);
+        });
+
+    /// <summary>SQL Server: row by row with prepared statements (no live SQL Server here to measure a batched form against).</summary>
+    private async Task WriteSqlServerAsync(List<ActivityEvent> fresh, CancellationToken cancellationToken)
+    {
+        _insertEvent ??= Command("""
+            INSERT INTO ActivityEvents (ActivityId, OccurredAt, Type, Category, OrganizationUuid, ActorType, ActorExternalId, IdentityId, RawJson)
+            SELECT @id, @at, @type, @category, @org, @actorType, @actor, @identity, @raw
+            WHERE NOT EXISTS (SELECT 1 FROM ActivityEvents WITH (UPDLOCK, HOLDLOCK) WHERE OccurredAt = @at AND ActivityId = @id)
+            """, "@id", "@at", "@type", "@category", "@org", "@actorType", "@actor", "@identity", "@raw");
+        _upsertRollup ??= Command("""
+            UPDATE ActivityRollups SET Count = Count + @count WHERE IdentityId = @identity AND Day = @day AND Category = @category;
+            IF @@ROWCOUNT = 0 INSERT INTO ActivityRollups (IdentityId, Day, Category, Count) VALUES (@identity, @day, @category, @count);
+            """, "@identity", "@day", "@category", "@count");
+        _touchIdentity ??= Command(
+            "UPDATE Identities SET LastActiveAt = @at WHERE Id = @identity AND (LastActiveAt IS NULL OR LastActiveAt < @at)", "@at", "@identity");
+        foreach (var e in fresh)
+        {
+            var p = _insertEvent.Parameters;
             p[0].Value = e.ActivityId;
-            p[1].Value = Time(e.OccurredAt);
+            p[1].Value = e.OccurredAt.ToUniversalTime();
             p[2].Value = e.Type;
             p[3].Value = (int)e.Category;
             p[4].Value = (object?)e.OrganizationUuid ?? DBNull.Value;
@@ -90,99 +204,88 @@ public sealed class ActivityStore : IAsyncDisposable
             p[6].Value = (object?)e.ActorExternalId ?? DBNull.Value;
             p[7].Value = (object?)e.IdentityId ?? DBNull.Value;
             p[8].Value = e.RawJson;
-            if (await _insertEvent.ExecuteNonQueryAsync(cancellationToken) == 1)
+            if (await _insertEvent.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
-                stored.Add(e);
+                throw new InvalidOperationException($"Activity {e.ActivityId} was stored under the page's transaction after it was read as new.");
             }
         }
-
-        foreach (var rollup in stored.Where(e => e.IdentityId is not null)
-                     .GroupBy(e => (Identity: e.IdentityId!.Value, Day: DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Category)))
+        foreach (var rollup in Rollups(fresh))
         {
-            var p = _upsertRollup!.Parameters;
-            p[0].Value = rollup.Key.Identity;
-            p[1].Value = Day(rollup.Key.Day);
-            p[2].Value = (int)rollup.Key.Category;
-            p[3].Value = rollup.Count();
+            var p = _upsertRollup.Parameters;
+            p[0].Value = rollup.Identity;
+            p[1].Value = rollup.Day.ToDateTime(TimeOnly.MinValue);
+            p[2].Value = (int)rollup.Category;
+            p[3].Value = rollup.Count;
             await _upsertRollup.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        foreach (var latest in stored.Where(e => e.IdentityId is not null).GroupBy(e => e.IdentityId!.Value))
+        foreach (var (identity, at) in LatestPerIdentity(fresh))
         {
-            var p = _touchIdentity!.Parameters;
-            p[0].Value = Time(latest.Max(e => e.OccurredAt));
-            p[1].Value = latest.Key;
+            var p = _touchIdentity.Parameters;
+            p[0].Value = at.ToUniversalTime();
+            p[1].Value = identity;
             await _touchIdentity.ExecuteNonQueryAsync(cancellationToken);
         }
-        return stored.Count;
     }
 
-    /// <summary>
-    /// The page's new events, their rollups and the identities' last-active times in one statement over the staged page.
-    /// Data-modifying CTEs all see the snapshot the statement started with, so the rollups and last-active times are
-    /// computed from what the INSERT returns (the rows it stored), never by reading ActivityEvents back: a duplicate
-    /// already stored by an earlier page returns nothing and counts nothing.
-    /// </summary>
-    internal const string PostgresPageSql = """
-        WITH inserted AS (
-            INSERT INTO "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
-            SELECT "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson"
-            FROM pg_temp.activity_staging ORDER BY "Ordinal"
-            ON CONFLICT ("ActivityId") DO NOTHING
-            RETURNING "OccurredAt", "Category", "IdentityId"
-        ), rollups AS (
-            INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")
-            SELECT "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category", count(*)
-            FROM inserted WHERE "IdentityId" IS NOT NULL
-            GROUP BY "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category"
-            ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count"
-        ), touched AS (
-            UPDATE "Identities" AS i SET "LastActiveAt" = latest."At"
-            FROM (SELECT "IdentityId", max("OccurredAt") AS "At" FROM inserted WHERE "IdentityId" IS NOT NULL GROUP BY "IdentityId") AS latest
-            WHERE i."Id" = latest."IdentityId" AND (i."LastActiveAt" IS NULL OR i."LastActiveAt" < latest."At")
-        )
-        SELECT count(*) FROM inserted
-        """;
+    private readonly record struct Rollup(int Identity, DateOnly Day, ActivityCategory Category, int Count);
 
-    // The staging table takes its column types from ActivityEvents itself, so the COPY below writes exactly the
-    // target's types and the INSERT needs no casts. ON COMMIT DROP: it never outlives the unit of work, so a retried
-    // attempt (a new transaction, perhaps a new connection) creates its own. Emptied first, so a second page in the
-    // same transaction does not carry the first one's rows through the INSERT again.
-    private const string CreateStagingSql = """
-        CREATE TEMP TABLE IF NOT EXISTS activity_staging ON COMMIT DROP AS
-        SELECT 0 AS "Ordinal", "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson"
-        FROM "ActivityEvents" WITH NO DATA;
-        TRUNCATE pg_temp.activity_staging
-        """;
+    /// <summary>The new events counted per identity, UTC day and category: one row each for the page's upsert.</summary>
+    private static List<Rollup> Rollups(List<ActivityEvent> fresh)
+    {
+        var counts = new Dictionary<(int, DateOnly, ActivityCategory), int>();
+        foreach (var e in fresh)
+        {
+            if (e.IdentityId is { } identity)
+            {
+                var key = (identity, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Category);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+        return counts.Select(c => new Rollup(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Value)).ToList();
+    }
 
-    private const string CopyStagingSql = """
-        COPY pg_temp.activity_staging ("Ordinal", "ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
+    /// <summary>Each identity's newest new event: one row each for the page's last-active update.</summary>
+    private static List<(int Identity, DateTimeOffset At)> LatestPerIdentity(List<ActivityEvent> fresh)
+    {
+        var latest = new Dictionary<int, DateTimeOffset>();
+        foreach (var e in fresh)
+        {
+            if (e.IdentityId is { } identity && (!latest.TryGetValue(identity, out var at) || e.OccurredAt > at))
+            {
+                latest[identity] = e.OccurredAt;
+            }
+        }
+        return latest.Select(l => (l.Key, l.Value)).ToList();
+    }
+
+    private const string CopyEventsSql = """
+        COPY "ActivityEvents" ("ActivityId", "OccurredAt", "Type", "Category", "OrganizationUuid", "ActorType", "ActorExternalId", "IdentityId", "RawJson")
         FROM STDIN (FORMAT BINARY)
         """;
 
+    private const string PostgresRollupsSql = """
+        INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")
+        SELECT * FROM unnest(@identity, @day, @category, @count)
+        ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count"
+        """;
+
+    private const string PostgresTouchSql = """
+        UPDATE "Identities" AS i SET "LastActiveAt" = latest.at FROM unnest(@identity, @at) AS latest(id, at)
+        WHERE i."Id" = latest.id AND (i."LastActiveAt" IS NULL OR i."LastActiveAt" < latest.at)
+        """;
+
     /// <summary>
-    /// PostgreSQL: binary COPY of the page into the staging table, then <see cref="PostgresPageSql"/>. A page that carries
-    /// the same activity twice keeps the first, as the row-by-row path does: the INSERT reads the staged rows in page order
-    /// and DO NOTHING skips a row that conflicts with one the same statement has just inserted.
+    /// PostgreSQL: the new events with one binary COPY straight into ActivityEvents (COPY writes a page in multi-row heap
+    /// batches; a staging table and INSERT … SELECT … ON CONFLICT wrote every row twice and each through the executor:
+    /// docs/performance.md), then the page's rollups and last-active times as one batch of two array statements.
     /// </summary>
-    private static async Task<int> WritePostgresAsync(NpgsqlConnection connection, IReadOnlyList<ActivityEvent> events,
-        CancellationToken cancellationToken)
+    private static async Task WritePostgresAsync(NpgsqlConnection connection, List<ActivityEvent> fresh, CancellationToken cancellationToken)
     {
-        if (events.Count == 0)
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyEventsSql, cancellationToken))
         {
-            return 0;
-        }
-        await using (var create = new NpgsqlCommand(CreateStagingSql, connection))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync(CopyStagingSql, cancellationToken))
-        {
-            for (var i = 0; i < events.Count; i++)
+            foreach (var e in fresh)
             {
-                var e = events[i];
                 await copy.StartRowAsync(cancellationToken);
-                await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
                 await copy.WriteAsync(e.ActivityId, NpgsqlDbType.Varchar, cancellationToken);
                 await copy.WriteAsync(e.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(e.Type, NpgsqlDbType.Varchar, cancellationToken);
@@ -202,23 +305,42 @@ public sealed class ActivityStore : IAsyncDisposable
             }
             await copy.CompleteAsync(cancellationToken);
         }
-        await using var page = new NpgsqlCommand(PostgresPageSql, connection);
-        return (int)(long)(await page.ExecuteScalarAsync(cancellationToken))!;
+
+        var rollups = Rollups(fresh);
+        var latest = LatestPerIdentity(fresh);
+        if (latest.Count == 0)
+        {
+            return;
+        }
+        await using var batch = new NpgsqlBatch(connection);
+        var upsert = new NpgsqlBatchCommand(PostgresRollupsSql);
+        upsert.Parameters.Add(new NpgsqlParameter<int[]>("identity", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = rollups.Select(r => r.Identity).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<DateOnly[]>("day", NpgsqlDbType.Array | NpgsqlDbType.Date) { TypedValue = rollups.Select(r => r.Day).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<int[]>("category", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = rollups.Select(r => (int)r.Category).ToArray() });
+        upsert.Parameters.Add(new NpgsqlParameter<int[]>("count", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = rollups.Select(r => r.Count).ToArray() });
+        var touch = new NpgsqlBatchCommand(PostgresTouchSql);
+        touch.Parameters.Add(new NpgsqlParameter<int[]>("identity", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = latest.Select(l => l.Identity).ToArray() });
+        touch.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = latest.Select(l => l.At.UtcDateTime).ToArray() });
+        batch.BatchCommands.Add(upsert);
+        batch.BatchCommands.Add(touch);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
         value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, type, cancellationToken);
 
-    // Same storage formats as the EF model: SQLite keeps UTC ticks and ISO dates.
-    private object Time(DateTimeOffset at) => _provider == DatabaseProvider.Sqlite ? at.UtcTicks : at.ToUniversalTime();
-    private object Day(DateOnly day) => _provider == DatabaseProvider.Sqlite
-        ? day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
-        : day.ToDateTime(TimeOnly.MinValue);
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
+    private static void Parameter(DbCommand command, string name, object value)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private DbCommand Command(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
         command.CommandText = sql;
         foreach (var name in parameters)
         {

@@ -10,7 +10,7 @@ namespace ReviewPortal.Web.Features.Connectors;
 
 /// <summary>Ingestion health for admins: a blocked directory sync, recent runs, lag behind now, throughput, types, quarantine.</summary>
 public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> contexts, IOptions<ClaudeOptions> claude,
-    AdminAlerts alerts, TimeProvider time)
+    AdminAlerts alerts, IngestionOptions ingestion, TimeProvider time)
 {
     public async Task<ConnectorStatus?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
@@ -25,6 +25,9 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
                 r.Quarantined, r.LastRequestId, r.Error, r.Details))
             .ToListAsync(cancellationToken);
         var newest = await db.ActivityEvents.OrderByDescending(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        // Both ends of the time-keyed index: the oldest raw event the retention window has kept.
+        var oldest = await db.ActivityEvents.OrderBy(e => e.OccurredAt).Select(e => (DateTimeOffset?)e.OccurredAt)
             .FirstOrDefaultAsync(cancellationToken);
         var dayAgo = now.AddDays(-1);
         var byType = await db.ActivityEvents.AsNoTracking().Where(e => e.OccurredAt >= dayAgo)
@@ -47,6 +50,7 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
             options.Mode == ClaudeMode.Simulated ? "simulated organization" : options.BaseUrl,
             KeyHint.For(options.ComplianceKey), KeyHint.For(options.AdminKey),
             newest, newest is { } n ? now - n : null,
+            ingestion.RetentionDays, oldest,
             await db.ActivityEvents.CountAsync(cancellationToken),
             await db.QuarantinedRecords.CountAsync(cancellationToken),
             runs, byType,
@@ -60,7 +64,7 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
 
 public sealed record ConnectorStatus(
     string Mode, string Endpoint, string? ComplianceKeyHint, string? AdminKeyHint,
-    DateTimeOffset? NewestEventAt, TimeSpan? Lag, int TotalEvents, int TotalQuarantined,
+    DateTimeOffset? NewestEventAt, TimeSpan? Lag, int RetentionDays, DateTimeOffset? OldestEventAt, int TotalEvents, int TotalQuarantined,
     IReadOnlyList<RunRow> Runs, IReadOnlyList<TypeCount> TypesLast24Hours,
     IReadOnlyList<OrganizationActivity> Organizations, IReadOnlyList<QuarantineRow> Quarantined, BlockedSyncRow? BlockedSync);
 

@@ -14,7 +14,8 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// stored cursor; each page's events, quarantined records, rollups and the advanced cursor commit
 /// in one transaction, so a crash between pages resumes exactly where the last page ended. Then
 /// re-polls from the overlap before the last completed re-poll for late-indexed events; the unique
-/// activity id absorbs the duplicates. The first run backfills <see cref="IngestionOptions.BackfillDays"/>.
+/// (created_at, activity id) key absorbs the duplicates, and <see cref="ReconcileAnomalies"/> quarantines an id
+/// stored in the re-read window under two created_at values. The first run backfills <see cref="IngestionOptions.BackfillDays"/>.
 /// Rate limited beyond Claude:MaxRetryAfter, the run ends at once (a failed run naming when the limit ends, not an
 /// exception for Hangfire to retry into the limit); runs while it lasts are skipped, and the first after it resumes from
 /// the cursor.
@@ -162,8 +163,15 @@ public sealed class IngestActivityJob(
             }
             query = query with { AfterId = page.LastId };
         }
-        await contexts.WriteAsync(async (db, ct) =>
+        var anomalies = await contexts.WriteAsync(async (db, ct) =>
         {
+            var found = await ReconcileAnomalies.QuarantineAsync(db, window, run.Id, now, ct);
+            if (found > 0)
+            {
+                var progressed = run.Copy();
+                progressed.Quarantined += found;
+                db.IngestionRuns.Attach(progressed).State = EntityState.Modified;
+            }
             var cursor = await db.IngestionCursors.FindAsync([CursorName], ct);
             if (cursor is null)
             {
@@ -174,8 +182,15 @@ public sealed class IngestActivityJob(
             {
                 cursor.ReconciledAt = now;
             }
+            return found;
         }, cancellationToken);
-        run.Details = System.Text.Json.JsonSerializer.Serialize(new { reconciled = new { window.From, window.To, window.Capped } });
+        if (anomalies > 0)
+        {
+            run.Quarantined += anomalies;
+            logger.LogWarning("Activity reconciliation found {Count} activities stored under two created_at values in [{From}, {To}); " +
+                "quarantined as anomalies (ADR 0005)", anomalies, window.From, window.To);
+        }
+        run.Details = System.Text.Json.JsonSerializer.Serialize(new { reconciled = new { window.From, window.To, window.Capped }, anomalies });
     }
 
     /// <summary>

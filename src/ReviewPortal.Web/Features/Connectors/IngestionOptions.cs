@@ -22,6 +22,15 @@ public sealed class IngestionOptions
     /// <summary>The API makes events queryable within a minute; the re-poll stops this far from now.</summary>
     public int IndexingLagSeconds { get; set; } = 60;
     /// <summary>
+    /// Raw Activity Feed events older than this many days (whole UTC days) are deleted by the nightly
+    /// <see cref="PruneActivityEventsJob"/>; 0 keeps them forever. The daily rollups are kept.
+    /// </summary>
+    public int RetentionDays { get; set; } = 400;
+    /// <summary>Cron of <see cref="PruneActivityEventsJob"/> (default nightly at 02:30 UTC).</summary>
+    public string RetentionCron { get; set; } = "30 2 * * *";
+    /// <summary>Events deleted per unit of work (and audit entry): each batch holds the write lock only briefly.</summary>
+    public int RetentionBatchSize { get; set; } = 20_000;
+    /// <summary>
     /// A directory sync that would close more than this share of the open grants it is the source of truth for changes
     /// nothing and is blocked (<see cref="MassChangeGuard"/>): an empty or truncated upstream answer looks like everyone left.
     /// </summary>

@@ -6,26 +6,29 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// <summary>
 /// Repair: recomputes actor resolution, the daily rollups and last-active times from the raw
 /// events in one unit of work (the incremental path keeps them current; this fixes drift).
+/// With raw event retention on (<see cref="IngestionOptions.RetentionDays"/>), only the days inside the window are
+/// recounted: before it the raw events are (being) deleted, and those days' rollups are all that is left of them. Likewise
+/// an identity with no raw event left keeps its last-active time.
 /// </summary>
-public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbContext> contexts, IngestionOptions ingestion, TimeProvider time)
 {
     // SQLite keeps OccurredAt as UTC ticks since 0001-01-01; SQL Server as datetimeoffset; PostgreSQL as timestamptz.
     private const string SqliteRollupSql = """
         INSERT INTO ActivityRollups (IdentityId, Day, Category, Count)
         SELECT IdentityId, date((OccurredAt - 621355968000000000) / 10000000, 'unixepoch'), Category, COUNT(*) FROM ActivityEvents
-        WHERE IdentityId IS NOT NULL GROUP BY IdentityId, date((OccurredAt - 621355968000000000) / 10000000, 'unixepoch'), Category
+        WHERE IdentityId IS NOT NULL AND OccurredAt >= {0} GROUP BY IdentityId, date((OccurredAt - 621355968000000000) / 10000000, 'unixepoch'), Category
         """;
 
     private const string PostgresRollupSql = """
         INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")
         SELECT "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category", COUNT(*) FROM "ActivityEvents"
-        WHERE "IdentityId" IS NOT NULL GROUP BY "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category"
+        WHERE "IdentityId" IS NOT NULL AND "OccurredAt" >= {0} GROUP BY "IdentityId", ("OccurredAt" AT TIME ZONE 'UTC')::date, "Category"
         """;
 
     private const string SqlServerRollupSql = """
         INSERT INTO ActivityRollups (IdentityId, Day, Category, Count)
         SELECT IdentityId, CAST(SWITCHOFFSET(OccurredAt, '+00:00') AS date), Category, COUNT(*) FROM ActivityEvents
-        WHERE IdentityId IS NOT NULL GROUP BY IdentityId, CAST(SWITCHOFFSET(OccurredAt, '+00:00') AS date), Category
+        WHERE IdentityId IS NOT NULL AND OccurredAt >= {0} GROUP BY IdentityId, CAST(SWITCHOFFSET(OccurredAt, '+00:00') AS date), Category
         """;
 
     public async Task<object> RunAsync(CancellationToken cancellationToken = default)
@@ -34,8 +37,11 @@ public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbConte
         {
             db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
             var resolved = await db.Database.ExecuteSqlRawAsync(ResolveActorsSql, ct);
-            await db.Database.ExecuteSqlRawAsync("""DELETE FROM "ActivityRollups" """, ct);
-            var rollups = await db.Database.ExecuteSqlRawAsync(RollupSql(db.Provider), ct);
+            // Whole UTC days: the window's first day is one the retention job never touches.
+            var from = RetentionWindow.Cutoff(time.GetUtcNow(), ingestion.RetentionDays) ?? DateTimeOffset.MinValue;
+            var firstDay = DateOnly.FromDateTime(from.UtcDateTime);
+            await db.ActivityRollups.Where(r => r.Day >= firstDay).ExecuteDeleteAsync(ct);
+            var rollups = await db.Database.ExecuteSqlRawAsync(RollupSql(db.Provider), [Instant(db.Provider, from)], ct);
             await db.Database.ExecuteSqlRawAsync(LastActiveSql, ct);
             db.Audit(AuditActor.System("rebuild-rollups", time.GetUtcNow(), Guid.NewGuid().ToString("N")), "connector.rollups-rebuilt",
                 new AuditTarget("ActivityRollups", "all"), after: new { resolved, rollups });
@@ -53,7 +59,16 @@ public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbConte
 
     private const string LastActiveSql = """
         UPDATE "Identities" SET "LastActiveAt" = (SELECT MAX(e."OccurredAt") FROM "ActivityEvents" e WHERE e."IdentityId" = "Identities"."Id")
+        WHERE EXISTS (SELECT 1 FROM "ActivityEvents" e WHERE e."IdentityId" = "Identities"."Id")
         """;
+
+    // As each provider stores OccurredAt: SQLite UTC ticks, PostgreSQL timestamptz (a UTC DateTime), SQL Server datetimeoffset.
+    private static object Instant(DatabaseProvider provider, DateTimeOffset at) => provider switch
+    {
+        DatabaseProvider.Sqlite => at.UtcTicks,
+        DatabaseProvider.Postgres => at == DateTimeOffset.MinValue ? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc) : at.UtcDateTime,
+        _ => at,
+    };
 
     private static string RollupSql(DatabaseProvider provider) => provider switch
     {

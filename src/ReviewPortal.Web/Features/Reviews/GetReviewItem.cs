@@ -49,10 +49,7 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
                 }
             }
         }
-        var topTypes = await db.ActivityEvents.AsNoTracking()
-            .Where(e => e.IdentityId == item.IdentityId && e.OccurredAt >= item.EvidenceAsOf.AddDays(-30) && e.OccurredAt <= item.EvidenceAsOf)
-            .GroupBy(e => e.Type).Select(g => new { Type = g.Key, Count = g.Count() })
-            .OrderByDescending(t => t.Count).Take(8).Select(t => new TypeCount(t.Type, t.Count)).ToListAsync(cancellationToken);
+        var topTypes = await ActivityDrillDown.TopTypesAsync(db, item.IdentityId, item.EvidenceAsOf, days: 30, take: 8, cancellationToken);
         var tracked = await db.ReviewItems.AsNoTracking().Include(i => i.Campaign).Include(i => i.Identity)
             .FirstAsync(i => i.Id == itemId, cancellationToken);
         // The same rule the decision handler applies, so the panel never offers what the server refuses (or hides what it allows).

@@ -21,6 +21,7 @@ public static class RecurringJobs
     public const string SendOutbox = "send-outbox";
     public const string SendReminders = "send-reminders";
     public const string ApplyLifecycleRules = "apply-lifecycle-rules";
+    public const string PruneActivityEvents = PruneActivityEventsJob.JobName;
     public const string SyncPeople = "sync-people";
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
@@ -28,6 +29,7 @@ public static class RecurringJobs
         var ingestion = configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         jobs.AddOrUpdate<IngestActivityJob>(IngestActivity, job => job.RunAsync(CancellationToken.None), ingestion.ActivityCron);
         jobs.AddOrUpdate<SyncDirectoryJob>(SyncDirectory, job => job.RunAsync(CancellationToken.None), ingestion.DirectoryCron);
+        jobs.AddOrUpdate<PruneActivityEventsJob>(PruneActivityEvents, job => job.RunAsync(CancellationToken.None), ingestion.RetentionCron);
         // Only Entra ID is read on a schedule; a CSV directory changes when an admin imports a file.
         var people = configuration.GetSection(PeopleOptions.Section).Get<PeopleOptions>() ?? new PeopleOptions();
         if (people.Source == PeopleSource.EntraId)

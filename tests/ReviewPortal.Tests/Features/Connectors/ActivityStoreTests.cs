@@ -8,9 +8,9 @@ using ReviewPortal.Web.Features.Connectors;
 namespace ReviewPortal.Tests.Features.Connectors;
 
 /// <summary>
-/// The store's contract, held to the same assertions on every engine (the SQLite suite runs the row-by-row statements,
-/// the PostgreSQL suite the binary COPY and the one set-based statement): an activity is stored once however often it
-/// arrives, the rollups count only what was newly stored, per UTC day, and last-active never moves backwards.
+/// The store's contract, held to the same assertions on every engine (the SQLite suite runs the 100-row statements, the
+/// PostgreSQL suite the binary COPY and the array statements): an activity is stored once however often it arrives, the
+/// rollups count only what was newly stored, per UTC day, and last-active never moves backwards.
 /// </summary>
 public sealed class ActivityStoreTests : IAsyncLifetime
 {
@@ -134,10 +134,53 @@ public sealed class ActivityStoreTests : IAsyncLifetime
         await StorePageAsync(Event("l4", T.AddHours(1), _alice), Event("l5", T.AddMinutes(30), _alice));
         Assert.Equal(T.AddHours(1), await LastActiveAsync(_alice));
 
-        // A redelivered activity is not new, whatever time it carries: it moves nothing.
-        var stored = await StorePageAsync(Event("l3", T.AddHours(5), _bob));
+        // A redelivered activity (same id, same created_at: ADR 0005) is not new: it moves nothing.
+        var stored = await StorePageAsync(Event("l3", T.AddHours(-2), _bob), Event("l2", T.AddHours(-3), _bob));
         Assert.Equal(0, stored);
         Assert.Equal(T.AddHours(-2), await LastActiveAsync(_bob));
+    }
+
+    [Fact]
+    public async Task WriteAsync_SameIdUnderAnotherCreatedAt_IsAnotherKeyAndStored()
+    {
+        // What ADR 0005 takes as impossible is stored, not silently dropped: the re-poll's tripwire
+        // (ReconcileAnomalyTests) is what reports it.
+        await StorePageAsync(Event("k1", T, _alice));
+
+        var stored = await StorePageAsync(Event("k1", T.AddSeconds(1), _alice));
+
+        Assert.Equal(1, stored);
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal([T, T.AddSeconds(1)], await db.ActivityEvents.Where(e => e.ActivityId == "k1").OrderBy(e => e.Id).Select(e => e.OccurredAt).ToListAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_LargePageWithStoredAndRepeatedKeys_StoresEachNewKeyOnceAndCountsIt()
+    {
+        // More rows than one multi-row statement holds, with a remainder; every seventh row already stored by an earlier
+        // page, every eleventh sent twice in this one, and a few at a shared instant (ties in created_at).
+        var earlier = Enumerable.Range(0, 257).Where(i => i % 7 == 0).Select(i => Event($"big_{i}", T.AddSeconds(i / 3), i % 2 == 0 ? _alice : _bob)).ToArray();
+        Assert.Equal(earlier.Length, await StorePageAsync(earlier));
+        var page = new List<ActivityEvent>();
+        for (var i = 0; i < 257; i++)
+        {
+            page.Add(Event($"big_{i}", T.AddSeconds(i / 3), i % 2 == 0 ? _alice : _bob));
+            if (i % 11 == 0)
+            {
+                page.Add(Event($"big_{i}", T.AddSeconds(i / 3), i % 2 == 0 ? _alice : _bob, raw: "again"));
+            }
+        }
+
+        var stored = await StorePageAsync([.. page]);
+
+        Assert.Equal(257 - earlier.Length, stored);
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal(257, await db.ActivityEvents.CountAsync());
+        Assert.Equal(257, await db.ActivityEvents.Select(e => e.ActivityId).Distinct().CountAsync());
+        Assert.Equal(0, await db.ActivityEvents.CountAsync(e => e.RawJson == "again"));
+        Assert.Equal(257, await db.ActivityRollups.SumAsync(r => r.Count));
+        Assert.Equal(T.AddSeconds(256 / 3), await LastActiveAsync(_alice));
+        Assert.Equal(T.AddSeconds(255 / 3), await LastActiveAsync(_bob));
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class RecurringJobsTests
             ["Email:SendCron"] = "7 * * * *",
             ["Email:RemindersCron"] = "8 * * * *",
             ["Lifecycle:Cron"] = "9 * * * *",
+            ["Ingestion:RetentionCron"] = "10 * * * *",
         };
         var manager = new RecordingManager();
 
@@ -54,6 +55,7 @@ public sealed class RecurringJobsTests
             [RecurringJobs.SendOutbox] = "7 * * * *",
             [RecurringJobs.SendReminders] = "8 * * * *",
             [RecurringJobs.ApplyLifecycleRules] = "9 * * * *",
+            [RecurringJobs.PruneActivityEvents] = "10 * * * *",
         }, manager.Crons);
     }
 }

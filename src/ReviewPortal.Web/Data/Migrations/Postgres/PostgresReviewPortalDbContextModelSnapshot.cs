@@ -148,12 +148,10 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ActivityId")
-                        .IsUnique();
-
-                    b.HasIndex("OccurredAt");
-
                     b.HasIndex("IdentityId", "OccurredAt");
+
+                    b.HasIndex("OccurredAt", "ActivityId")
+                        .IsUnique();
 
                     b.ToTable("ActivityEvents");
                 });

@@ -137,12 +137,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ActivityId")
-                        .IsUnique();
-
-                    b.HasIndex("OccurredAt");
-
                     b.HasIndex("IdentityId", "OccurredAt");
+
+                    b.HasIndex("OccurredAt", "ActivityId")
+                        .IsUnique();
 
                     b.ToTable("ActivityEvents");
                 });
