@@ -324,8 +324,8 @@ public class ClientResilienceTests
         var users = await services.GetRequiredService<IAdminClient>().ListUsersAsync().ToListAsync();
 
         Assert.Equal(["user_1", "user_2", "user_3"], users.Select(u => u.Id));
-        Assert.Equal("?limit=100", stub.Requests[0].Uri.Query);
-        Assert.Equal("?limit=100&after_id=user_2", stub.Requests[1].Uri.Query);
+        Assert.Equal("?limit=1000", stub.Requests[0].Uri.Query);
+        Assert.Equal("?limit=1000&after_id=user_2", stub.Requests[1].Uri.Query);
     }
 
     [Fact]
@@ -336,7 +336,7 @@ public class ClientResilienceTests
 
         await services.GetRequiredService<IAdminClient>().ListApiKeysAsync(new ApiKeyFilter("active", "wrkspc_1", "user_9")).ToListAsync();
 
-        Assert.Equal("?limit=100&status=active&workspace_id=wrkspc_1&created_by_user_id=user_9", stub.Requests[0].Uri.Query);
+        Assert.Equal("?limit=1000&status=active&workspace_id=wrkspc_1&created_by_user_id=user_9", stub.Requests[0].Uri.Query);
     }
 
     [Fact]
@@ -351,7 +351,7 @@ public class ClientResilienceTests
 
         Assert.Equal(["user_1", "user_2"], members.Select(m => m.UserId));
         Assert.Equal("/v1/compliance/groups/rbac_group_1/members", stub.Requests[1].Uri.AbsolutePath);
-        Assert.Equal("?limit=500&page=tok%2F2%2B", stub.Requests[1].Uri.Query);
+        Assert.Equal("?limit=1000&page=tok%2F2%2B", stub.Requests[1].Uri.Query);
     }
 
     [Fact]
