@@ -640,7 +640,17 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int?>("ManagerId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("OwnerAssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<string>("Status")
@@ -651,6 +661,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<string>("Title")
                         .HasMaxLength(150)
                         .HasColumnType("character varying(150)");
+
+                    b.Property<int?>("UpstreamOwnerId")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -663,7 +676,11 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     b.HasIndex("ManagerId");
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("UpstreamOwnerId");
 
                     b.HasIndex("Kind", "Department");
 
@@ -876,6 +893,45 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FallbackReviewerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("FallbackReviewerId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("PortalDefaults", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0
+                        });
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -977,6 +1033,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ArchivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("BackupOwnerId")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -993,7 +1052,17 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<DateTimeOffset?>("OwnerAssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<int?>("ParentId")
@@ -1002,14 +1071,23 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int>("Platform")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("SuggestedOwnerId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BackupOwnerId");
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SuggestedOwnerId");
 
                     b.ToTable("Resources");
                 });
@@ -1256,18 +1334,48 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "UpstreamOwner")
+                        .WithMany()
+                        .HasForeignKey("UpstreamOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("UpstreamOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", null)
                         .WithMany()
                         .HasForeignKey("UpdatedById")
@@ -1287,6 +1395,16 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Resource", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "BackupOwner")
+                        .WithMany()
+                        .HasForeignKey("BackupOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1297,9 +1415,18 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "SuggestedOwner")
+                        .WithMany()
+                        .HasForeignKey("SuggestedOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("BackupOwner");
+
                     b.Navigation("Owner");
 
                     b.Navigation("Parent");
+
+                    b.Navigation("SuggestedOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewDecision", b =>

@@ -640,7 +640,17 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<int?>("ManagerId")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("OwnerAssignedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("int");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("int");
 
                     b.Property<string>("Status")
@@ -651,6 +661,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<string>("Title")
                         .HasMaxLength(150)
                         .HasColumnType("nvarchar(150)");
+
+                    b.Property<int?>("UpstreamOwnerId")
+                        .HasColumnType("int");
 
                     b.HasKey("Id");
 
@@ -663,7 +676,11 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("ManagerId");
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("UpstreamOwnerId");
 
                     b.HasIndex("Kind", "Department");
 
@@ -876,6 +893,45 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("FallbackReviewerId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("FallbackReviewerId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("PortalDefaults", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0
+                        });
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -977,6 +1033,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ArchivedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int?>("BackupOwnerId")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -993,7 +1052,17 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
+                    b.Property<DateTimeOffset?>("OwnerAssignedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("int");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("int");
 
                     b.Property<int?>("ParentId")
@@ -1002,14 +1071,23 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<int>("Platform")
                         .HasColumnType("int");
 
+                    b.Property<int?>("SuggestedOwnerId")
+                        .HasColumnType("int");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BackupOwnerId");
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SuggestedOwnerId");
 
                     b.ToTable("Resources");
                 });
@@ -1256,18 +1334,48 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "UpstreamOwner")
+                        .WithMany()
+                        .HasForeignKey("UpstreamOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("UpstreamOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", null)
                         .WithMany()
                         .HasForeignKey("UpdatedById")
@@ -1287,6 +1395,16 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Resource", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "BackupOwner")
+                        .WithMany()
+                        .HasForeignKey("BackupOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1297,9 +1415,18 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "SuggestedOwner")
+                        .WithMany()
+                        .HasForeignKey("SuggestedOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("BackupOwner");
+
                     b.Navigation("Owner");
 
                     b.Navigation("Parent");
+
+                    b.Navigation("SuggestedOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewDecision", b =>

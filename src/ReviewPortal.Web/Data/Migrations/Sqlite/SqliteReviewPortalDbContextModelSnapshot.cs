@@ -613,7 +613,17 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int?>("ManagerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("OwnerAssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -624,6 +634,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<string>("Title")
                         .HasMaxLength(150)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpstreamOwnerId")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -636,7 +649,11 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ManagerId");
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("UpstreamOwnerId");
 
                     b.HasIndex("Kind", "Department");
 
@@ -845,6 +862,45 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FallbackReviewerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("FallbackReviewerId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("PortalDefaults", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0
+                        });
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -940,6 +996,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<long?>("ArchivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("BackupOwnerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -956,7 +1015,17 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OwnerAssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("ParentId")
@@ -965,14 +1034,23 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int>("Platform")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("SuggestedOwnerId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BackupOwnerId");
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SuggestedOwnerId");
 
                     b.ToTable("Resources");
                 });
@@ -1215,18 +1293,48 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "UpstreamOwner")
+                        .WithMany()
+                        .HasForeignKey("UpstreamOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("UpstreamOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", null)
                         .WithMany()
                         .HasForeignKey("UpdatedById")
@@ -1246,6 +1354,16 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Resource", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "BackupOwner")
+                        .WithMany()
+                        .HasForeignKey("BackupOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1256,9 +1374,18 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "SuggestedOwner")
+                        .WithMany()
+                        .HasForeignKey("SuggestedOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("BackupOwner");
+
                     b.Navigation("Owner");
 
                     b.Navigation("Parent");
+
+                    b.Navigation("SuggestedOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewDecision", b =>
