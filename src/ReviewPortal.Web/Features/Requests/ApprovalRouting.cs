@@ -6,7 +6,8 @@ using ReviewPortal.Web.Features.Setup;
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>
-/// Turns an entitlement's approval policy into ordered steps with an approver each. Nobody
+/// Turns the approval policy a request follows (<see cref="ApprovalPolicies"/>: the entitlement's, its resource's, the
+/// default one, or manager-then-owner) into ordered steps with an approver each. Nobody
 /// approves their own request (as requester or beneficiary), and nobody approves two steps:
 /// an owner step goes to the resource's backup owner, and any such step to the policy's fallback approver (else Setup's
 /// default fallback approver, else the resource owner's manager). A departed owner is passed over like one who may not approve.
@@ -16,8 +17,7 @@ public static class ApprovalRouting
     public static async Task<List<ApprovalStep>> StepsForAsync(ReviewPortalDbContext db, Identity requester, Identity beneficiary,
         Entitlement entitlement, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var policy = await db.ApprovalPolicies.AsNoTracking().FirstOrDefaultAsync(p => p.EntitlementId == entitlement.Id, cancellationToken)
-            ?? new ApprovalPolicy { EntitlementId = entitlement.Id, Flow = ApprovalFlow.ManagerThenOwner };
+        var policy = await ApprovalPolicies.ForAsync(db, entitlement.Id, entitlement.ResourceId, cancellationToken);
         var resource = await db.Resources.AsNoTracking().Where(r => r.Id == entitlement.ResourceId)
             .Select(r => new { r.OwnerId, ParentOwnerId = r.Parent != null ? r.Parent.OwnerId : null,
                 OwnerDeparted = r.Owner != null && r.Owner.EmploymentStatus == EmploymentStatus.Departed,

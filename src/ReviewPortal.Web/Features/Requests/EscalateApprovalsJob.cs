@@ -25,16 +25,17 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
         cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var waiting = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps).Include(s => s.Approver)
+        var waiting = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps)
+            .Include(s => s.AccessRequest).ThenInclude(r => r.Entitlement).Include(s => s.Approver)
             .Where(s => s.Status == ApprovalStatus.Pending && s.EscalatedAt == null && s.ActivatedAt != null)
             .ToListAsync(cancellationToken);
-        var policies = await db.ApprovalPolicies.AsNoTracking().ToDictionaryAsync(p => p.EntitlementId, cancellationToken);
+        var policies = await ApprovalPolicies.LoadAsync(db, cancellationToken);
         var defaults = await GetDefaults.ReadAsync(db, cancellationToken);
         var escalated = 0;
         foreach (var step in waiting)
         {
-            var policy = policies.GetValueOrDefault(step.AccessRequest.EntitlementId);
-            if (now - step.ActivatedAt!.Value < TimeSpan.FromDays(policy?.EscalateAfterDays ?? 3))
+            var policy = policies.For(step.AccessRequest.EntitlementId, step.AccessRequest.Entitlement.ResourceId);
+            if (now - step.ActivatedAt!.Value < TimeSpan.FromDays(policy.EscalateAfterDays))
             {
                 continue;
             }
@@ -43,7 +44,7 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
             // Nobody may end up holding two steps of one request (they could approve only one of them).
             var assigned = request.Steps.Where(s => s.Id != step.Id && s.Status is ApprovalStatus.Waiting or ApprovalStatus.Pending)
                 .Select(s => s.ApproverId).ToHashSet();
-            var target = new[] { policy?.FallbackApproverId ?? defaults.FallbackApproverId, step.Approver.ManagerId }
+            var target = new[] { policy.FallbackApproverId ?? defaults.FallbackApproverId, step.Approver.ManagerId }
                 .FirstOrDefault(id => id is { } v && v != step.ApproverId && v != request.RequesterId && v != request.BeneficiaryId
                     && !decidedBy.Contains(v) && !assigned.Contains(v));
             step.EscalatedAt = now;

@@ -90,6 +90,9 @@ public sealed record ChangeTarget(string Type, string Id, IReadOnlyList<string> 
     public static ChangeTarget NhiOwner(int identityId) => new(nameof(Identity), identityId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [SetupWords.IdentityOwnerChanged]);
 
+    /// <summary>A policy's history follows what it applies to (<see cref="ApprovalPolicy.ScopeKey"/>), across removing and re-creating it.</summary>
+    public static ChangeTarget Policy(string scopeKey) => new(nameof(ApprovalPolicy), scopeKey, [SetupWords.PolicySaved, SetupWords.PolicyRemoved]);
+
     public static ChangeTarget Defaults { get; } = new(nameof(PortalDefaults), PortalDefaults.SingletonId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [SetupWords.DefaultsChanged]);
 }

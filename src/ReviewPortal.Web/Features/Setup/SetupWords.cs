@@ -8,12 +8,16 @@ public static class SetupWords
     public const string ResourceOwnersChanged = "resource.owners-changed";
     public const string IdentityOwnerChanged = "identity.owner-changed";
     public const string DefaultsChanged = "settings.defaults-changed";
+    public const string PolicySaved = "approval-policy.saved";
+    public const string PolicyRemoved = "approval-policy.removed";
 
     public static string Action(string action) => action switch
     {
         ResourceOwnersChanged => "Changed the owners",
         IdentityOwnerChanged => "Changed the owner",
         DefaultsChanged => "Changed the defaults",
+        PolicySaved => "Saved the policy",
+        PolicyRemoved => "Removed the policy",
         _ => action,
     };
 

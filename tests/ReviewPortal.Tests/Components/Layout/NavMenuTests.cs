@@ -15,7 +15,7 @@ namespace ReviewPortal.Tests.Components.Layout;
 /// </summary>
 public class NavMenuTests : BunitContext
 {
-    private static readonly string[] RoleGated = ["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-defaults", "nav-admin"];
+    private static readonly string[] RoleGated = ["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-approval-policies", "nav-defaults", "nav-admin"];
 
     public NavMenuTests()
     {
@@ -43,14 +43,14 @@ public class NavMenuTests : BunitContext
     [Fact]
     public void NavMenu_Admin_ShowsCampaignsAuditSetupAndAdmin()
     {
-        Assert.Equal(["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-defaults", "nav-admin"], VisibleRoleGatedLinks(Roles.Admin));
+        Assert.Equal(["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-approval-policies", "nav-defaults", "nav-admin"], VisibleRoleGatedLinks(Roles.Admin));
     }
 
     [Fact]
     public void NavMenu_Compliance_ShowsCampaignsAuditAndSetupButNotAdmin()
     {
         // Compliance reads campaign dashboards, the audit trail and the setup screens (read-only); never the admin section.
-        Assert.Equal(["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-defaults"], VisibleRoleGatedLinks(Roles.Compliance));
+        Assert.Equal(["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-approval-policies", "nav-defaults"], VisibleRoleGatedLinks(Roles.Compliance));
     }
 
     [Fact]

@@ -3,12 +3,13 @@ using ReviewPortal.Tests.Infrastructure;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
-/// <summary>/admin/owners and /admin/defaults over HTTP: admins get the editors, Compliance reads, everyone else is refused.</summary>
+/// <summary>/admin/owners, /admin/approval-policies and /admin/defaults over HTTP: admins get the editors, Compliance reads, everyone else is refused.</summary>
 [Collection(SeededPortalCollection.Name)]
 public class SetupPagesTests(PortalAppFactory portal)
 {
     [Theory]
     [InlineData("/admin/owners", "owners-readonly")]
+    [InlineData("/admin/approval-policies", "policies-readonly")]
     [InlineData("/admin/defaults", "defaults-readonly")]
     public async Task SetupPage_Admin_NotReadOnly(string path, string readOnlyMarker)
     {
@@ -22,6 +23,7 @@ public class SetupPagesTests(PortalAppFactory portal)
 
     [Theory]
     [InlineData("/admin/owners", "owners-readonly")]
+    [InlineData("/admin/approval-policies", "policies-readonly")]
     [InlineData("/admin/defaults", "defaults-readonly")]
     public async Task SetupPage_Compliance_ReadOnly(string path, string readOnlyMarker)
     {
@@ -36,6 +38,7 @@ public class SetupPagesTests(PortalAppFactory portal)
 
     [Theory]
     [InlineData("/admin/owners")]
+    [InlineData("/admin/approval-policies")]
     [InlineData("/admin/defaults")]
     public async Task SetupPage_Manager_Refused(string path)
     {

@@ -185,7 +185,7 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<int>("EntitlementId")
+                    b.Property<int?>("EntitlementId")
                         .HasColumnType("integer");
 
                     b.Property<int>("EscalateAfterDays")
@@ -197,15 +197,53 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int>("Flow")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("MaxDurationDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ResourceId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("SecondApproverId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"EntitlementId\" IS NOT NULL");
 
-                    b.ToTable("ApprovalPolicies");
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("ResourceId")
+                        .IsUnique()
+                        .HasFilter("\"ResourceId\" IS NOT NULL");
+
+                    b.HasIndex("Scope")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ApprovalPolicies_Default")
+                        .HasFilter("\"Scope\" = 2");
+
+                    b.HasIndex("SecondApproverId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("ApprovalPolicies", t =>
+                        {
+                            t.HasCheckConstraint("CK_ApprovalPolicies_Scope", "(\"Scope\" = 0 AND \"EntitlementId\" IS NOT NULL AND \"ResourceId\" IS NULL) OR (\"Scope\" = 1 AND \"ResourceId\" IS NOT NULL AND \"EntitlementId\" IS NULL) OR (\"Scope\" = 2 AND \"EntitlementId\" IS NULL AND \"ResourceId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
@@ -1247,10 +1285,31 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.HasOne("ReviewPortal.Web.Domain.Entitlement", "Entitlement")
                         .WithMany()
                         .HasForeignKey("EntitlementId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Resource", "Resource")
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("SecondApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Entitlement");
+
+                    b.Navigation("Resource");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
