@@ -34,6 +34,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<ClaudeRequestPermit> ClaudeRequestPermits => Set<ClaudeRequestPermit>();
     public DbSet<LifecycleRule> LifecycleRules => Set<LifecycleRule>();
+    public DbSet<PortalDefaults> Defaults => Set<PortalDefaults>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract DatabaseProvider Provider { get; }

@@ -28,6 +28,23 @@ public class Identity
     /// <summary>The accountable human for a non-human identity (API key created_by or an assigned sponsor).</summary>
     public int? OwnerId { get; set; }
     public Identity? Owner { get; set; }
+    /// <summary>
+    /// Who upstream says answers for this NHI (the key's <c>created_by</c>, its user principal, or the HR sponsor), refreshed
+    /// by every directory sync. It is the owner until a person assigns one in the portal, and stays the suggestion after.
+    /// </summary>
+    public int? UpstreamOwnerId { get; set; }
+    public Identity? UpstreamOwner { get; set; }
+    /// <summary>
+    /// Set when a person chose <see cref="Owner"/> in the portal (an admin's transfer, a lifecycle micro-review's keep):
+    /// from then on the directory sync leaves the owner as it is.
+    /// </summary>
+    public DateTimeOffset? OwnerAssignedAt { get; set; }
+    public int? OwnerAssignedById { get; set; }
+    /// <summary>
+    /// Moves on every change of the owner (a concurrency token): a transfer decided on an older version is refused instead of
+    /// overwriting the change the person did not see.
+    /// </summary>
+    public int OwnerVersion { get; set; }
 
     /// <summary>Upstream lifecycle state: people "active"/"removed"; keys "active", "inactive", "archived", "expired".</summary>
     public string Status { get; set; } = "active";

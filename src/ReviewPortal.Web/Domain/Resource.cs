@@ -18,6 +18,17 @@ public class Resource
     /// <summary>The app owner who approves requests for and reviews access to this resource.</summary>
     public int? OwnerId { get; set; }
     public Identity? Owner { get; set; }
+    /// <summary>Takes the owner's approval step when the owner cannot (the owner asked, or has left), and is the second owner of a two-owner policy.</summary>
+    public int? BackupOwnerId { get; set; }
+    public Identity? BackupOwner { get; set; }
+    /// <summary>The directory sync's guess (a workspace's first employed workspace admin), refreshed every sync; shown to admins as a suggestion.</summary>
+    public int? SuggestedOwnerId { get; set; }
+    public Identity? SuggestedOwner { get; set; }
+    /// <summary>Set when an admin chose the owners in the portal: from then on the directory sync never changes them.</summary>
+    public DateTimeOffset? OwnerAssignedAt { get; set; }
+    public int? OwnerAssignedById { get; set; }
+    /// <summary>Moves on every change of the owners (a concurrency token): an edit made on an older version is refused.</summary>
+    public int OwnerVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ArchivedAt { get; set; }

@@ -38,4 +38,12 @@ public static class Humanize
         ApproverKind.Fallback => "fallback approver",
         _ => kind.ToString(),
     };
+
+    public static string Flow(ApprovalFlow flow) => flow switch
+    {
+        ApprovalFlow.ManagerThenOwner => "Manager, then owner",
+        ApprovalFlow.OwnerOnly => "Owner only",
+        ApprovalFlow.TwoOwners => "Two owners",
+        _ => flow.ToString(),
+    };
 }

@@ -37,7 +37,21 @@ public sealed class ApprovalPolicyConfiguration : IEntityTypeConfiguration<Appro
 {
     public void Configure(EntityTypeBuilder<ApprovalPolicy> builder)
     {
-        builder.HasIndex(p => p.EntitlementId).IsUnique();
+        // One policy per entitlement, one per resource, one default.
+        builder.HasIndex(p => p.EntitlementId).IsUnique().HasFilter("\"EntitlementId\" IS NOT NULL");
+        builder.HasIndex(p => p.ResourceId).IsUnique().HasFilter("\"ResourceId\" IS NOT NULL");
+        builder.HasIndex(p => p.Scope).IsUnique().HasFilter($"\"Scope\" = {(int)ApprovalPolicyScope.Default}")
+            .HasDatabaseName("IX_ApprovalPolicies_Default");
+        builder.ToTable(t => t.HasCheckConstraint("CK_ApprovalPolicies_Scope",
+            $"(\"Scope\" = {(int)ApprovalPolicyScope.Entitlement} AND \"EntitlementId\" IS NOT NULL AND \"ResourceId\" IS NULL)" +
+            $" OR (\"Scope\" = {(int)ApprovalPolicyScope.Resource} AND \"ResourceId\" IS NOT NULL AND \"EntitlementId\" IS NULL)" +
+            $" OR (\"Scope\" = {(int)ApprovalPolicyScope.Default} AND \"EntitlementId\" IS NULL AND \"ResourceId\" IS NULL)"));
+        builder.Property(p => p.Version).IsConcurrencyToken();
+        builder.Ignore(p => p.ScopeKey);
         builder.HasOne(p => p.Entitlement).WithMany().HasForeignKey(p => p.EntitlementId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(p => p.Resource).WithMany().HasForeignKey(p => p.ResourceId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Identity>().WithMany().HasForeignKey(p => p.SecondApproverId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Identity>().WithMany().HasForeignKey(p => p.FallbackApproverId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Identity>().WithMany().HasForeignKey(p => p.UpdatedById).OnDelete(DeleteBehavior.Restrict);
     }
 }

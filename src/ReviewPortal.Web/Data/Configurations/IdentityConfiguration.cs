@@ -25,6 +25,11 @@ public sealed class IdentityConfiguration : IEntityTypeConfiguration<Identity>
         // Explicitly not unique: EF first pairs Manager/Owner as a one-to-one by convention.
         builder.HasIndex(i => i.ManagerId).IsUnique(false);
         builder.HasIndex(i => i.OwnerId).IsUnique(false);
+        builder.HasOne(i => i.UpstreamOwner).WithMany().HasForeignKey(i => i.UpstreamOwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(i => i.UpstreamOwnerId).IsUnique(false);
+        builder.HasOne<Identity>().WithMany().HasForeignKey(i => i.OwnerAssignedById).OnDelete(DeleteBehavior.Restrict);
+        // An owner transfer decided on an older version fails rather than overwrite a change made since (also the sync's).
+        builder.Property(i => i.OwnerVersion).IsConcurrencyToken();
         builder.Ignore(i => i.IsHuman);
     }
 }

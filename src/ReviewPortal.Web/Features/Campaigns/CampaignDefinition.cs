@@ -86,7 +86,7 @@ public sealed class CampaignDefinitionValidator : AbstractValidator<CampaignDefi
         RuleFor(d => d.NamedReviewerIds).NotEmpty().When(d => d.Reviewer == ReviewerRule.Named)
             .WithMessage("Name at least one reviewer, or choose another reviewer rule.");
         RuleFor(d => d.FallbackReviewerId).NotNull()
-            .WithMessage("A fallback reviewer is required: items whose reviewer cannot be resolved (or would review themselves) go there.");
+            .WithMessage("A fallback reviewer is required: items whose reviewer cannot be resolved (or would review themselves) go there. Choose one, or set a default under Setup → Defaults.");
         RuleFor(d => d.SecondStageOutcomes).NotEmpty().When(d => d.SecondStage)
             .WithMessage("Choose which first-stage outcomes go to the second stage.");
         RuleFor(d => d.DueAt).Must(due => due > time.GetUtcNow().AddDays(1))

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Identities;
+using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Campaigns;
@@ -22,10 +24,16 @@ public sealed class GetCampaignOptions(IDbContextFactory<ReviewPortalDbContext> 
         var departments = await db.Identities.Where(i => i.Department != null).Select(i => i.Department!).Distinct().OrderBy(d => d)
             .ToListAsync(cancellationToken);
         var roles = await db.Entitlements.Select(e => e.Value).Distinct().OrderBy(v => v).ToListAsync(cancellationToken);
-        return new CampaignOptions(resources, departments, roles);
+        // Setup's default fallback reviewer prefills the wizard (only while still employed: a leaver cannot review).
+        var defaults = await GetDefaults.ReadAsync(db, cancellationToken);
+        var fallback = await db.Identities.AsNoTracking()
+            .Where(i => i.Id == defaults.FallbackReviewerId && i.EmploymentStatus == EmploymentStatus.Active)
+            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).FirstOrDefaultAsync(cancellationToken);
+        return new CampaignOptions(resources, departments, roles, fallback);
     }
 }
 
-public sealed record CampaignOptions(IReadOnlyList<ResourceOption> Resources, IReadOnlyList<string> Departments, IReadOnlyList<string> Roles);
+public sealed record CampaignOptions(IReadOnlyList<ResourceOption> Resources, IReadOnlyList<string> Departments, IReadOnlyList<string> Roles,
+    PersonOption? DefaultFallbackReviewer = null);
 
 public sealed record ResourceOption(int Id, string Name, ResourceKind Kind);

@@ -21,6 +21,7 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
         {
             return LaunchResult.Refused("Only admins can launch campaigns.");
         }
+        definition = await CampaignFallback.WithDefaultAsync(contexts, definition, cancellationToken);
         var validation = await validator.ValidateAsync(definition, cancellationToken);
         if (!validation.IsValid)
         {

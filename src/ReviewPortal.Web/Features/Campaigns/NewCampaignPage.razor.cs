@@ -41,7 +41,9 @@ public partial class NewCampaignPage
             EntitlementKinds = [.. Enum.GetValues<Domain.EntitlementKind>()],
             IdentityKinds = [.. Enum.GetValues<Domain.IdentityKind>()],
             DueAt = new DateTimeOffset(_due.Value, TimeSpan.Zero),
+            FallbackReviewerId = _options?.DefaultFallbackReviewer?.Id,
         };
+        _fallback = _options?.DefaultFallbackReviewer;
     }
 
     private void SetDue(DateTime? date)

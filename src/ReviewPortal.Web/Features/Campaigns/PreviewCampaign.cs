@@ -15,6 +15,7 @@ public sealed class PreviewCampaign(IDbContextFactory<ReviewPortalDbContext> con
         {
             return CampaignPreview.Refused("Only admins can plan campaigns.");
         }
+        definition = await CampaignFallback.WithDefaultAsync(contexts, definition, cancellationToken);
         var validation = await validator.ValidateAsync(definition, cancellationToken);
         if (!validation.IsValid)
         {

@@ -4,6 +4,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Connectors;
@@ -168,6 +169,7 @@ public sealed class SyncDirectoryJob(
         }
 
         // Non-human identities: API keys (owner = the user who created it, else its user principal) and service accounts.
+        var upstreamOwners = new Dictionary<Identity, Identity>(ReferenceEqualityComparer.Instance);
         foreach (var key in snapshot.ApiKeys)
         {
             var identity = model.Identity(key.Id, IdentityKind.ApiKey, key.Name, key.CreatedAt ?? now);
@@ -183,13 +185,27 @@ public sealed class SyncDirectoryJob(
                 account.LastSyncedAt ??= now;
                 ownerId ??= snapshot.Hr.SponsorByNonHumanId.GetValueOrDefault(sa.Id);
             }
-            identity.Owner = ownerId is null ? identity.Owner : model.FindIdentity(ownerId) ?? identity.Owner;
+            if (ownerId is not null && model.FindIdentity(ownerId) is { } upstreamOwner)
+            {
+                upstreamOwners[identity] = upstreamOwner;
+            }
         }
         foreach (var (nhiId, sponsor) in snapshot.Hr.SponsorByNonHumanId)
         {
             if (model.FindIdentity(nhiId) is { } nhi && model.FindIdentity(sponsor) is { } owner)
             {
-                nhi.Owner = owner;
+                upstreamOwners[nhi] = owner;
+            }
+        }
+        // Applied once per NHI, so the owner (and its version) moves only when upstream's answer did.
+        var ownerChanges = new List<(Identity Nhi, Identity? Before)>();
+        var ownedResources = new List<Resource>();
+        foreach (var (nhi, owner) in upstreamOwners)
+        {
+            var before = nhi.Owner;
+            if (Ownership.FromUpstream(nhi, owner) && nhi.Id != 0)
+            {
+                ownerChanges.Add((nhi, before));
             }
         }
 
@@ -233,9 +249,13 @@ public sealed class SyncDirectoryJob(
                 desired.Add((person, entitlement, now));
             }
             // Demo mode has no owner directory: the workspace's first employed admin answers for it until an admin assigns one.
-            resource.Owner ??= members.Where(m => m.WorkspaceRole == "workspace_admin")
+            if (Ownership.Suggest(resource, members.Where(m => m.WorkspaceRole == "workspace_admin")
                 .Select(m => model.FindIdentity(m.UserId)).OfType<Identity>()
-                .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault();
+                .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault())
+                && resource.Id != 0)
+            {
+                ownedResources.Add(resource);
+            }
         }
         foreach (var key in snapshot.ApiKeys.Where(k => k.Status == "active"))
         {
@@ -268,6 +288,17 @@ public sealed class SyncDirectoryJob(
             // Everything staged above (identities, resources, entitlements) is dropped: a blocked sync changes nothing.
             db.ChangeTracker.Clear();
             return (await BlockAsync(db, run, change, approval, actor, now, cancellationToken), 0, 0);
+        }
+        // Audited only once the guard let the sync through (a blocked sync's staged changes are dropped, so must its entries be).
+        foreach (var (nhi, before) in ownerChanges)
+        {
+            db.Audit(actor, SetupWords.IdentityOwnerChanged, nhi, Ownership.Words(before, "the directory"),
+                Ownership.Words(nhi.Owner, "the directory (the key's creator or sponsor)"), identityId: nhi.Id);
+        }
+        foreach (var resource in ownedResources)
+        {
+            db.Audit(actor, SetupWords.ResourceOwnersChanged, resource, Ownership.Words(null, "nobody"),
+                Ownership.Words(resource.Owner, "the directory sync (the workspace's first employed admin)"));
         }
         await db.SaveChangesAsync(cancellationToken);
 

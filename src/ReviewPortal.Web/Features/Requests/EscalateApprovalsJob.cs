@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>
-/// A step unanswered for the policy's N days moves to the fallback approver (or the approver's
+/// A step unanswered for the policy's N days moves to the fallback approver (the policy's, else Setup's default; or the approver's
 /// manager), once, audited. Scan-and-act: re-running finds nothing new to do.
 /// </summary>
 public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext> contexts, DatabaseLease leases, TimeProvider time)
@@ -24,15 +25,17 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
         cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var waiting = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps).Include(s => s.Approver)
+        var waiting = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps)
+            .Include(s => s.AccessRequest).ThenInclude(r => r.Entitlement).Include(s => s.Approver)
             .Where(s => s.Status == ApprovalStatus.Pending && s.EscalatedAt == null && s.ActivatedAt != null)
             .ToListAsync(cancellationToken);
-        var policies = await db.ApprovalPolicies.AsNoTracking().ToDictionaryAsync(p => p.EntitlementId, cancellationToken);
+        var policies = await ApprovalPolicies.LoadAsync(db, cancellationToken);
+        var defaults = await GetDefaults.ReadAsync(db, cancellationToken);
         var escalated = 0;
         foreach (var step in waiting)
         {
-            var policy = policies.GetValueOrDefault(step.AccessRequest.EntitlementId);
-            if (now - step.ActivatedAt!.Value < TimeSpan.FromDays(policy?.EscalateAfterDays ?? 3))
+            var policy = policies.For(step.AccessRequest.EntitlementId, step.AccessRequest.Entitlement.ResourceId);
+            if (now - step.ActivatedAt!.Value < TimeSpan.FromDays(policy.EscalateAfterDays))
             {
                 continue;
             }
@@ -41,7 +44,7 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
             // Nobody may end up holding two steps of one request (they could approve only one of them).
             var assigned = request.Steps.Where(s => s.Id != step.Id && s.Status is ApprovalStatus.Waiting or ApprovalStatus.Pending)
                 .Select(s => s.ApproverId).ToHashSet();
-            var target = new[] { policy?.FallbackApproverId, step.Approver.ManagerId }
+            var target = new[] { policy.FallbackApproverId ?? defaults.FallbackApproverId, step.Approver.ManagerId }
                 .FirstOrDefault(id => id is { } v && v != step.ApproverId && v != request.RequesterId && v != request.BeneficiaryId
                     && !decidedBy.Contains(v) && !assigned.Contains(v));
             step.EscalatedAt = now;

@@ -22,10 +22,18 @@ public sealed class ListRequestCatalog(IDbContextFactory<ReviewPortalDbContext> 
             var t = search.Trim().ToLower();
             entitlements = entitlements.Where(e => e.DisplayName.ToLower().Contains(t) || e.Resource.Name.ToLower().Contains(t));
         }
-        var items = await entitlements.OrderBy(e => e.Resource.Platform).ThenBy(e => e.Resource.Name).ThenBy(e => e.DisplayName).Take(100)
-            .Select(e => new CatalogEntry(e.Id, e.DisplayName, e.Resource.Name, e.Resource.Platform, e.Kind, e.IsPrivileged, e.MaxDurationDays,
-                e.AllowsPermanent))
+        var rows = await entitlements.OrderBy(e => e.Resource.Platform).ThenBy(e => e.Resource.Name).ThenBy(e => e.DisplayName).Take(100)
+            .Select(e => new { Entitlement = e, Resource = e.Resource.Name, e.Resource.Platform })
             .ToListAsync(cancellationToken);
+        // The limits a request will be held to: the entitlement's own and its approval policy's.
+        var policies = await ApprovalPolicies.LoadAsync(db, cancellationToken);
+        var items = rows.Select(r =>
+        {
+            var e = r.Entitlement;
+            var policy = policies.For(e.Id, e.ResourceId);
+            return new CatalogEntry(e.Id, e.DisplayName, r.Resource, r.Platform, e.Kind, e.IsPrivileged, ApprovalPolicies.MaxDurationDays(e, policy),
+                ApprovalPolicies.AllowsPermanent(e, policy));
+        }).ToList();
         var beneficiaries = await db.Identities.AsNoTracking()
             .Where(i => i.Id == me || (i.OwnerId == me && i.Status != "archived"))
             .OrderBy(i => i.Id != me).ThenBy(i => i.DisplayName)

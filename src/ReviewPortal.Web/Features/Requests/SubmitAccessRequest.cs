@@ -65,13 +65,16 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         {
             return SubmitResult.Error(nameof(Command.BeneficiaryId), "You can request access only for yourself or for an agent or key you own.");
         }
-        if (command.DurationDays is null && !entitlement.AllowsPermanent)
+        // The entitlement's own limit and its approval policy's: the shorter wins.
+        var policy = await ApprovalPolicies.ForAsync(db, entitlement.Id, entitlement.ResourceId, cancellationToken);
+        var maxDays = ApprovalPolicies.MaxDurationDays(entitlement, policy);
+        if (command.DurationDays is null && !ApprovalPolicies.AllowsPermanent(entitlement, policy))
         {
-            return SubmitResult.Error(nameof(Command.DurationDays), $"This access is time-bound: choose a duration of at most {entitlement.MaxDurationDays} days.");
+            return SubmitResult.Error(nameof(Command.DurationDays), $"This access is time-bound: choose a duration of at most {maxDays} days.");
         }
-        if (command.DurationDays > entitlement.MaxDurationDays)
+        if (command.DurationDays > maxDays)
         {
-            return SubmitResult.Error(nameof(Command.DurationDays), $"{entitlement.DisplayName} can be granted for at most {entitlement.MaxDurationDays} days.");
+            return SubmitResult.Error(nameof(Command.DurationDays), $"{entitlement.DisplayName} can be granted for at most {maxDays} days.");
         }
         if (await db.Grants.AnyAsync(g => g.IdentityId == beneficiary.Id && g.EntitlementId == entitlement.Id && g.EndedAt == null, cancellationToken))
         {

@@ -47,8 +47,8 @@ public static class ReviewRules
 
     /// <summary>
     /// Lifecycle ownership decision: keeping a departed person's key, service account or agent makes the reviewer
-    /// its accountable owner, audited in the decision's transaction. Changing the decision later leaves the new owner
-    /// in place (they decided about it as its owner).
+    /// its accountable owner, audited in the decision's transaction, and kept by later directory syncs. Changing the
+    /// decision later leaves the new owner in place (they decided about it as its owner).
     /// </summary>
     public static void TakeOverOwnership(ReviewPortalDbContext db, CampaignDefinition definition, ReviewItem item, AuditActor actor)
     {
@@ -59,6 +59,10 @@ public static class ReviewRules
         }
         var before = new { ownerId = item.Identity.OwnerId };
         item.Identity.OwnerId = reviewer;
+        // A person's choice: the directory sync keeps it (it would otherwise put the departed creator back within the hour).
+        item.Identity.OwnerAssignedAt = actor.At;
+        item.Identity.OwnerAssignedById = reviewer;
+        item.Identity.OwnerVersion++;
         db.Audit(actor, "identity.owner-changed", item.Identity, before,
             new { ownerId = reviewer, reason = "Kept in a lifecycle micro-review: the previous owner has left", reviewItemId = item.Id },
             item.IdentityId, item.CampaignId);

@@ -15,7 +15,7 @@ namespace ReviewPortal.Tests.Components.Layout;
 /// </summary>
 public class NavMenuTests : BunitContext
 {
-    private static readonly string[] RoleGated = ["nav-campaigns", "nav-audit", "nav-admin"];
+    private static readonly string[] RoleGated = ["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-approval-policies", "nav-defaults", "nav-admin"];
 
     public NavMenuTests()
     {
@@ -41,16 +41,16 @@ public class NavMenuTests : BunitContext
     }
 
     [Fact]
-    public void NavMenu_Admin_ShowsCampaignsAuditAndAdmin()
+    public void NavMenu_Admin_ShowsCampaignsAuditSetupAndAdmin()
     {
-        Assert.Equal(["nav-campaigns", "nav-audit", "nav-admin"], VisibleRoleGatedLinks(Roles.Admin));
+        Assert.Equal(["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-approval-policies", "nav-defaults", "nav-admin"], VisibleRoleGatedLinks(Roles.Admin));
     }
 
     [Fact]
-    public void NavMenu_Compliance_ShowsCampaignsAndAuditButNotAdmin()
+    public void NavMenu_Compliance_ShowsCampaignsAuditAndSetupButNotAdmin()
     {
-        // Compliance reads campaign dashboards (read-only) and the audit trail; never the admin section.
-        Assert.Equal(["nav-campaigns", "nav-audit"], VisibleRoleGatedLinks(Roles.Compliance));
+        // Compliance reads campaign dashboards, the audit trail and the setup screens (read-only); never the admin section.
+        Assert.Equal(["nav-campaigns", "nav-audit", "nav-setup", "nav-owners", "nav-approval-policies", "nav-defaults"], VisibleRoleGatedLinks(Roles.Compliance));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Tests.Features.Audit;
@@ -14,12 +15,12 @@ namespace ReviewPortal.Tests.Features.Audit;
 /// <summary>
 /// Compliance reads everything and changes nothing: every mutating handler refuses the compliance
 /// persona (the UI hiding buttons is not the control), and the database is byte-for-byte the same
-/// in what matters — decisions, campaigns, tasks, outbox, grants, requests and the ledger.
+/// in what matters — decisions, campaigns, tasks, outbox, grants, requests, owners, defaults, policies and the ledger.
 /// </summary>
 public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClassFixture<PortalAppFactory>
 {
     private sealed record State(string Items, string Decisions, string Campaigns, string Tasks, string Outbox, string Grants, string Requests,
-        string Steps, long LedgerHead);
+        string Steps, string Owners, string NhiOwners, string Defaults, string Policies, long LedgerHead);
 
     private async Task<State> StateAsync()
     {
@@ -34,6 +35,10 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
             Join(await db.Grants.OrderBy(g => g.Id).Select(g => $"{g.Id}:{g.EndedAt}").ToListAsync()),
             Join(await db.AccessRequests.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Status}").ToListAsync()),
             Join(await db.ApprovalSteps.OrderBy(s => s.Id).Select(s => $"{s.Id}:{s.Status}").ToListAsync()),
+            Join(await db.Resources.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.OwnerId}:{r.BackupOwnerId}:{r.OwnerVersion}").ToListAsync()),
+            Join(await db.Identities.OrderBy(i => i.Id).Select(i => $"{i.Id}:{i.OwnerId}:{i.OwnerVersion}").ToListAsync()),
+            Join(await db.Defaults.Select(d => $"{d.FallbackReviewerId}:{d.FallbackApproverId}:{d.Version}").ToListAsync()),
+            Join(await db.ApprovalPolicies.OrderBy(p => p.Id).Select(p => $"{p.Id}:{p.Flow}:{p.Version}").ToListAsync()),
             await db.AuditEntries.MaxAsync(e => e.Sequence));
     }
 
@@ -52,6 +57,13 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         var manualTask = await db.RemediationTasks.OrderByDescending(t => t.Status == RemediationStatus.ManualRequired).Select(t => (long?)t.Id).FirstOrDefaultAsync() ?? 1;
         var failedTask = await db.RemediationTasks.OrderByDescending(t => t.Status == RemediationStatus.Failed).Select(t => (long?)t.Id).FirstOrDefaultAsync() ?? 1;
         var mail = await db.OutboxEmails.OrderByDescending(m => m.Status == OutboxStatus.DeadLetter).Select(m => (long?)m.Id).FirstOrDefaultAsync() ?? 1;
+        var workspace = await db.Resources.AsNoTracking().FirstAsync(r => r.Kind == ResourceKind.Workspace && r.OwnerId != null);
+        var key = await db.Identities.AsNoTracking().FirstAsync(i => i.Kind == IdentityKind.ApiKey && i.OwnerId != null);
+        // A policy for Compliance to try to remove, saved by an admin before the state is taken.
+        var policy = await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(await portal.ViewerForAsync("admin"),
+            new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Resource, ResourceId = workspace.Id, Flow = ApprovalFlow.OwnerOnly }, "admin");
+        Assert.Equal(SetupStatus.Saved, policy.Status);
+        var policyId = await db.ApprovalPolicies.Where(p => p.ResourceId == workspace.Id).Select(p => p.Id).SingleAsync();
         var before = await StateAsync();
 
         var decided = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(compliance, new DecideReviewItem.Command
@@ -96,6 +108,17 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         Assert.False((await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(compliance, manualTask, "done", "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RetryRemediationTask>().HandleAsync(compliance, failedTask, "compliance")).Ok);
         Assert.False(await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail));
+
+        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SetResourceOwners>().HandleAsync(compliance,
+            new SetResourceOwners.Command { ResourceId = workspace.Id, OwnerId = me, ExpectedVersion = workspace.OwnerVersion }, "compliance")).Status);
+        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<TransferNhiOwnership>().HandleAsync(compliance,
+            new TransferNhiOwnership.Command { IdentityId = key.Id, NewOwnerId = me, ExpectedVersion = key.OwnerVersion }, "compliance")).Status);
+        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<UpdateDefaults>().HandleAsync(compliance,
+            new UpdateDefaults.Command { FallbackReviewerId = me, FallbackApproverId = me }, "compliance")).Status);
+        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(compliance,
+            new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Default, Flow = ApprovalFlow.TwoOwners }, "compliance")).Status);
+        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<RemoveApprovalPolicy>().HandleAsync(compliance,
+            new RemoveApprovalPolicy.Command(policyId, 1), "compliance")).Status);
 
         Assert.Equal(before, await StateAsync());
     }

@@ -180,7 +180,9 @@ public sealed class ApplyLifecycleRulesJobTests
         Assert.Equal(DecisionStatus.Saved, result.Status);
         await using (var db = await portal.CreateDbContextAsync())
         {
-            Assert.Equal(org.Maya.Id, (await db.Identities.SingleAsync(i => i.Id == key.Id)).OwnerId);
+            var owned = await db.Identities.SingleAsync(i => i.Id == key.Id);
+            // Chosen by a person: the directory sync keeps it rather than putting the departed creator back.
+            Assert.Equal((org.Maya.Id, org.Maya.Id, (DateTimeOffset?)portal.Time.GetUtcNow()), (owned.OwnerId, owned.OwnerAssignedById, owned.OwnerAssignedAt));
         }
         var changed = Assert.Single(await org.AuditAsync("identity.owner-changed"));
         Assert.Equal((key.Id, item.CampaignId, "Identity"), (changed.IdentityId, changed.CampaignId, changed.TargetType));

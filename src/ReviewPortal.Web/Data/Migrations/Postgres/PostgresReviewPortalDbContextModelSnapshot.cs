@@ -183,7 +183,7 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<int>("EntitlementId")
+                    b.Property<int?>("EntitlementId")
                         .HasColumnType("integer");
 
                     b.Property<int>("EscalateAfterDays")
@@ -195,15 +195,53 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int>("Flow")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("MaxDurationDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ResourceId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("SecondApproverId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"EntitlementId\" IS NOT NULL");
 
-                    b.ToTable("ApprovalPolicies");
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("ResourceId")
+                        .IsUnique()
+                        .HasFilter("\"ResourceId\" IS NOT NULL");
+
+                    b.HasIndex("Scope")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ApprovalPolicies_Default")
+                        .HasFilter("\"Scope\" = 2");
+
+                    b.HasIndex("SecondApproverId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("ApprovalPolicies", t =>
+                        {
+                            t.HasCheckConstraint("CK_ApprovalPolicies_Scope", "(\"Scope\" = 0 AND \"EntitlementId\" IS NOT NULL AND \"ResourceId\" IS NULL) OR (\"Scope\" = 1 AND \"ResourceId\" IS NOT NULL AND \"EntitlementId\" IS NULL) OR (\"Scope\" = 2 AND \"EntitlementId\" IS NULL AND \"ResourceId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
@@ -638,7 +676,17 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int?>("ManagerId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("OwnerAssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<string>("Status")
@@ -649,6 +697,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<string>("Title")
                         .HasMaxLength(150)
                         .HasColumnType("character varying(150)");
+
+                    b.Property<int?>("UpstreamOwnerId")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -661,7 +712,11 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     b.HasIndex("ManagerId");
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("UpstreamOwnerId");
 
                     b.HasIndex("Kind", "Department");
 
@@ -874,6 +929,45 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("FallbackReviewerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("FallbackReviewerId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("PortalDefaults", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0
+                        });
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -975,6 +1069,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ArchivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("BackupOwnerId")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -991,7 +1088,17 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<DateTimeOffset?>("OwnerAssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<int?>("ParentId")
@@ -1000,14 +1107,23 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int>("Platform")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("SuggestedOwnerId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BackupOwnerId");
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SuggestedOwnerId");
 
                     b.ToTable("Resources");
                 });
@@ -1167,10 +1283,31 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.HasOne("ReviewPortal.Web.Domain.Entitlement", "Entitlement")
                         .WithMany()
                         .HasForeignKey("EntitlementId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Resource", "Resource")
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("SecondApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Entitlement");
+
+                    b.Navigation("Resource");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
@@ -1254,18 +1391,48 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "UpstreamOwner")
+                        .WithMany()
+                        .HasForeignKey("UpstreamOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("UpstreamOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", null)
                         .WithMany()
                         .HasForeignKey("UpdatedById")
@@ -1285,6 +1452,16 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Resource", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "BackupOwner")
+                        .WithMany()
+                        .HasForeignKey("BackupOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1295,9 +1472,18 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "SuggestedOwner")
+                        .WithMany()
+                        .HasForeignKey("SuggestedOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("BackupOwner");
+
                     b.Navigation("Owner");
 
                     b.Navigation("Parent");
+
+                    b.Navigation("SuggestedOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewDecision", b =>

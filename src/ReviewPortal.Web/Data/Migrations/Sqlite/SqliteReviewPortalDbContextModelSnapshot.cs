@@ -170,7 +170,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("EntitlementId")
+                    b.Property<int?>("EntitlementId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("EscalateAfterDays")
@@ -182,15 +182,53 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int>("Flow")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("MaxDurationDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Scope")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("SecondApproverId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"EntitlementId\" IS NOT NULL");
 
-                    b.ToTable("ApprovalPolicies");
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("ResourceId")
+                        .IsUnique()
+                        .HasFilter("\"ResourceId\" IS NOT NULL");
+
+                    b.HasIndex("Scope")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ApprovalPolicies_Default")
+                        .HasFilter("\"Scope\" = 2");
+
+                    b.HasIndex("SecondApproverId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("ApprovalPolicies", t =>
+                        {
+                            t.HasCheckConstraint("CK_ApprovalPolicies_Scope", "(\"Scope\" = 0 AND \"EntitlementId\" IS NOT NULL AND \"ResourceId\" IS NULL) OR (\"Scope\" = 1 AND \"ResourceId\" IS NOT NULL AND \"EntitlementId\" IS NULL) OR (\"Scope\" = 2 AND \"EntitlementId\" IS NULL AND \"ResourceId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
@@ -611,7 +649,17 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int?>("ManagerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("OwnerAssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -622,6 +670,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<string>("Title")
                         .HasMaxLength(150)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpstreamOwnerId")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -634,7 +685,11 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ManagerId");
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("UpstreamOwnerId");
 
                     b.HasIndex("Kind", "Department");
 
@@ -843,6 +898,45 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("OutboxEmails");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FallbackApproverId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FallbackReviewerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FallbackApproverId");
+
+                    b.HasIndex("FallbackReviewerId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("PortalDefaults", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0
+                        });
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.QuarantinedRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -938,6 +1032,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<long?>("ArchivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("BackupOwnerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -954,7 +1051,17 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("OwnerAssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OwnerAssignedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("OwnerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OwnerVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("ParentId")
@@ -963,14 +1070,23 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int>("Platform")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("SuggestedOwnerId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BackupOwnerId");
 
                     b.HasIndex("ExternalId")
                         .IsUnique();
 
+                    b.HasIndex("OwnerAssignedById");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ParentId");
+
+                    b.HasIndex("SuggestedOwnerId");
 
                     b.ToTable("Resources");
                 });
@@ -1126,10 +1242,31 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.HasOne("ReviewPortal.Web.Domain.Entitlement", "Entitlement")
                         .WithMany()
                         .HasForeignKey("EntitlementId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Resource", "Resource")
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("SecondApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("Entitlement");
+
+                    b.Navigation("Resource");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ApprovalStep", b =>
@@ -1213,18 +1350,48 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "UpstreamOwner")
+                        .WithMany()
+                        .HasForeignKey("UpstreamOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.Navigation("Manager");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("UpstreamOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.LifecycleRule", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.PortalDefaults", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackApproverId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("FallbackReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", null)
                         .WithMany()
                         .HasForeignKey("UpdatedById")
@@ -1244,6 +1411,16 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Resource", b =>
                 {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "BackupOwner")
+                        .WithMany()
+                        .HasForeignKey("BackupOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerAssignedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
@@ -1254,9 +1431,18 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "SuggestedOwner")
+                        .WithMany()
+                        .HasForeignKey("SuggestedOwnerId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("BackupOwner");
+
                     b.Navigation("Owner");
 
                     b.Navigation("Parent");
+
+                    b.Navigation("SuggestedOwner");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewDecision", b =>

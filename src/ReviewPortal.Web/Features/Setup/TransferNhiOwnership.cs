@@ -1,0 +1,105 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
+using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Infrastructure.Auth;
+
+namespace ReviewPortal.Web.Features.Setup;
+
+/// <summary>
+/// An admin transfers an API key's, service account's or agent's ownership to an employed person. The choice is marked
+/// as made in the portal, so the directory sync (which would otherwise put the key's creator back) keeps it; audited
+/// (<see cref="SetupWords.IdentityOwnerChanged"/>, before, after and why) on the identity's timeline; a transfer decided
+/// on an older version is refused. Compliance reads, never saves.
+/// </summary>
+public sealed class TransferNhiOwnership(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<TransferNhiOwnership.Command> validator,
+    TimeProvider time)
+{
+    public sealed record Command
+    {
+        public int IdentityId { get; set; }
+        public int? NewOwnerId { get; set; }
+        /// <summary>Why, for the audit trail (optional).</summary>
+        public string? Reason { get; set; }
+        /// <summary>The <see cref="Identity.OwnerVersion"/> the admin saw.</summary>
+        public int ExpectedVersion { get; set; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.IdentityId).GreaterThan(0).WithMessage("Choose the key, service account or agent.");
+            RuleFor(c => c.NewOwnerId).NotNull().WithMessage("Choose the new owner: the person accountable for it from now on.");
+            RuleFor(c => c.Reason).MaximumLength(MaxLengths.Justification)
+                .WithMessage("Keep the reason to {MaxLength} characters; this one has {TotalLength}.");
+        }
+    }
+
+    public async Task<SetupResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
+        {
+            return SetupResult.Refused("Only admins can transfer ownership; Compliance can read it.");
+        }
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return SetupResult.Invalid(validation);
+        }
+        var now = time.GetUtcNow();
+        var target = ChangeTarget.NhiOwner(command.IdentityId);
+        try
+        {
+            return await contexts.WriteAsync(async (db, ct) =>
+            {
+                var nhi = await db.Identities.FirstOrDefaultAsync(i => i.Id == command.IdentityId, ct);
+                if (nhi is null || nhi.Kind == IdentityKind.Person)
+                {
+                    return SetupResult.NotFound("That key, service account or agent does not exist.");
+                }
+                if (nhi.OwnerVersion != command.ExpectedVersion)
+                {
+                    return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the owner of {nhi.DisplayName}", ct));
+                }
+                var people = await AssignablePeople.LoadAsync(db, [command.NewOwnerId, nhi.OwnerId], ct);
+                if (AssignablePeople.Problem(people, command.NewOwnerId, "owner") is { } problem)
+                {
+                    return SetupResult.Invalid(nameof(Command.NewOwnerId), problem);
+                }
+                if (nhi.OwnerAssignedAt is not null && nhi.OwnerId == command.NewOwnerId)
+                {
+                    return new SetupResult(SetupStatus.Unchanged, "Nothing changed.", NewVersion: nhi.OwnerVersion);
+                }
+                var before = new Dictionary<string, object?>
+                {
+                    ["Owner"] = AssignablePeople.Name(people, nhi.OwnerId),
+                    ["Chosen by"] = nhi.OwnerAssignedAt is null ? "the directory" : "a person in the portal",
+                    ["ownerId"] = nhi.OwnerId,
+                };
+                nhi.OwnerId = command.NewOwnerId;
+                nhi.OwnerAssignedAt = now;
+                nhi.OwnerAssignedById = adminId;
+                nhi.OwnerVersion++;
+                var reason = command.Reason?.Trim();
+                db.Audit(new AuditActor(adminId, viewer.Name, now, correlationId), SetupWords.IdentityOwnerChanged, nhi, before, new Dictionary<string, object?>
+                {
+                    ["Owner"] = AssignablePeople.Name(people, nhi.OwnerId),
+                    ["Chosen by"] = "an admin",
+                    ["Reason"] = string.IsNullOrEmpty(reason) ? null : reason,
+                    ["ownerId"] = nhi.OwnerId,
+                }, identityId: nhi.Id);
+                await db.SaveChangesAsync(ct);
+                return new SetupResult(SetupStatus.Saved,
+                    $"{AssignablePeople.Name(people, nhi.OwnerId)} now owns {nhi.DisplayName} ({Humanize.Kind(nhi.Kind)}). The directory sync keeps this.",
+                    NewVersion: nhi.OwnerVersion);
+            }, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "this owner", cancellationToken));
+        }
+    }
+}
