@@ -22,6 +22,8 @@ public sealed class DefaultsPageTests : BunitContext, IAsyncLifetime
 
     public DefaultsPageTests()
     {
+        // Reads a real database: bUnit's 1 s default wait is short on a loaded 2-core machine. A ceiling, not a delay.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(_portal.GetRequiredService<GetDefaults>());

@@ -20,6 +20,8 @@ public sealed class OwnersPanelsTests : BunitContext, IAsyncLifetime
 
     public OwnersPanelsTests()
     {
+        // The panels read a real database: bUnit's 1 s default wait is short on a loaded 2-core machine. A ceiling, not a delay.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(_portal.GetRequiredService<ListResourceOwners>());
@@ -49,8 +51,12 @@ public sealed class OwnersPanelsTests : BunitContext, IAsyncLifetime
 
         await panel.Find(edit).ClickAsync(new());
 
-        Assert.Equal(_org.Olga.DisplayName, InputValue(panel.Find("[data-testid=resource-owner]")));
-        Assert.Single(panel.FindAll("[data-testid=change-history-empty]"));
+        // The editor and its change history load from the database after the click: wait for both (seen empty in CI).
+        panel.WaitForAssertion(() =>
+        {
+            Assert.Equal(_org.Olga.DisplayName, InputValue(panel.Find("[data-testid=resource-owner]")));
+            Assert.Single(panel.FindAll("[data-testid=change-history-empty]"));
+        });
         await panel.Find("[data-testid=resource-owners-save]").ClickAsync(new());
 
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=change-history-entry]")));
