@@ -67,7 +67,7 @@ internal static class Portal
         }
     }
 
-    private sealed class BenchHostEnvironment : IHostEnvironment
+    internal sealed class BenchHostEnvironment : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Benchmark";
         public string ApplicationName { get; set; } = "ReviewPortal.Benchmarks";

@@ -38,7 +38,7 @@ internal static class DirectoryBenchmark
             // A first sync of a whole company closes nothing; the guards stay at their defaults.
         });
         var configuration = new ConfigurationBuilder().Build();
-        services.AddPortalEmail(configuration, new BenchEnvironment());
+        services.AddPortalEmail(configuration, new Portal.BenchHostEnvironment());
         services.AddPeopleDirectory(configuration);
         services.AddSingleton(new PeopleOptions { Source = PeopleSource.EntraId });
         services.AddSingleton(new GraphServiceClient(new HttpClient(organization.Graph()), new AnonymousAuthenticationProvider(), "https://graph.microsoft.com/v1.0"));
@@ -134,13 +134,5 @@ internal static class DirectoryBenchmark
             }
             return base.SavingChangesAsync(eventData, result, cancellationToken);
         }
-    }
-
-    private sealed class BenchEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Benchmark";
-        public string ApplicationName { get; set; } = "ReviewPortal.Benchmarks";
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }

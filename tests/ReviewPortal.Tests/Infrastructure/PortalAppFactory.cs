@@ -71,6 +71,19 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// Settings on top of the base's: UseSetting for what Program.cs reads before Build, the in-memory source (added last,
+    /// so it wins over appsettings*.json and environment variables) for the rest.
+    /// </summary>
+    protected static void UseSettings(IWebHostBuilder builder, IReadOnlyDictionary<string, string?> settings)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+    }
+
     public Task<ReviewPortalDbContext> CreateDbContextAsync() =>
         Services.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().CreateDbContextAsync();
 

@@ -34,11 +34,7 @@ public sealed class EntraPeopleSyncTests : IAsyncLifetime
                 ["People:Graph:BaseUrl"] = graphUrl,
                 ["Email:AdminAlertsTo"] = AlertsTo,
             };
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+            UseSettings(builder, settings);
             builder.ConfigureTestServices(services =>
             {
                 services.RemoveAll<TokenCredential>();

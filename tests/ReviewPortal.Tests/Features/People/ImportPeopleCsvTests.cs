@@ -18,11 +18,7 @@ public sealed class CsvPeoplePortal() : PortalAppFactory(seedDemo: false)
     {
         base.ConfigureWebHost(builder);
         var settings = new Dictionary<string, string?> { ["People:Source"] = "Csv", ["Email:AdminAlertsTo"] = AlertsTo };
-        foreach (var (key, value) in settings)
-        {
-            builder.UseSetting(key, value);
-        }
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        UseSettings(builder, settings);
     }
 }
 

@@ -26,11 +26,7 @@ public sealed class SignInLinkTests : IAsyncLifetime
         {
             base.ConfigureWebHost(builder);
             var settings = new Dictionary<string, string?> { ["People:Source"] = "EntraId", ["AzureAd:TenantId"] = Tenant };
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+            UseSettings(builder, settings);
         }
     }
 
