@@ -21,10 +21,10 @@ public class IngestionRun
     /// <summary>Directory sync: grants opened / closed and identities touched, as JSON.</summary>
     public string? Details { get; set; }
 
-    /// <summary>Counts one stored page of the Activity Feed.</summary>
-    public void Record(IngestedPage page)
+    /// <summary>Counts pages of the Activity Feed stored in one unit of work.</summary>
+    public void Record(IngestedPages page)
     {
-        Pages++;
+        Pages += page.Pages;
         Fetched += page.Records + page.Malformed;
         Stored += page.Stored;
         Duplicates += page.Records - page.Stored;
@@ -41,8 +41,11 @@ public class IngestionRun
     public IngestionRun Copy() => (IngestionRun)MemberwiseClone();
 }
 
-/// <summary>What one page of the Activity Feed brought: well-formed records, malformed ones, and how many were new.</summary>
-public sealed record IngestedPage(int Records, int Malformed, int Stored, string? RequestId, DateTimeOffset? NewestEventAt);
+/// <summary>
+/// What pages of the Activity Feed stored together brought: well-formed records, malformed ones, how many were new, and
+/// the last page's request id.
+/// </summary>
+public sealed record IngestedPages(int Pages, int Records, int Malformed, int Stored, string? RequestId, DateTimeOffset? NewestEventAt);
 
 public enum IngestionRunStatus
 {

@@ -23,6 +23,8 @@ internal static class IngestBenchmark
     {
         var events = args.Long("events", 1_000_000);
         var pageSize = args.Int("page-size", 5000);
+        // The portal's default (IngestionOptions.PagesAhead) unless the run names one.
+        var pagesAhead = args.Int("pages-ahead", new IngestionOptions().PagesAhead);
         var engine = BenchDatabase.Providers(args) is [var one] ? one
             : throw new ArgumentException("One provider per process: Program runs --provider both as one child per provider.");
         var folder = Path.Combine(args.String("dir", Path.Combine(Path.GetTempPath(), "reviewportal-bench")), $"ingest-{Environment.ProcessId}");
@@ -44,7 +46,7 @@ internal static class IngestBenchmark
         {
             throw new ArgumentException("--pragma is a SQLite prototype.");
         }
-        var services = Portal.Services(e2eDatabase, new Dictionary<string, string?> { ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var services = Portal.Services(e2eDatabase, IngestionSettings(pageSize, pagesAhead));
         if (pragmas.Length > 0)
         {
             // Prototype of a src change (DatabaseSetup.ConfigureSqlite): per-connection PRAGMAs on every pooled connection.
@@ -64,7 +66,7 @@ internal static class IngestBenchmark
         var warmup = args.Long("warmup", 0);
         if (warmup > 0)
         {
-            await WarmUpAsync(args, engine, folder, warmup, pageSize);
+            await WarmUpAsync(args, engine, folder, warmup, pageSize, pagesAhead);
         }
 
         // ---- end to end ----
@@ -142,6 +144,7 @@ internal static class IngestBenchmark
             ["database"] = e2eDatabase.Describe(),
             ["events"] = events,
             ["pageSize"] = pageSize,
+            ["pagesAhead"] = pagesAhead,
             ["pages"] = run.Pages,
             ["requests"] = handler.Requests,
             ["duplicatesReconciled"] = run.Duplicates,
@@ -202,7 +205,13 @@ internal static class IngestBenchmark
     /// job before. Without it the timed window includes the process's first JIT of that path, which the raw loop (run
     /// after it, in the same process) does not pay.
     /// </summary>
-    private static async Task WarmUpAsync(Args args, string engine, string folder, long events, int pageSize)
+    private static Dictionary<string, string?> IngestionSettings(int pageSize, int pagesAhead) => new()
+    {
+        ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ingestion:PagesAhead"] = pagesAhead.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static async Task WarmUpAsync(Args args, string engine, string folder, long events, int pageSize, int pagesAhead)
     {
         var clock = Stopwatch.StartNew();
         var database = engine == "postgres"
@@ -210,7 +219,7 @@ internal static class IngestBenchmark
             : BenchDatabase.Sqlite(Path.Combine(folder, "warm.db"));
         var now = DateTimeOffset.UtcNow;
         var feed = new SyntheticFeed(events, now.AddDays(-85), now.AddSeconds(-90));
-        var services = Portal.Services(database, new Dictionary<string, string?> { ["Ingestion:PageSize"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var services = Portal.Services(database, IngestionSettings(pageSize, pagesAhead));
         services.AddHttpClient<IComplianceClient, ComplianceClient>().ConfigurePrimaryHttpMessageHandler(() => new FeedHandler(feed, TimeProvider.System));
         await using (var provider = services.BuildServiceProvider())
         {

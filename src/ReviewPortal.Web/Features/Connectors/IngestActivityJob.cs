@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
@@ -88,44 +89,86 @@ public sealed class IngestActivityJob(
 
     private async Task<string?> CatchUpAsync(IngestionRun run, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var cursor = await db.IngestionCursors.FindAsync([CursorName], cancellationToken);
-        run.FirstCursor = cursor?.Cursor;
-        var query = cursor?.Cursor is { } after
-            ? new ActivityQuery { AfterId = after, Order = ActivityOrder.Asc, Limit = options.PageSize }
-            : new ActivityQuery
-            {
-                CreatedAtGte = time.GetUtcNow().AddDays(-options.BackfillDays), Order = ActivityOrder.Asc, Limit = options.PageSize,
-            };
-        var position = cursor?.Cursor;
-        var resolver = await ActorResolver.LoadAsync(db, cancellationToken);
-        var fetching = compliance.ListActivitiesAsync(query, cancellationToken);
-        while (true)
+        ActivityQuery query;
+        ActorResolver resolver;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var page = await fetching;
-            position = FeedLimits.CursorAfter(page, position);
-            // The next page's cursor is known now: fetch it while this one is stored (the second core
-            // decodes while the first writes). The stored cursor still only moves with a stored page.
-            var more = page.HasMore && page.LastId is not null;
-            if (more)
+            var cursor = await db.IngestionCursors.AsNoTracking().FirstOrDefaultAsync(c => c.Name == CursorName, cancellationToken);
+            run.FirstCursor = cursor?.Cursor;
+            query = cursor?.Cursor is { } after
+                ? new ActivityQuery { AfterId = after, Order = ActivityOrder.Asc, Limit = options.PageSize }
+                : new ActivityQuery
+                {
+                    CreatedAtGte = time.GetUtcNow().AddDays(-options.BackfillDays), Order = ActivityOrder.Asc, Limit = options.PageSize,
+                };
+            resolver = await ActorResolver.LoadAsync(db, cancellationToken);
+        }
+        return await IngestAsync(run, query, resolver, run.FirstCursor, moveCursor: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the feed from <paramref name="query"/> to its end and stores every page. The reads go one request at a time
+    /// and run ahead of the writes by up to <see cref="IngestionOptions.PagesAhead"/> pages, so fetching and decoding
+    /// (on the second core) overlap with storing; the store takes every page already waiting as one unit of work. A
+    /// backfill or a catch-up after an outage, where the store is the slower side, commits a few pages at a time; a feed
+    /// that is caught up stores each page as it arrives. The stored cursor only moves with stored pages. Returns it.
+    /// </summary>
+    private async Task<string?> IngestAsync(IngestionRun run, ActivityQuery query, ActorResolver resolver, string? position,
+        bool moveCursor, CancellationToken cancellationToken)
+    {
+        var ahead = Math.Max(1, options.PagesAhead);
+        var fetched = Channel.CreateBounded<ActivityPage>(new BoundedChannelOptions(ahead) { SingleReader = true, SingleWriter = true });
+        using var stopFetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var fetching = FetchAsync(query, fetched.Writer, stopFetching.Token);
+        var unit = new List<ActivityPage>(ahead);
+        try
+        {
+            while (await fetched.Reader.WaitToReadAsync(cancellationToken))
             {
+                unit.Clear();
+                while (unit.Count < ahead && fetched.Reader.TryRead(out var page))
+                {
+                    unit.Add(page);
+                }
+                var after = position;
+                foreach (var page in unit)
+                {
+                    after = FeedLimits.CursorAfter(page, after);
+                }
+                await StorePagesAsync(run, unit, resolver, moveCursor ? after : null, cancellationToken);
+                position = after;
+            }
+        }
+        catch
+        {
+            // A failed store ends the run: stop reading ahead, and observe the read so its outcome is not left unobserved.
+            await stopFetching.CancelAsync();
+            await fetching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        // Every page read before a failed request has been stored; now that failure ends the run.
+        await fetching;
+        return position;
+    }
+
+    private async Task FetchAsync(ActivityQuery query, ChannelWriter<ActivityPage> pages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var page = await compliance.ListActivitiesAsync(query, cancellationToken);
+                await pages.WriteAsync(page, cancellationToken);
+                if (!page.HasMore || page.LastId is null)
+                {
+                    return;
+                }
                 query = query with { AfterId = page.LastId };
-                fetching = compliance.ListActivitiesAsync(query, cancellationToken);
             }
-            try
-            {
-                await StorePageAsync(run, page, resolver, moveCursorTo: position, cancellationToken);
-            }
-            catch when (more)
-            {
-                // The prefetch is abandoned with the run; observe it so its outcome is not an unobserved task exception.
-                _ = fetching.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-                throw;
-            }
-            if (!more)
-            {
-                return position;
-            }
+        }
+        finally
+        {
+            pages.Complete();
         }
     }
 
@@ -153,16 +196,7 @@ public sealed class IngestActivityJob(
             Order = ActivityOrder.Asc,
             Limit = options.PageSize,
         };
-        while (true)
-        {
-            var page = await compliance.ListActivitiesAsync(query, cancellationToken);
-            await StorePageAsync(run, page, resolver, moveCursorTo: null, cancellationToken);
-            if (!page.HasMore || page.LastId is null)
-            {
-                break;
-            }
-            query = query with { AfterId = page.LastId };
-        }
+        await IngestAsync(run, query, resolver, position: null, moveCursor: false, cancellationToken);
         var anomalies = await contexts.WriteAsync(async (db, ct) =>
         {
             var found = await ReconcileAnomalies.QuarantineAsync(db, window, run.Id, now, ct);
@@ -194,16 +228,23 @@ public sealed class IngestActivityJob(
     }
 
     /// <summary>
-    /// One page is one unit of work: placeholders for new actors, the new events with their rollups, quarantined
-    /// records, the run's progress and the moved cursor commit together. A retried unit starts again from the page; the
-    /// run and the resolver learn the outcome only once it has committed.
+    /// Pages stored together are one unit of work: placeholders for new actors, the new events with their rollups,
+    /// quarantined records, the run's progress and the moved cursor commit together. A retried unit starts again from its
+    /// pages; the run and the resolver learn the outcome only once it has committed.
     /// </summary>
-    private async Task StorePageAsync(IngestionRun run, ActivityPage page, ActorResolver resolver, string? moveCursorTo,
+    private async Task StorePagesAsync(IngestionRun run, IReadOnlyList<ActivityPage> pages, ActorResolver resolver, string? moveCursorTo,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // Records whose identifiers do not fit their columns are quarantined with the malformed ones, not stored shortened.
-        var (usable, unusable) = FeedLimits.Screen(page);
+        var usable = new List<Activity>(pages.Sum(p => p.Data.Count));
+        var unusable = new List<MalformedActivity>();
+        foreach (var page in pages)
+        {
+            var screened = FeedLimits.Screen(page);
+            usable.AddRange(screened.Usable);
+            unusable.AddRange(screened.Unusable);
+        }
         var recorded = await contexts.WriteAsync(async (db, ct) =>
         {
             await resolver.ResolveAsync(db, usable.Select(a => a.Actor), now, ct);
@@ -244,7 +285,7 @@ public sealed class IngestActivityJob(
                     cursor.UpdatedAt = now;
                 }
             }
-            var recorded = new IngestedPage(usable.Count, unusable.Count, stored, page.RequestId,
+            var recorded = new IngestedPages(pages.Count, usable.Count, unusable.Count, stored, pages[^1].RequestId,
                 events.Count > 0 ? events.Max(e => e.OccurredAt) : null);
             var progressed = run.Copy();
             progressed.Record(recorded);

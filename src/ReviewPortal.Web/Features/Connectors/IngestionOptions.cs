@@ -12,6 +12,12 @@ public sealed class IngestionOptions
     public int BackfillDays { get; set; } = 90;
     /// <summary>Activity Feed page size (the API allows up to 5,000).</summary>
     public int PageSize { get; set; } = 5000;
+    /// <summary>
+    /// How many fetched pages may wait for storage while the next is read (default 2). The store takes every waiting page as
+    /// one unit of work, so a backfill commits up to this many pages at a time; memory holds up to twice as many pages.
+    /// Below 1 counts as 1.
+    /// </summary>
+    public int PagesAhead { get; set; } = 2;
     /// <summary>Re-polled window for events indexed late, behind the cursor: this long before the last completed re-poll.</summary>
     public int OverlapMinutes { get; set; } = 15;
     /// <summary>

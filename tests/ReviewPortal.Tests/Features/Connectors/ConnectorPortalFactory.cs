@@ -62,9 +62,12 @@ public class ConnectorPortalFactory() : PortalAppFactory(seedDemo: false)
 
     public Task<IngestionRun> SyncAsync() => GetRequiredService<SyncDirectoryJob>().RunAsync();
 
-    /// <summary>An ingestion job whose Compliance client is <paramref name="compliance"/> (a wrapper around the real one).</summary>
-    public IngestActivityJob IngestJobWith(IComplianceClient compliance) => new(
-        Services.GetRequiredService<IDbContextFactory<ReviewPortal.Web.Data.ReviewPortalDbContext>>(), compliance,
+    /// <summary>
+    /// An ingestion job whose Compliance client is <paramref name="compliance"/> (a wrapper around the real one), and
+    /// whose contexts, when given, come from <paramref name="contexts"/>.
+    /// </summary>
+    public IngestActivityJob IngestJobWith(IComplianceClient compliance, IDbContextFactory<ReviewPortal.Web.Data.ReviewPortalDbContext>? contexts = null) => new(
+        contexts ?? Services.GetRequiredService<IDbContextFactory<ReviewPortal.Web.Data.ReviewPortalDbContext>>(), compliance,
         Services.GetRequiredService<ReviewPortal.Web.Infrastructure.Jobs.DatabaseLease>(),
         Services.GetRequiredService<ReviewPortal.Claude.Resilience.ClaudeRateLimitGate>(),
         Services.GetRequiredService<IngestionOptions>(), Time,
