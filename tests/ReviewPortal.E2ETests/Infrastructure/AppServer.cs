@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,14 +23,16 @@ public sealed class AppServer : IAsyncLifetime, IAsyncDisposable
         int.TryParse(Environment.GetEnvironmentVariable("REVIEWPORTAL_E2E_STARTUP_SECONDS"), out var s) && s > 0 ? s : 90);
 
     private readonly Dictionary<string, string?> _overrides;
+    private readonly Action<IServiceCollection>? _services;
     private readonly LogTail _log = new(capacity: 200);
     private Factory? _factory;
 
     /// <summary>Used by xunit for the shared collection fixture: default settings.</summary>
     public AppServer() : this(null) { }
 
-    private AppServer(IDictionary<string, string?>? overrides)
+    private AppServer(IDictionary<string, string?>? overrides, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         DataDirectory = Path.Combine(Path.GetTempPath(), "reviewportal-e2e", Guid.NewGuid().ToString("N"));
         DatabasePath = Path.Combine(DataDirectory, "reviewportal.db");
         _overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -62,10 +65,14 @@ public sealed class AppServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>The last log lines the app wrote (newest last).</summary>
     public IReadOnlyList<string> RecentLogLines => _log.Snapshot();
 
-    /// <summary>Starts a separate app instance with extra/overridden configuration values (keys like "Claude:Mode").</summary>
-    public static async Task<AppServer> StartAsync(IDictionary<string, string?> overrides)
+    /// <summary>
+    /// Starts a separate app instance with extra/overridden configuration values (keys like "Claude:Mode"), and, when
+    /// given, <paramref name="services"/> applied over the app's own registrations (what no setting can reach, such as
+    /// the credential Microsoft Graph is called with).
+    /// </summary>
+    public static async Task<AppServer> StartAsync(IDictionary<string, string?> overrides, Action<IServiceCollection>? services = null)
     {
-        var server = new AppServer(overrides);
+        var server = new AppServer(overrides, services);
         try
         {
             await server.InitializeAsync();
@@ -81,7 +88,7 @@ public sealed class AppServer : IAsyncLifetime, IAsyncDisposable
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        _factory = new Factory(_overrides, _log);
+        _factory = new Factory(_overrides, _services, _log);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
 
         var started = Task.Run(() => _factory.StartServer());
@@ -179,7 +186,8 @@ public sealed class AppServer : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, LogTail log) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services, LogTail log)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -194,6 +202,10 @@ public sealed class AppServer : IAsyncLifetime, IAsyncDisposable
 
             builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
             builder.ConfigureLogging(logging => logging.AddProvider(log));
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
         }
     }
 }
