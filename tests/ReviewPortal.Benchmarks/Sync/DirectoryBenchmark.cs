@@ -68,6 +68,13 @@ internal static class DirectoryBenchmark
         Progress.Say($"  directory sync {directorySeconds} s, {Machine.PeakWorkingSetMb()} MB peak");
         var firstPeak = Machine.PeakWorkingSetMb();
 
+        var firstRequests = organization.Requests;
+
+        // The re-sync comes an hour later: the first sync's requests have long left the organization's minute. Started at
+        // once, it would wait for them (22.7 s at 50,000 people, 2026-12-07) and measure the request budget, not the sync.
+        var budgetWindow = TimeSpan.FromSeconds(args.Int("resync-after", 61));
+        Progress.Say($"  waiting {budgetWindow.TotalSeconds:F0} s for the first sync's requests to leave the request budget's minute");
+        await Task.Delay(budgetWindow);
         saved.Reset();
         var (peopleAgain, _) = await TimedAsync<SyncPeopleJob>(job => job.RunAsync());
         var (directoryAgain, _) = await TimedAsync<SyncDirectoryJob>(job => job.RunAsync());
@@ -91,6 +98,9 @@ internal static class DirectoryBenchmark
             ["resyncSavedEntities"] = saved.Total,
             ["resyncSavedByType"] = saved.ByType(),
             ["requests"] = organization.Requests,
+            ["firstSyncRequests"] = firstRequests,
+            ["resyncRequests"] = organization.Requests - firstRequests,
+            ["resyncStartedAfterSeconds"] = budgetWindow.TotalSeconds,
             ["directoryRunDetails"] = directoryRun.Details,
         };
     }
