@@ -41,8 +41,9 @@ public sealed class NodesCollection : ICollectionFixture<BrowserFixture>
 /// Development would otherwise choose is set to production values: <c>Database:Provider=Postgres</c>,
 /// <c>Hangfire:Storage=Postgres</c>, <c>Claude:Mode=Live</c>, an SMTP host (no pickup folder), no demo seed. The Data
 /// Protection keys are in the database by default in every environment. The HR context the Claude APIs do not carry
-/// (titles, departments, managers; in production an IdP feed, not built yet) is written to the database by the test after
-/// the first directory sync, as that feed would.
+/// (titles, departments, managers; in production the people sync from Entra ID or a CSV file, driven end to end by
+/// Live/LiveOrganizationJourneyTests) is written to the database by the test after the first directory sync, as that
+/// sync would.
 /// </para>
 /// </summary>
 [Collection(NodesCollection.Name)]
