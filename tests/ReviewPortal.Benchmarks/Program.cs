@@ -5,6 +5,7 @@ using ReviewPortal.Benchmarks.Campaign;
 using ReviewPortal.Benchmarks.Sync;
 using ReviewPortal.Benchmarks.Ingest;
 using ReviewPortal.Benchmarks.Ledger;
+using ReviewPortal.Benchmarks.Retention;
 using ReviewPortal.Benchmarks.Summary;
 using ReviewPortal.Benchmarks.Support;
 
@@ -15,6 +16,7 @@ using ReviewPortal.Benchmarks.Support;
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- audit --entries 1000000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- directory --people 50000 --keys 20000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- ledger --ledger 1000000 --entries 100000 --provider both --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- retention --keep-days 30 --ingest 1000000 (after summary --events 10000000)
 // With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
 // run and the medians as JSON on stdout. Progress goes to stderr.
 // ingest, campaign and ledger take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
@@ -24,7 +26,7 @@ using ReviewPortal.Benchmarks.Support;
 var args2 = new Args(args);
 var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger" or "directory"))
+if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger" or "directory" or "retention"))
 {
     Console.Error.WriteLine("""
         verbs:
@@ -37,6 +39,7 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger
           audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
           ledger  [--ledger 1000000] [--entries 100000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild] [--rows-per-insert N]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
+          retention [--from /tmp/reviewportal-bench/summary-10000000-50000.db] [--keep-days 30] [--ingest 1000000] [--runs 1]
         """);
     return args2.Verb == "help" ? 0 : 2;
 }
@@ -116,6 +119,7 @@ var result = args2.Verb switch
     "audit" => await AuditBenchmark.RunAsync(args2),
     "directory" => await DirectoryBenchmark.RunAsync(args2),
     "ledger" => await LedgerBenchmark.RunAsync(args2),
+    "retention" => await RetentionBenchmark.RunAsync(args2),
     _ => await SummaryBenchmark.RunAsync(args2),
 };
 if (!args2.Flag("child"))

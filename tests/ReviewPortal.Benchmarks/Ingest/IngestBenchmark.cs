@@ -176,7 +176,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>What the directory sync would have created: the 100 people and 40 API keys (service accounts become placeholders).</summary>
-    private static async Task SeedDirectoryAsync(IServiceProvider provider)
+    internal static async Task SeedDirectoryAsync(IServiceProvider provider)
     {
         await using var db = await provider.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().CreateDbContextAsync();
         var now = DateTimeOffset.UtcNow.AddDays(-400);

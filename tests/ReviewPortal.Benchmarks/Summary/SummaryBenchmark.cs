@@ -231,8 +231,8 @@ internal static class SummaryBenchmark
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO Identities (ExternalId, Kind, DisplayName, Email, EmploymentStatus, Status, CreatedAt, LastSyncedAt)
-            VALUES (@external, @kind, @name, @email, 0, 'active', @created, @created)
+            INSERT INTO Identities (ExternalId, Kind, DisplayName, Email, EmploymentStatus, Status, CreatedAt, LastSyncedAt, OwnerVersion)
+            VALUES (@external, @kind, @name, @email, 0, 'active', @created, @created, 0)
             """;
         var external = insert.Parameters.Add("@external", SqliteType.Text);
         var kind = insert.Parameters.Add("@kind", SqliteType.Integer);

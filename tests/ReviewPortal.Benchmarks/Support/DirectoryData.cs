@@ -23,8 +23,8 @@ internal static class DirectoryData
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO Identities (ExternalId, Kind, DisplayName, Email, EmploymentStatus, Status, CreatedAt, LastSyncedAt)
-            VALUES (@external, @kind, @name, @email, 0, 'active', @created, @created)
+            INSERT INTO Identities (ExternalId, Kind, DisplayName, Email, EmploymentStatus, Status, CreatedAt, LastSyncedAt, OwnerVersion)
+            VALUES (@external, @kind, @name, @email, 0, 'active', @created, @created, 0)
             """;
         var external = insert.Parameters.Add("@external", SqliteType.Text);
         var kind = insert.Parameters.Add("@kind", SqliteType.Integer);
@@ -82,8 +82,8 @@ internal static class DirectoryData
         using var resource = connection.CreateCommand();
         resource.Transaction = transaction;
         resource.CommandText = """
-            INSERT INTO Resources (ExternalId, Kind, Platform, Name, ParentId, OwnerId, CreatedAt)
-            VALUES (@ext, @kind, @platform, @name, @parent, @owner, @created); SELECT last_insert_rowid();
+            INSERT INTO Resources (ExternalId, Kind, Platform, Name, ParentId, OwnerId, CreatedAt, OwnerVersion)
+            VALUES (@ext, @kind, @platform, @name, @parent, @owner, @created, 0); SELECT last_insert_rowid();
             """;
         var rExt = resource.Parameters.Add("@ext", SqliteType.Text);
         var rKind = resource.Parameters.Add("@kind", SqliteType.Integer);
