@@ -54,7 +54,7 @@ public sealed class CloseCampaignTests(BrowserFixture browser) : IsolatedBrowser
             var row = remediation.GetByRole(AriaRole.Row).Filter(new() { HasText = item.Identity }).Filter(new() { HasText = item.Entitlement });
             await Expect(row.First).ToBeVisibleAsync();
         }
-        var statuses = Enum.GetNames<RemediationStatus>();
+        var statuses = Enum.GetValues<RemediationStatus>().Select(ReviewPortal.Web.Features.Remediation.RemediationStatusChip.Text).ToList();
         foreach (var chip in await remediation.GetByTestId("remediation-status").AllAsync())
         {
             Assert.Contains((await chip.InnerTextAsync()).Trim(), statuses);
