@@ -22,7 +22,7 @@ namespace ReviewPortal.E2ETests.Live;
 /// the admin sets a workspace's backup owner and an approval policy, launches a campaign with the Manager rule, the
 /// manager Graph names revokes a report's workspace access, the admin closes the campaign, runs remediation (one call to
 /// the Admin API fake) and the directory sync that verifies it; then a person leaves in Graph, the admin runs the people
-/// sync and the departed-owner rule, and their key's review goes to their manager. Every schedule the admin triggers is
+/// sync (which queues a directory sync after it) and the departed-owner rule, and their key's review goes to their manager. Every schedule the admin triggers is
 /// off for this app, so each step happens because of a click. axe on every page of the journey.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -222,15 +222,13 @@ public sealed class LiveOrganizationJourneyTests(BrowserFixture browser, ITestOu
         graph.Remove(EntraId(dev));
         await page.GotoAsync("/admin/connectors");
         await BlazorReady.WaitAsync(page);
+        // One click: the people sync stores what Entra says, and the directory sync it queues after it gives that to Claude's people.
         await page.GetByTestId("run-people-sync").ClickAsync();
-        await WaitAsync(app, () => data.QueryAsync(db => db.IngestionRuns.CountAsync(r => r.Job == SyncPeopleJob.JobName && r.Status == IngestionRunStatus.Succeeded)),
-            runs => runs == 2, "the second people sync");
-        // The people sync stores what Entra says; the directory sync gives it to Claude's people (hourly, ten minutes
-        // after the people sync): the admin runs it now rather than wait.
-        await page.GetByTestId("run-sync").ClickAsync();
+        await Assertions.Expect(page.GetByText("then a directory sync")).ToBeVisibleAsync();
         var devId = await IdentityIdAsync(data, dev.Name);
         await WaitAsync(app, () => data.QueryAsync(db => db.Identities.AnyAsync(i => i.Id == devId && i.EmploymentStatus == EmploymentStatus.Departed)),
-            departed => departed, "Dev Patel departed after the directory sync");
+            departed => departed, "Dev Patel departed after the people sync and the directory sync it queued");
+        Assert.Equal(2, await data.QueryAsync(db => db.IngestionRuns.CountAsync(r => r.Job == SyncPeopleJob.JobName && r.Status == IngestionRunStatus.Succeeded)));
         var expected = await data.QueryAsync(db => db.Grants.CountAsync(g => g.EndedAt == null && g.Identity.Status == "active"
             && g.Identity.Kind != IdentityKind.Person && g.Identity.OwnerId == devId));
         Assert.True(expected > 0, "Dev's key has no open grant to review.");

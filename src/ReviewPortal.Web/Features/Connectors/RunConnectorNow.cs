@@ -15,7 +15,10 @@ public sealed class RunConnectorNow(AdminJobQueue queue)
         return job switch
         {
             Job.IngestActivity => queue.QueueAsync<IngestActivityJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
-            Job.SyncPeople => queue.QueueAsync<People.SyncPeopleJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
+            // What the people sync stores reaches Claude's people (managers, leavers) through the directory sync: run now, it
+            // follows at once rather than at its next hour.
+            Job.SyncPeople => queue.QueueThenAsync<People.SyncPeopleJob, SyncDirectoryJob>(viewer, j => j.RunAsync(CancellationToken.None),
+                j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
             _ => queue.QueueAsync<SyncDirectoryJob>(viewer, j => j.RunAsync(CancellationToken.None), "connector.run-requested", target, correlationId, cancellationToken),
         };
     }
