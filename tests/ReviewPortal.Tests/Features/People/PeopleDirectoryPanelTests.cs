@@ -9,7 +9,10 @@ using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Tests.Features.People;
 
-/// <summary>The Connectors page's people section: a bad file lists its rows by line, a good one previews, then applies exactly that.</summary>
+/// <summary>
+/// The Connectors page's people section: a bad file lists its rows by line, a good one previews, then applies exactly that
+/// and queues a directory sync.
+/// </summary>
 public sealed class PeopleDirectoryPanelTests : BunitContext, IAsyncLifetime
 {
     private readonly CsvPeoplePortal _portal = new();
@@ -67,5 +70,8 @@ public sealed class PeopleDirectoryPanelTests : BunitContext, IAsyncLifetime
         panel.WaitForAssertion(() => Assert.Equal("2", panel.Find("[data-testid=stat-people-employed-value]").TextContent.Trim()));
         Assert.Equal(2, await StoredAsync());
         Assert.Empty(panel.FindAll("[data-testid=people-csv-preview]"));
+        // ... and a directory sync is queued to give Claude's people that context now, asked for by the admin who applied it.
+        await using var db = await _portal.CreateDbContextAsync();
+        Assert.Equal(["SyncDirectory"], await db.AuditEntries.Where(a => a.Action == "connector.run-requested").Select(a => a.TargetId).ToListAsync());
     }
 }
