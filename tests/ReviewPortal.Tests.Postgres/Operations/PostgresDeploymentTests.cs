@@ -62,6 +62,14 @@ public sealed class PostgresDeploymentTests : IAsyncLifetime
             await using var db = new PostgresReviewPortalDbContext(options.Options);
             Assert.Equal(db.Database.GetMigrations(),
                 summary.RootElement.GetProperty("result").GetProperty("applied").EnumerateArray().Select(m => m.GetString()!));
+            Assert.Equal("hangfire", summary.RootElement.GetProperty("result").GetProperty("jobSchema").GetString());
+        }
+        // Hangfire's tables are there before any node starts: nodes of a rolling start do not race to create them.
+        await using (var before = new NpgsqlConnection(_connectionString))
+        {
+            await before.OpenAsync();
+            await using var tables = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hangfire' AND table_name IN ('job', 'set', 'lock')", before);
+            Assert.Equal(3L, (long)(await tables.ExecuteScalarAsync())!);
         }
 
         var node = new Dictionary<string, string>(database)

@@ -41,7 +41,7 @@ public static class JobsSetup
                     config.UseSqlServerStorage(connectionString);
                     break;
                 case HangfireStorage.Postgres:
-                    // Its own schema beside the app's tables, created by Hangfire on first start (PrepareSchemaIfNecessary).
+                    // Its own schema beside the app's tables, installed by the migrate verb (InstallSchemaAsync); each start checks it too.
                     // Long polling (LISTEN/NOTIFY) wakes the idle workers of every node when any node queues a job; without
                     // it only the queuing node's workers hear of it, the others poll every 15 s, and a "run now" clicked on
                     // a node without workers waits for that poll.
@@ -66,6 +66,23 @@ public static class JobsSetup
 
     /// <summary>The schema Hangfire's tables live in on PostgreSQL.</summary>
     public const string PostgresSchema = "hangfire";
+
+    /// <summary>
+    /// Installs (or upgrades) Hangfire's tables on PostgreSQL, for the <c>migrate</c> deployment step: nodes then start on a
+    /// ready schema instead of racing to create it (each still checks, PrepareSchemaIfNecessary, and finds nothing to do).
+    /// Returns the schema, or null on a provider whose storage prepares itself on first start.
+    /// </summary>
+    public static async Task<string?> InstallSchemaAsync(DatabaseConnection database, CancellationToken cancellationToken = default)
+    {
+        if (database.Provider != DatabaseProvider.Postgres)
+        {
+            return null;
+        }
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        PostgreSqlObjectsInstaller.Install(connection, PostgresSchema);
+        return PostgresSchema;
+    }
 
     public static HangfireStorage ParseStorage(string value) => value.Trim().ToLowerInvariant() switch
     {

@@ -13,7 +13,7 @@ public sealed class OperationsCommand
 {
     private static readonly Dictionary<string, (string Usage, Func<WebApplication, string[], Task<object>> Run)> Verbs = new()
     {
-        ["migrate"] = ("migrate                 apply database migrations for the configured provider, then exit", MigrateAsync),
+        ["migrate"] = ("migrate                 apply database migrations for the configured provider (and Hangfire's schema on PostgreSQL), then exit", MigrateAsync),
         ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
         ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
         ["import-people"] = ("import-people --csv <file> [--preview]   import the people directory from a CSV file (same code as the Connectors page)", ImportPeopleAsync),
@@ -191,6 +191,7 @@ public sealed class OperationsCommand
         var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
         var applied = await migrator.MigrateAsync();
         var connection = app.Services.GetRequiredService<DatabaseConnection>();
-        return new { provider = connection.Provider.ToString(), applied };
+        var jobSchema = await Jobs.JobsSetup.InstallSchemaAsync(connection);
+        return new { provider = connection.Provider.ToString(), applied, jobSchema };
     }
 }
