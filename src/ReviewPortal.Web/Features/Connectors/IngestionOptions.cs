@@ -14,8 +14,8 @@ public sealed class IngestionOptions
     public int PageSize { get; set; } = 5000;
     /// <summary>
     /// How many fetched pages may wait for storage while the next is read (default 2). The store takes every waiting page as
-    /// one unit of work, so a backfill commits up to this many pages at a time; memory holds up to twice as many pages.
-    /// Below 1 counts as 1.
+    /// one unit of work, so a backfill commits up to this many pages at a time; memory holds up to twice as many pages, plus
+    /// the one being read. Below 1 counts as 1. Each page more raises the peak working set (docs/performance.md, read-ahead).
     /// </summary>
     public int PagesAhead { get; set; } = 2;
     /// <summary>Re-polled window for events indexed late, behind the cursor: this long before the last completed re-poll.</summary>
