@@ -104,6 +104,34 @@ public abstract partial class ReviewPortalDbContext
         return transaction;
     }
 
+    /// <summary>How many staged ledger entries a chunked unit (<see cref="SaveChunkAsync"/>) holds before it appends them.</summary>
+    internal const int LedgerChunk = 2_000;
+
+    /// <summary>
+    /// For a unit of work whose size follows the organization's (a directory sync's first run opens a grant, a grant
+    /// event and a ledger entry per membership): saves what is staged, appends the staged ledger entries once there are
+    /// <see cref="LedgerChunk"/> of them, and stops tracking everything saved, so the unit's memory stays the size of a
+    /// chunk whatever the size of the change. Still one transaction: a failure later in the unit rolls all of it back.
+    /// The cost is the ledger lock: a unit that appends early holds it (on the server providers) from that append to its
+    /// commit, so only a unit with thousands of entries pays it. Entities the unit still needs afterwards must be loaded
+    /// again or attached.
+    /// </summary>
+    public async Task SaveChunkAsync(CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A chunked save belongs inside a unit of work (UnitOfWork.WriteAsync).");
+        }
+        await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+        if (_pendingAudit.Count >= LedgerChunk)
+        {
+            await AppendPendingAuditAsync(cancellationToken);
+            _pendingAudit.Clear();
+        }
+        // Staged entries keep their targets: an entry's key is read from the object, tracked or not.
+        ChangeTracker.Clear();
+    }
+
     /// <summary>
     /// The last save of a unit of work, just before its commit: what the unit staged and did not save, then every ledger
     /// entry the unit staged, in one append.

@@ -8,13 +8,21 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// <summary>
 /// The portal's identities, resources and entitlements loaded once per sync and looked up by
 /// their stable upstream keys; get-or-create keeps re-syncs from ever duplicating a row.
+/// New and changed rows are saved as they pile up (<see cref="SaveWhenFullAsync"/>), inside the sync's transaction:
+/// one save of a whole company's first sync (72,000 new identities) took 400 MB more than its data for EF's commands.
 /// </summary>
 internal sealed class DirectoryModel
 {
+    /// <summary>New or changed rows held before they are saved.</summary>
+    private const int SaveEvery = 10_000;
+
     private readonly ReviewPortalDbContext _db;
     private readonly Dictionary<string, Identity> _identities;
     private readonly Dictionary<string, Resource> _resources;
     private readonly List<Entitlement> _entitlements;
+    private readonly Dictionary<(Resource Resource, EntitlementKind Kind, string Value), Entitlement> _entitlementsByKey;
+    private readonly HashSet<object> _new = new(ReferenceEqualityComparer.Instance);
+    private int _staged;
 
     private DirectoryModel(ReviewPortalDbContext db, List<Identity> identities, List<Resource> resources, List<Entitlement> entitlements)
     {
@@ -22,6 +30,24 @@ internal sealed class DirectoryModel
         _identities = identities.ToDictionary(i => i.ExternalId, StringComparer.Ordinal);
         _resources = resources.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
         _entitlements = entitlements;
+        // Tracked loads fix up each entitlement's resource; the first of duplicates (none expected) answers, as a scan did.
+        _entitlementsByKey = entitlements.DistinctBy(e => (e.Resource, e.Kind, e.Value)).ToDictionary(e => (e.Resource, e.Kind, e.Value));
+    }
+
+    /// <summary>Whether the row was created by this sync (its id may be set already: the model saves as it goes).</summary>
+    public bool IsNew(object row) => _new.Contains(row);
+
+    /// <summary>Counts a change to a loaded row (a manager, an owner) towards the next save.</summary>
+    public void Staged() => _staged++;
+
+    /// <summary>Saves what is staged once <see cref="SaveEvery"/> rows are; ledger entries stay staged for the unit's end.</summary>
+    public async Task SaveWhenFullAsync(CancellationToken cancellationToken)
+    {
+        if (_staged >= SaveEvery)
+        {
+            await _db.SaveChangesAsync(cancellationToken);
+            _staged = 0;
+        }
     }
 
     public static async Task<DirectoryModel> LoadAsync(ReviewPortalDbContext db, CancellationToken cancellationToken) => new(db,
@@ -121,6 +147,8 @@ internal sealed class DirectoryModel
         }
         var identity = new Identity { ExternalId = externalId, Kind = kind, DisplayName = name, CreatedAt = createdAt };
         _identities[externalId] = identity;
+        _new.Add(identity);
+        _staged++;
         _peopleByDirectoryId = null;
         _peopleByEmail = null;
         _db.Identities.Add(identity);
@@ -136,20 +164,23 @@ internal sealed class DirectoryModel
         }
         var resource = new Resource { ExternalId = externalId, Kind = kind, Name = name, Platform = platform, CreatedAt = createdAt };
         _resources[externalId] = resource;
+        _new.Add(resource);
+        _staged++;
         _db.Resources.Add(resource);
         return resource;
     }
 
     public Entitlement Entitlement(Resource resource, EntitlementKind kind, string value, string displayName, bool privileged)
     {
-        var existing = _entitlements.FirstOrDefault(e => e.Kind == kind && e.Value == value
-            && (ReferenceEquals(e.Resource, resource) || (resource.Id != 0 && e.ResourceId == resource.Id)));
-        if (existing is not null)
+        if (_entitlementsByKey.TryGetValue((resource, kind, value), out var existing))
         {
             return existing;
         }
         var entitlement = new Entitlement { Resource = resource, Kind = kind, Value = value, DisplayName = displayName, IsPrivileged = privileged };
         _entitlements.Add(entitlement);
+        _entitlementsByKey[(resource, kind, value)] = entitlement;
+        _new.Add(entitlement);
+        _staged++;
         _db.Entitlements.Add(entitlement);
         return entitlement;
     }

@@ -125,6 +125,9 @@ public sealed class SyncDirectoryJob(
     private async Task<(IngestionRun Run, int Opened, int Closed)> WriteSnapshotAsync(ReviewPortalDbContext db, DirectorySnapshot snapshot,
         IngestionRun run, Approval? approval, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A sync the guard blocks changes nothing, though it has saved new rows as it went (to keep its memory bounded).
+        const string beforeSync = "before-directory-sync";
+        await db.Database.CurrentTransaction!.CreateSavepointAsync(beforeSync, cancellationToken);
         var model = await DirectoryModel.LoadAsync(db, cancellationToken);
 
         // Resources: organizations (Enterprise parent first), workspaces under the Console org, groups under the parent.
@@ -149,6 +152,7 @@ public sealed class SyncDirectoryJob(
             person.Email = user.Email.ToLowerInvariant();
             person.Status = "active";
             person.LastSyncedAt ??= now;
+            await model.SaveWhenFullAsync(cancellationToken);
         }
         foreach (var p in snapshot.Hr.People)
         {
@@ -161,11 +165,18 @@ public sealed class SyncDirectoryJob(
             person.EmploymentStatus = p.Employed ? EmploymentStatus.Active : EmploymentStatus.Departed;
             person.DepartedAt = p.Employed ? null : p.DepartedAt;
             if (!p.Employed) person.Status = "removed";
+            await model.SaveWhenFullAsync(cancellationToken);
         }
         foreach (var p in snapshot.Hr.People)
         {
-            model.FindIdentity(personKeys[p.UserId])!.Manager =
-                p.ManagerUserId is not null && personKeys.TryGetValue(p.ManagerUserId, out var manager) ? model.FindIdentity(manager) : null;
+            var person = model.FindIdentity(personKeys[p.UserId])!;
+            var manager = p.ManagerUserId is not null && personKeys.TryGetValue(p.ManagerUserId, out var managerKey) ? model.FindIdentity(managerKey) : null;
+            if (person.Manager != manager)
+            {
+                person.Manager = manager;
+                model.Staged();
+                await model.SaveWhenFullAsync(cancellationToken);
+            }
         }
 
         // Non-human identities: API keys (owner = the user who created it, else its user principal) and service accounts.
@@ -189,6 +200,7 @@ public sealed class SyncDirectoryJob(
             {
                 upstreamOwners[identity] = upstreamOwner;
             }
+            await model.SaveWhenFullAsync(cancellationToken);
         }
         foreach (var (nhiId, sponsor) in snapshot.Hr.SponsorByNonHumanId)
         {
@@ -202,10 +214,16 @@ public sealed class SyncDirectoryJob(
         var ownedResources = new List<Resource>();
         foreach (var (nhi, owner) in upstreamOwners)
         {
-            var before = nhi.Owner;
-            if (Ownership.FromUpstream(nhi, owner) && nhi.Id != 0)
+            var (before, upstreamBefore) = (nhi.Owner, nhi.UpstreamOwner);
+            var ownerChanged = Ownership.FromUpstream(nhi, owner);
+            if (ownerChanged && !model.IsNew(nhi))
             {
                 ownerChanges.Add((nhi, before));
+            }
+            if (ownerChanged || upstreamBefore != owner)
+            {
+                model.Staged();
+                await model.SaveWhenFullAsync(cancellationToken);
             }
         }
 
@@ -231,6 +249,7 @@ public sealed class SyncDirectoryJob(
             {
                 var person = model.FindIdentity(member.UserId) ?? model.Identity(member.UserId, IdentityKind.Person, member.Email ?? member.UserId, now);
                 desired.Add((person, membership, member.CreatedAt ?? now));
+                await model.SaveWhenFullAsync(cancellationToken);
             }
         }
         foreach (var (workspace, members) in snapshot.Workspaces)
@@ -247,12 +266,13 @@ public sealed class SyncDirectoryJob(
                 entitlement.AllowsPermanent = !entitlement.IsRequestable;
                 var person = model.FindIdentity(member.UserId) ?? model.Identity(member.UserId, IdentityKind.Person, member.UserId, now);
                 desired.Add((person, entitlement, now));
+                await model.SaveWhenFullAsync(cancellationToken);
             }
             // Demo mode has no owner directory: the workspace's first employed admin answers for it until an admin assigns one.
             if (Ownership.Suggest(resource, members.Where(m => m.WorkspaceRole == "workspace_admin")
                 .Select(m => model.FindIdentity(m.UserId)).OfType<Identity>()
                 .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault())
-                && resource.Id != 0)
+                && !model.IsNew(resource))
             {
                 ownedResources.Add(resource);
             }
@@ -275,17 +295,21 @@ public sealed class SyncDirectoryJob(
         }
         var shortened = model.ShortenDisplayText();
 
-        // Judged before anything is saved. Identities and entitlements new in this sync have no id yet, and no open grant
-        // can point at them, so the grants to close are known now.
-        var open = await db.Grants.Where(g => g.EndedAt == null).ToListAsync(cancellationToken);
+        // Judged before any grant is written. No open grant can point at an identity or entitlement new in this sync, so
+        // the grants to close are known now.
+        // Read as keys, not entities: at 110,000 open grants tracked entities would be most of the sync's memory.
+        var open = await db.Grants.AsNoTracking().Where(g => g.EndedAt == null)
+            .Select(g => new OpenGrant(g.Id, g.IdentityId, g.EntitlementId, g.Source, g.LastSeenInSyncAt != null))
+            .ToListAsync(cancellationToken);
         // Only grants this sync is the source of truth for; requested grants not yet provisioned are left alone.
-        var governed = open.Where(g => g.Source != GrantSource.AccessRequest || g.LastSeenInSyncAt != null).ToList();
+        var governed = open.Where(g => g.Source != GrantSource.AccessRequest || g.SeenInSync).ToList();
         var kept = desired.Select(d => (d.Identity.Id, d.Entitlement.Id)).ToHashSet();
-        var closing = governed.Where(g => !kept.Contains((g.IdentityId, g.EntitlementId))).ToList();
+        var closing = governed.Where(g => !kept.Contains((g.IdentityId, g.EntitlementId))).Select(g => g.Id).ToList();
         var change = MassChangeGuard.ForGrants(options).Judge(governed.Count, closing.Count, approval?.Closures ?? 0);
         if (change.Blocked)
         {
-            // Everything staged above (identities, resources, entitlements) is dropped: a blocked sync changes nothing.
+            // Everything staged or saved above (identities, resources, entitlements) is dropped: a blocked sync changes nothing.
+            await db.Database.CurrentTransaction!.RollbackToSavepointAsync(beforeSync, cancellationToken);
             db.ChangeTracker.Clear();
             return (await BlockAsync(db, run, change, approval, actor, now, cancellationToken), 0, 0);
         }
@@ -300,7 +324,8 @@ public sealed class SyncDirectoryJob(
             db.Audit(actor, SetupWords.ResourceOwnersChanged, resource, Ownership.Words(null, "nobody"),
                 Ownership.Words(resource.Owner, "the directory sync (the workspace's first employed admin)"));
         }
-        await db.SaveChangesAsync(cancellationToken);
+        // Identities, resources and entitlements saved: from here on the sync needs their ids only.
+        await db.SaveChunkAsync(cancellationToken);
 
         var (opened, closed) = await ReconcileGrantsAsync(db, open, closing, desired, actor, now, cancellationToken);
         var history = await AccessChangeHistory.AttachAsync(db, now, cancellationToken);
@@ -344,40 +369,65 @@ public sealed class SyncDirectoryJob(
         return run;
     }
 
-    private static async Task<(int Opened, int Closed)> ReconcileGrantsAsync(ReviewPortalDbContext db, List<Grant> open, List<Grant> closing,
+    /// <summary>
+    /// Opens the grants upstream has and the portal does not, closes those it no longer has, a chunk at a time
+    /// (<see cref="ReviewPortalDbContext.SaveChunkAsync"/>), so a first sync of a whole company holds one chunk in memory.
+    /// </summary>
+    private static async Task<(int Opened, int Closed)> ReconcileGrantsAsync(ReviewPortalDbContext db, List<OpenGrant> open, List<long> closing,
         List<(Identity Identity, Entitlement Entitlement, DateTimeOffset Since)> desired, AuditActor actor, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var openByKey = open.GroupBy(g => (g.IdentityId, g.EntitlementId)).ToDictionary(g => g.Key, g => g.First());
         var wanted = desired.DistinctBy(d => (d.Identity.Id, d.Entitlement.Id)).ToList();
+        var firstSeen = new List<long>();
         var opened = 0;
-        foreach (var (identity, entitlement, since) in wanted)
+        foreach (var chunk in wanted.Chunk(ChunkSize))
         {
-            if (openByKey.TryGetValue((identity.Id, entitlement.Id), out var existing))
+            foreach (var (identity, entitlement, since) in chunk)
             {
-                // Stamped once, when a sync first sees the grant: a re-sync where nothing changed writes nothing but its run.
-                existing.LastSeenInSyncAt ??= now;
-                continue;
+                if (openByKey.TryGetValue((identity.Id, entitlement.Id), out var existing))
+                {
+                    // Stamped once, when a sync first sees the grant: a re-sync where nothing changed writes nothing but its run.
+                    if (!existing.SeenInSync)
+                    {
+                        firstSeen.Add(existing.Id);
+                    }
+                    continue;
+                }
+                var grant = new Grant
+                {
+                    IdentityId = identity.Id, EntitlementId = entitlement.Id, GrantedAt = since > now ? now : since,
+                    Source = GrantSource.DirectorySync, LastSeenInSyncAt = now,
+                };
+                grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "seen-in-sync", Detail = $"{entitlement.DisplayName} present upstream", ActorDescription = actor.Name });
+                db.Grants.Add(grant);
+                db.Audit(actor, "grant.opened", grant, after: new { identity = identity.ExternalId, entitlement = entitlement.DisplayName, source = "directory-sync" }, identityId: identity.Id);
+                opened++;
             }
-            var grant = new Grant
-            {
-                IdentityId = identity.Id, EntitlementId = entitlement.Id, GrantedAt = since > now ? now : since,
-                Source = GrantSource.DirectorySync, LastSeenInSyncAt = now,
-            };
-            grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "seen-in-sync", Detail = $"{entitlement.DisplayName} present upstream", ActorDescription = actor.Name });
-            db.Grants.Add(grant);
-            db.Audit(actor, "grant.opened", grant, after: new { identity = identity.ExternalId, entitlement = entitlement.DisplayName, source = "directory-sync" }, identityId: identity.Id);
-            opened++;
+            await db.SaveChunkAsync(cancellationToken);
+        }
+        foreach (var chunk in firstSeen.Chunk(ChunkSize))
+        {
+            await db.Grants.Where(g => chunk.Contains(g.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.LastSeenInSyncAt, now), cancellationToken);
         }
         var closed = 0;
-        foreach (var grant in closing)
+        foreach (var chunk in closing.Chunk(ChunkSize))
         {
-            grant.Close(now);
-            grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "removed-upstream", Detail = "No longer present in the directory", ActorDescription = actor.Name });
-            db.Audit(actor, "grant.closed", grant, after: new { reason = "absent from directory sync", endedAt = now }, identityId: grant.IdentityId);
-            closed++;
+            foreach (var grant in await db.Grants.Where(g => chunk.Contains(g.Id)).ToListAsync(cancellationToken))
+            {
+                grant.Close(now);
+                grant.History.Add(new GrantEvent { OccurredAt = now, Kind = "removed-upstream", Detail = "No longer present in the directory", ActorDescription = actor.Name });
+                db.Audit(actor, "grant.closed", grant, after: new { reason = "absent from directory sync", endedAt = now }, identityId: grant.IdentityId);
+                closed++;
+            }
+            await db.SaveChunkAsync(cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
         return (opened, closed);
     }
+
+    private const int ChunkSize = 1_000;
+
+    /// <summary>An open grant as the sync compares it: its key, its source and whether a sync has seen it upstream yet.</summary>
+    private sealed record OpenGrant(long Id, int IdentityId, int EntitlementId, GrantSource Source, bool SeenInSync);
 }

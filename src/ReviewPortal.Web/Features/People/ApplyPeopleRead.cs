@@ -30,7 +30,8 @@ public sealed class ApplyPeopleRead(IDbContextFactory<ReviewPortalDbContext> con
         return await contexts.WriteAsync(async (db, ct) =>
         {
             var now = time.GetUtcNow();
-            var stored = await db.DirectoryPeople.ToDictionaryAsync(p => p.SourceId, StringComparer.Ordinal, ct);
+            // Read untracked: a row is attached only when it changes, so a company's directory is not tracked whole.
+            var stored = await db.DirectoryPeople.AsNoTracking().ToDictionaryAsync(p => p.SourceId, StringComparer.Ordinal, ct);
             var changes = PeopleChanges.Between(stored, read, now);
             var run = new IngestionRun
             {
@@ -53,7 +54,7 @@ public sealed class ApplyPeopleRead(IDbContextFactory<ReviewPortalDbContext> con
                 await db.SaveChangesAsync(ct);
                 return (run, changes);
             }
-            Write(db, stored, changes, now);
+            await WriteAsync(db, stored, changes, now, ct);
             if (read.NextDeltaLink is { } link)
             {
                 var cursor = await db.IngestionCursors.FindAsync([EntraCursor], ct);
@@ -77,23 +78,37 @@ public sealed class ApplyPeopleRead(IDbContextFactory<ReviewPortalDbContext> con
         }, cancellationToken);
     }
 
-    private static void Write(ReviewPortalDbContext db, Dictionary<string, DirectoryPerson> stored, PeopleChanges changes, DateTimeOffset now)
+    /// <summary>The changed people, a chunk at a time (<see cref="ReviewPortalDbContext.SaveChunkAsync"/>).</summary>
+    private static async Task WriteAsync(ReviewPortalDbContext db, Dictionary<string, DirectoryPerson> stored, PeopleChanges changes,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
-        foreach (var person in changes.New.Concat(changes.Moved).Concat(changes.Departed).Concat(changes.Returned))
+        foreach (var chunk in changes.New.Concat(changes.Moved).Concat(changes.Departed).Concat(changes.Returned).Chunk(1_000))
         {
-            if (!stored.TryGetValue(person.SourceId, out var row))
+            foreach (var person in chunk)
             {
-                db.DirectoryPeople.Add(row = new DirectoryPerson { SourceId = person.SourceId, Email = person.Email, FullName = person.FullName });
-                stored[person.SourceId] = row;
+                if (stored.TryGetValue(person.SourceId, out var row))
+                {
+                    // Unless this chunk already holds it (a delta round may list someone twice).
+                    if (db.Entry(row).State == EntityState.Detached)
+                    {
+                        db.DirectoryPeople.Attach(row);
+                    }
+                }
+                else
+                {
+                    db.DirectoryPeople.Add(row = new DirectoryPerson { SourceId = person.SourceId, Email = person.Email, FullName = person.FullName });
+                    stored[person.SourceId] = row;
+                }
+                row.Email = person.Email;
+                row.FullName = person.FullName;
+                row.Department = person.Department;
+                row.Title = person.Title;
+                row.ManagerSourceId = person.ManagerSourceId;
+                row.Employed = person.Employed;
+                row.LeftAt = person.Employed ? null : person.LeftAt ?? row.LeftAt ?? now;
+                row.UpdatedAt = now;
             }
-            row.Email = person.Email;
-            row.FullName = person.FullName;
-            row.Department = person.Department;
-            row.Title = person.Title;
-            row.ManagerSourceId = person.ManagerSourceId;
-            row.Employed = person.Employed;
-            row.LeftAt = person.Employed ? null : person.LeftAt ?? row.LeftAt ?? now;
-            row.UpdatedAt = now;
+            await db.SaveChunkAsync(cancellationToken);
         }
     }
 
