@@ -59,6 +59,12 @@ public class Identity
     public List<Grant> Grants { get; set; } = [];
 
     public bool IsHuman => Kind == IdentityKind.Person;
+
+    /// <summary>
+    /// The identity's values as they are now (navigations and the grant list shared, not copied): the directory sync keeps
+    /// one per identity as its record of what is stored, a few hundred bytes where EF's tracking costs kilobytes.
+    /// </summary>
+    public Identity ShallowCopy() => (Identity)MemberwiseClone();
 }
 
 public enum IdentityKind

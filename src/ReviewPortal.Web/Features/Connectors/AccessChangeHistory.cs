@@ -39,12 +39,24 @@ public static class AccessChangeHistory
             .ToListAsync(cancellationToken);
         var newest = await db.ActivityEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? after;
 
-        var identities = await db.Identities.AsNoTracking().ToDictionaryAsync(i => i.ExternalId, i => i.Id, cancellationToken);
-        var grants = await db.Grants.AsNoTracking()
+        // Only the identities these changes name, with their grants and what is attached to those: the work (and the
+        // memory) follows the number of changes, not the size of the organization (every grant of 50,000 people, before).
+        var subjects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            using var json = JsonDocument.Parse(e.RawJson);
+            subjects.UnionWith(Targets(e.Type, json.RootElement, e.OrganizationUuid).Select(t => t.Subject).OfType<string>());
+        }
+        var named = subjects.ToList();
+        var identities = await db.Identities.AsNoTracking().Where(i => named.Contains(i.ExternalId))
+            .ToDictionaryAsync(i => i.ExternalId, i => i.Id, cancellationToken);
+        var identityIds = identities.Values.ToList();
+        var grants = await db.Grants.AsNoTracking().Where(g => identityIds.Contains(g.IdentityId))
             .Select(g => new GrantKey(g.Id, g.IdentityId, g.Entitlement.Kind, g.Entitlement.Value, g.Entitlement.Resource.ExternalId, g.GrantedAt))
             .ToListAsync(cancellationToken);
         var byIdentity = grants.ToLookup(g => g.IdentityId);
-        var attached = await db.GrantEvents.Where(e => e.ActivityId != null)
+        var grantIds = grants.Select(g => g.Id).ToList();
+        var attached = await db.GrantEvents.Where(e => e.ActivityId != null && grantIds.Contains(e.GrantId))
             .Select(e => new { e.GrantId, e.ActivityId }).ToListAsync(cancellationToken);
         var seen = attached.Select(a => (a.GrantId, a.ActivityId!)).ToHashSet();
 

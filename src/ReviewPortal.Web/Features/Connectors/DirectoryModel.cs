@@ -8,52 +8,48 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// <summary>
 /// The portal's identities, resources and entitlements loaded once per sync and looked up by
 /// their stable upstream keys; get-or-create keeps re-syncs from ever duplicating a row.
-/// New and changed rows are saved as they pile up (<see cref="SaveWhenFullAsync"/>), inside the sync's transaction:
-/// one save of a whole company's first sync (72,000 new identities) took 400 MB more than its data for EF's commands.
+/// Identities are held untracked, beside a shallow copy of each as loaded, and written a chunk at a time
+/// (<see cref="WriteIdentitiesAsync"/>): EF tracking a whole company's identities, and saving them in one go, was most of
+/// a 50,000-person sync's memory (1.4 GB). Resources and entitlements, a few per workspace, are loaded tracked once the
+/// identities are written (<see cref="LoadResourcesAsync"/>), so no tracked resource is ever fixed up to an identity
+/// attached for a write.
 /// </summary>
 internal sealed class DirectoryModel
 {
-    /// <summary>New or changed rows held before they are saved.</summary>
-    private const int SaveEvery = 10_000;
+    private const int ChunkSize = 2_000;
 
     private readonly ReviewPortalDbContext _db;
     private readonly Dictionary<string, Identity> _identities;
-    private readonly Dictionary<string, Resource> _resources;
-    private readonly List<Entitlement> _entitlements;
-    private readonly Dictionary<(Resource Resource, EntitlementKind Kind, string Value), Entitlement> _entitlementsByKey;
+    // Each identity as it was loaded or last written: what a write compares with, as EF's snapshot would.
+    private readonly Dictionary<Identity, Identity> _written = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<string, Resource> _resources = [];
+    private List<Entitlement> _entitlements = [];
+    private Dictionary<(Resource Resource, EntitlementKind Kind, string Value), Entitlement> _entitlementsByKey = [];
     private readonly HashSet<object> _new = new(ReferenceEqualityComparer.Instance);
-    private int _staged;
+    private Dictionary<int, Identity>? _identitiesById;
 
-    private DirectoryModel(ReviewPortalDbContext db, List<Identity> identities, List<Resource> resources, List<Entitlement> entitlements)
+    private DirectoryModel(ReviewPortalDbContext db, List<Identity> identities)
     {
         _db = db;
         _identities = identities.ToDictionary(i => i.ExternalId, StringComparer.Ordinal);
-        _resources = resources.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
-        _entitlements = entitlements;
-        // Tracked loads fix up each entitlement's resource; the first of duplicates (none expected) answers, as a scan did.
-        _entitlementsByKey = entitlements.DistinctBy(e => (e.Resource, e.Kind, e.Value)).ToDictionary(e => (e.Resource, e.Kind, e.Value));
-    }
-
-    /// <summary>Whether the row was created by this sync (its id may be set already: the model saves as it goes).</summary>
-    public bool IsNew(object row) => _new.Contains(row);
-
-    /// <summary>Counts a change to a loaded row (a manager, an owner) towards the next save.</summary>
-    public void Staged() => _staged++;
-
-    /// <summary>Saves what is staged once <see cref="SaveEvery"/> rows are; ledger entries stay staged for the unit's end.</summary>
-    public async Task SaveWhenFullAsync(CancellationToken cancellationToken)
-    {
-        if (_staged >= SaveEvery)
+        foreach (var identity in identities)
         {
-            await _db.SaveChangesAsync(cancellationToken);
-            _staged = 0;
+            _written[identity] = identity.ShallowCopy();
         }
     }
 
-    public static async Task<DirectoryModel> LoadAsync(ReviewPortalDbContext db, CancellationToken cancellationToken) => new(db,
-        await db.Identities.ToListAsync(cancellationToken),
-        await db.Resources.ToListAsync(cancellationToken),
-        await db.Entitlements.ToListAsync(cancellationToken));
+    /// <summary>The identities; resources and entitlements come later (<see cref="LoadResourcesAsync"/>).</summary>
+    public static async Task<DirectoryModel> LoadAsync(ReviewPortalDbContext db, CancellationToken cancellationToken) =>
+        new(db, await db.Identities.AsNoTracking().ToListAsync(cancellationToken));
+
+    public async Task LoadResourcesAsync(CancellationToken cancellationToken)
+    {
+        var resources = await _db.Resources.ToListAsync(cancellationToken);
+        _resources = resources.ToDictionary(r => r.ExternalId, StringComparer.Ordinal);
+        _entitlements = await _db.Entitlements.ToListAsync(cancellationToken);
+        // Tracked loads fix up each entitlement's resource; the first of duplicates (none expected) answers, as a scan did.
+        _entitlementsByKey = _entitlements.DistinctBy(e => (e.Resource, e.Kind, e.Value)).ToDictionary(e => (e.Resource, e.Kind, e.Value));
+    }
 
     public IEnumerable<Entitlement> Entitlements => _entitlements;
     public int IdentityCount => _identities.Count;
@@ -61,6 +57,51 @@ internal sealed class DirectoryModel
 
     public Identity? FindIdentity(string externalId) => _identities.GetValueOrDefault(externalId);
     public Resource? FindResource(string externalId) => _resources.GetValueOrDefault(externalId);
+
+    /// <summary>An identity by its id (an owner or a manager named by key); new ones once written.</summary>
+    public Identity? FindIdentity(int? id)
+    {
+        _identitiesById ??= _identities.Values.Where(i => i.Id != 0).ToDictionary(i => i.Id);
+        return id is { } key ? _identitiesById.GetValueOrDefault(key) : null;
+    }
+
+    /// <summary>Whether the row was created by this sync (its id may be set already: new identities are written early).</summary>
+    public bool IsNew(object row) => _new.Contains(row);
+
+    /// <summary>
+    /// Inserts the identities new since the last write, then writes what changed in <paramref name="changed"/> (every
+    /// identity when null), a chunk at a time: each is attached as last written and given its current values, so EF
+    /// updates only the columns that moved, with the owner's version as it was read. Nothing stays tracked.
+    /// </summary>
+    public async Task WriteIdentitiesAsync(IEnumerable<Identity>? changed, CancellationToken cancellationToken)
+    {
+        var inserted = new HashSet<Identity>(_identities.Values.Where(i => i.Id == 0), ReferenceEqualityComparer.Instance);
+        foreach (var chunk in inserted.Chunk(ChunkSize))
+        {
+            _db.Identities.AddRange(chunk);
+            await _db.SaveChangesAsync(cancellationToken);
+            foreach (var identity in chunk)
+            {
+                _db.Entry(identity).State = EntityState.Detached;
+                _written[identity] = identity.ShallowCopy();
+            }
+        }
+        _identitiesById = null;
+        foreach (var chunk in (changed ?? _identities.Values).Where(i => !inserted.Contains(i)).Chunk(ChunkSize))
+        {
+            var entries = chunk.Select(identity =>
+            {
+                var entry = _db.Attach(_written[identity]);
+                entry.CurrentValues.SetValues(identity);
+                return entry;
+            }).ToList();
+            await _db.SaveChangesAsync(cancellationToken);
+            foreach (var entry in entries)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+    }
 
     /// <summary>
     /// Shortens what the sync wrote into display columns (names, titles, departments, key hints, statuses) to their
@@ -148,10 +189,8 @@ internal sealed class DirectoryModel
         var identity = new Identity { ExternalId = externalId, Kind = kind, DisplayName = name, CreatedAt = createdAt };
         _identities[externalId] = identity;
         _new.Add(identity);
-        _staged++;
         _peopleByDirectoryId = null;
         _peopleByEmail = null;
-        _db.Identities.Add(identity);
         return identity;
     }
 
@@ -165,7 +204,6 @@ internal sealed class DirectoryModel
         var resource = new Resource { ExternalId = externalId, Kind = kind, Name = name, Platform = platform, CreatedAt = createdAt };
         _resources[externalId] = resource;
         _new.Add(resource);
-        _staged++;
         _db.Resources.Add(resource);
         return resource;
     }
@@ -180,7 +218,6 @@ internal sealed class DirectoryModel
         _entitlements.Add(entitlement);
         _entitlementsByKey[(resource, kind, value)] = entitlement;
         _new.Add(entitlement);
-        _staged++;
         _db.Entitlements.Add(entitlement);
         return entitlement;
     }

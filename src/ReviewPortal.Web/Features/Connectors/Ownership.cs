@@ -10,14 +10,15 @@ namespace ReviewPortal.Web.Features.Connectors;
 internal static class Ownership
 {
     /// <returns>Whether the owner changed.</returns>
+    /// <remarks>By id: the directory sync holds identities untracked, their navigations unset.</remarks>
     public static bool FromUpstream(Identity nhi, Identity upstreamOwner)
     {
-        nhi.UpstreamOwner = upstreamOwner;
-        if (nhi.OwnerAssignedAt is not null || nhi.Owner == upstreamOwner)
+        nhi.UpstreamOwnerId = upstreamOwner.Id;
+        if (nhi.OwnerAssignedAt is not null || nhi.OwnerId == upstreamOwner.Id)
         {
             return false;
         }
-        nhi.Owner = upstreamOwner;
+        nhi.OwnerId = upstreamOwner.Id;
         // A new owner is a new version: an admin's transfer decided on the old owner is refused, not silently applied.
         nhi.OwnerVersion++;
         return true;
@@ -34,12 +35,12 @@ internal static class Ownership
     /// <returns>Whether the suggestion became the owner (a resource nobody owned, whose owners no admin has chosen).</returns>
     public static bool Suggest(Resource resource, Identity? suggested)
     {
-        resource.SuggestedOwner = suggested;
-        if (resource.OwnerAssignedAt is not null || resource.Owner is not null || suggested is null)
+        resource.SuggestedOwnerId = suggested?.Id;
+        if (resource.OwnerAssignedAt is not null || resource.OwnerId is not null || suggested is null)
         {
             return false;
         }
-        resource.Owner = suggested;
+        resource.OwnerId = suggested.Id;
         resource.OwnerVersion++;
         return true;
     }

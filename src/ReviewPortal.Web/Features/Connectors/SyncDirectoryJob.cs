@@ -125,23 +125,11 @@ public sealed class SyncDirectoryJob(
     private async Task<(IngestionRun Run, int Opened, int Closed)> WriteSnapshotAsync(ReviewPortalDbContext db, DirectorySnapshot snapshot,
         IngestionRun run, Approval? approval, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // A sync the guard blocks changes nothing, though it has saved new rows as it went (to keep its memory bounded).
+        // A sync the guard blocks changes nothing, though it has written identities before the guard judges (a chunk at a time,
+        // to keep its memory bounded): they are rolled back to here.
         const string beforeSync = "before-directory-sync";
         await db.Database.CurrentTransaction!.CreateSavepointAsync(beforeSync, cancellationToken);
         var model = await DirectoryModel.LoadAsync(db, cancellationToken);
-
-        // Resources: organizations (Enterprise parent first), workspaces under the Console org, groups under the parent.
-        Resource? enterprise = null, console = null;
-        foreach (var org in snapshot.Organizations)
-        {
-            var resource = model.Resource(org.Organization.Uuid, ResourceKind.Organization, org.Organization.Name,
-                org.IsConsole ? Platform.ClaudeConsole : Platform.ClaudeEnterprise, org.Organization.CreatedAt ?? now);
-            if (org.IsConsole) console ??= resource; else enterprise ??= resource;
-        }
-        if (console is not null && enterprise is not null)
-        {
-            console.Parent = enterprise;
-        }
 
         // People: every current member, plus the people directory's (matched by email), leavers included: they may still own keys.
         var (personKeys, sharedEmails) = PeopleMatch.Match(snapshot, model);
@@ -152,7 +140,6 @@ public sealed class SyncDirectoryJob(
             person.Email = user.Email.ToLowerInvariant();
             person.Status = "active";
             person.LastSyncedAt ??= now;
-            await model.SaveWhenFullAsync(cancellationToken);
         }
         foreach (var p in snapshot.Hr.People)
         {
@@ -165,19 +152,9 @@ public sealed class SyncDirectoryJob(
             person.EmploymentStatus = p.Employed ? EmploymentStatus.Active : EmploymentStatus.Departed;
             person.DepartedAt = p.Employed ? null : p.DepartedAt;
             if (!p.Employed) person.Status = "removed";
-            await model.SaveWhenFullAsync(cancellationToken);
         }
-        foreach (var p in snapshot.Hr.People)
-        {
-            var person = model.FindIdentity(personKeys[p.UserId])!;
-            var manager = p.ManagerUserId is not null && personKeys.TryGetValue(p.ManagerUserId, out var managerKey) ? model.FindIdentity(managerKey) : null;
-            if (person.Manager != manager)
-            {
-                person.Manager = manager;
-                model.Staged();
-                await model.SaveWhenFullAsync(cancellationToken);
-            }
-        }
+        var managers = snapshot.Hr.People.Select(p => (Person: model.FindIdentity(personKeys[p.UserId])!,
+            Manager: p.ManagerUserId is not null && personKeys.TryGetValue(p.ManagerUserId, out var manager) ? model.FindIdentity(manager) : null)).ToList();
 
         // Non-human identities: API keys (owner = the user who created it, else its user principal) and service accounts.
         var upstreamOwners = new Dictionary<Identity, Identity>(ReferenceEqualityComparer.Instance);
@@ -200,7 +177,6 @@ public sealed class SyncDirectoryJob(
             {
                 upstreamOwners[identity] = upstreamOwner;
             }
-            await model.SaveWhenFullAsync(cancellationToken);
         }
         foreach (var (nhiId, sponsor) in snapshot.Hr.SponsorByNonHumanId)
         {
@@ -209,26 +185,58 @@ public sealed class SyncDirectoryJob(
                 upstreamOwners[nhi] = owner;
             }
         }
-        // Applied once per NHI, so the owner (and its version) moves only when upstream's answer did.
-        var ownerChanges = new List<(Identity Nhi, Identity? Before)>();
-        var ownedResources = new List<Resource>();
+        // Members the listings above did not name: known by their id until the directory lists them.
+        foreach (var member in snapshot.Groups.SelectMany(g => g.Members).Where(m => model.FindIdentity(m.UserId) is null))
+        {
+            model.Identity(member.UserId, IdentityKind.Person, member.Email ?? member.UserId, now);
+        }
+        foreach (var member in snapshot.Workspaces.SelectMany(w => w.Members).Where(m => model.FindIdentity(m.UserId) is null))
+        {
+            model.Identity(member.UserId, IdentityKind.Person, member.UserId, now);
+        }
+        var shortened = model.ShortenDisplayText();
+        await model.WriteIdentitiesAsync(changed: null, cancellationToken);
+
+        // Managers and owners by id, now that every identity has one. An owner is applied once per NHI, so it (and its
+        // version) moves only when upstream's answer did.
+        var referencing = new HashSet<Identity>(ReferenceEqualityComparer.Instance);
+        foreach (var (person, manager) in managers.Where(m => m.Person.ManagerId != m.Manager?.Id))
+        {
+            person.ManagerId = manager?.Id;
+            referencing.Add(person);
+        }
+        var ownerChanges = new List<(Identity Nhi, Identity? Before, Identity After)>();
         foreach (var (nhi, owner) in upstreamOwners)
         {
-            var (before, upstreamBefore) = (nhi.Owner, nhi.UpstreamOwner);
-            var ownerChanged = Ownership.FromUpstream(nhi, owner);
-            if (ownerChanged && !model.IsNew(nhi))
+            var (before, upstreamBefore) = (nhi.OwnerId, nhi.UpstreamOwnerId);
+            if (Ownership.FromUpstream(nhi, owner) && !model.IsNew(nhi))
             {
-                ownerChanges.Add((nhi, before));
+                ownerChanges.Add((nhi, model.FindIdentity(before), owner));
             }
-            if (ownerChanged || upstreamBefore != owner)
+            if (nhi.OwnerId != before || nhi.UpstreamOwnerId != upstreamBefore)
             {
-                model.Staged();
-                await model.SaveWhenFullAsync(cancellationToken);
+                referencing.Add(nhi);
             }
+        }
+        await model.WriteIdentitiesAsync(referencing, cancellationToken);
+
+        await model.LoadResourcesAsync(cancellationToken);
+        // Resources: organizations (Enterprise parent first), workspaces under the Console org, groups under the parent.
+        Resource? enterprise = null, console = null;
+        foreach (var org in snapshot.Organizations)
+        {
+            var resource = model.Resource(org.Organization.Uuid, ResourceKind.Organization, org.Organization.Name,
+                org.IsConsole ? Platform.ClaudeConsole : Platform.ClaudeEnterprise, org.Organization.CreatedAt ?? now);
+            if (org.IsConsole) console ??= resource; else enterprise ??= resource;
+        }
+        if (console is not null && enterprise is not null)
+        {
+            console.Parent = enterprise;
         }
 
         // Desired grants from upstream.
         var desired = new List<(Identity Identity, Entitlement Entitlement, DateTimeOffset Since)>();
+        var ownedResources = new List<(Resource Resource, Identity Owner)>();
         foreach (var org in snapshot.Organizations)
         {
             var resource = model.FindResource(org.Organization.Uuid)!;
@@ -247,9 +255,7 @@ public sealed class SyncDirectoryJob(
             membership.IsRequestable = group.SourceType != "scim";
             foreach (var member in members)
             {
-                var person = model.FindIdentity(member.UserId) ?? model.Identity(member.UserId, IdentityKind.Person, member.Email ?? member.UserId, now);
-                desired.Add((person, membership, member.CreatedAt ?? now));
-                await model.SaveWhenFullAsync(cancellationToken);
+                desired.Add((model.FindIdentity(member.UserId)!, membership, member.CreatedAt ?? now));
             }
         }
         foreach (var (workspace, members) in snapshot.Workspaces)
@@ -264,17 +270,15 @@ public sealed class SyncDirectoryJob(
                 entitlement.IsRequestable = role is "workspace_user" or "workspace_developer";
                 entitlement.MaxDurationDays ??= entitlement.IsRequestable ? 180 : null;
                 entitlement.AllowsPermanent = !entitlement.IsRequestable;
-                var person = model.FindIdentity(member.UserId) ?? model.Identity(member.UserId, IdentityKind.Person, member.UserId, now);
-                desired.Add((person, entitlement, now));
-                await model.SaveWhenFullAsync(cancellationToken);
+                desired.Add((model.FindIdentity(member.UserId)!, entitlement, now));
             }
             // Demo mode has no owner directory: the workspace's first employed admin answers for it until an admin assigns one.
-            if (Ownership.Suggest(resource, members.Where(m => m.WorkspaceRole == "workspace_admin")
+            var firstAdmin = members.Where(m => m.WorkspaceRole == "workspace_admin")
                 .Select(m => model.FindIdentity(m.UserId)).OfType<Identity>()
-                .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault())
-                && !model.IsNew(resource))
+                .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault();
+            if (Ownership.Suggest(resource, firstAdmin) && !model.IsNew(resource))
             {
-                ownedResources.Add(resource);
+                ownedResources.Add((resource, firstAdmin!));
             }
         }
         foreach (var key in snapshot.ApiKeys.Where(k => k.Status == "active"))
@@ -293,7 +297,7 @@ public sealed class SyncDirectoryJob(
             entitlement.ReducesTo = model.Entitlements.FirstOrDefault(e => e.Resource == entitlement.Resource && e.Kind == entitlement.Kind
                 && e.Value == ClaudeEntitlements.ReducesTo(entitlement.Value));
         }
-        var shortened = model.ShortenDisplayText();
+        shortened += model.ShortenDisplayText();
 
         // Judged before any grant is written. No open grant can point at an identity or entitlement new in this sync, so
         // the grants to close are known now.
@@ -314,17 +318,17 @@ public sealed class SyncDirectoryJob(
             return (await BlockAsync(db, run, change, approval, actor, now, cancellationToken), 0, 0);
         }
         // Audited only once the guard let the sync through (a blocked sync's staged changes are dropped, so must its entries be).
-        foreach (var (nhi, before) in ownerChanges)
+        foreach (var (nhi, before, after) in ownerChanges)
         {
             db.Audit(actor, SetupWords.IdentityOwnerChanged, nhi, Ownership.Words(before, "the directory"),
-                Ownership.Words(nhi.Owner, "the directory (the key's creator or sponsor)"), identityId: nhi.Id);
+                Ownership.Words(after, "the directory (the key's creator or sponsor)"), identityId: nhi.Id);
         }
-        foreach (var resource in ownedResources)
+        foreach (var (resource, owner) in ownedResources)
         {
             db.Audit(actor, SetupWords.ResourceOwnersChanged, resource, Ownership.Words(null, "nobody"),
-                Ownership.Words(resource.Owner, "the directory sync (the workspace's first employed admin)"));
+                Ownership.Words(owner, "the directory sync (the workspace's first employed admin)"));
         }
-        // Identities, resources and entitlements saved: from here on the sync needs their ids only.
+        // Resources and entitlements saved (identities were): from here on the sync needs their ids only.
         await db.SaveChunkAsync(cancellationToken);
 
         var (opened, closed) = await ReconcileGrantsAsync(db, open, closing, desired, actor, now, cancellationToken);

@@ -147,6 +147,29 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
         Assert.Contains("/admin/connectors", mail.TextBody, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The sync writes identities before the guard judges its grants (a chunk at a time, to keep a company's sync in
+    /// bounded memory); a blocked sync must take those writes back too: no new key, no renamed one, no manager moved.
+    /// </summary>
+    [Fact]
+    public async Task Sync_BlockedWithNewAndRenamedIdentities_WritesNoneOfThem()
+    {
+        await _portal.SyncAsync();
+        var directory = await DirectoryRowsAsync(_portal);
+        _portal.Time.Advance(TimeSpan.FromHours(1));
+        var (compliance, _) = EmptyAnswer(_portal);
+        var renamedAndNew = new EditedAdminClient(_portal.Admin)
+        {
+            Members = (_, _) => [],
+            Key = k => k with { Id = $"{k.Id}_reissued", Name = $"{k.Name} (reissued)" },
+        };
+
+        var run = await SyncWithAsync((compliance, renamedAndNew));
+
+        Assert.Equal(IngestionRunStatus.Blocked, run.Status);
+        Assert.Equal(directory, await DirectoryRowsAsync(_portal));
+    }
+
     [Fact]
     public async Task Sync_BlockedEveryHour_OneAlertMailADayButEveryRunRecordedAndAudited()
     {
