@@ -1,8 +1,17 @@
+using ReviewPortal.Web.Domain;
+
 namespace ReviewPortal.Web.Features.Connectors;
 
-/// <summary>What the Claude roles mean for governance: which are privileged, and what "reduce" moves to.</summary>
+/// <summary>
+/// The Claude entitlement policy, in one place: what the roles mean for governance (which are privileged, what "reduce"
+/// moves to), which access people may request and for how long, and whom the directory sync suggests as a workspace's
+/// owner when nobody has chosen one.
+/// </summary>
 public static class ClaudeEntitlements
 {
+    /// <summary>The longest a requested workspace role may be granted for.</summary>
+    public const int MaxRequestDays = 180;
+
     private static readonly HashSet<string> PrivilegedRoles = ["admin", "owner", "primary_owner", "membership_admin", "workspace_admin"];
 
     public static bool IsPrivileged(string role) => PrivilegedRoles.Contains(role);
@@ -20,4 +29,25 @@ public static class ClaudeEntitlements
     public static string OrgRoleName(string role, bool console) => (console ? "Console " : "Enterprise ") + role.Replace('_', ' ');
 
     public static string WorkspaceRoleName(string workspace, string role) => $"{workspace}: {role.Replace("workspace_", "workspace ").Replace('_', ' ')}";
+
+    /// <summary>
+    /// Workspace user and developer can be requested, for at most <see cref="MaxRequestDays"/> (an admin may have set
+    /// another maximum: kept), and never permanently; workspace admin is granted by an admin, not requested.
+    /// </summary>
+    public static void ApplyWorkspaceRolePolicy(Entitlement entitlement)
+    {
+        entitlement.IsRequestable = entitlement.Value is "workspace_user" or "workspace_developer";
+        entitlement.MaxDurationDays ??= entitlement.IsRequestable ? MaxRequestDays : null;
+        entitlement.AllowsPermanent = !entitlement.IsRequestable;
+    }
+
+    /// <summary>A group can be requested unless SCIM provisions it (the identity provider owns its members).</summary>
+    public static bool IsGroupRequestable(string? sourceType) => sourceType != "scim";
+
+    /// <summary>
+    /// Whom the sync suggests as a workspace's owner: its first employed admin (by key, so the answer is stable). Demo mode
+    /// has no owner directory; a real organization's admins choose owners on the setup screens, and their choice stands.
+    /// </summary>
+    public static Identity? SuggestedOwner(IEnumerable<Identity> workspaceAdmins) => workspaceAdmins
+        .Where(i => i.EmploymentStatus == EmploymentStatus.Active).OrderBy(i => i.ExternalId, StringComparer.Ordinal).FirstOrDefault();
 }
