@@ -49,7 +49,8 @@ public sealed class OwnersPanelsTests : BunitContext, IAsyncLifetime
         var edit = $"[data-testid=edit-resource-owners-{_org.Prod.Id}]";
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll(edit)));
 
-        await panel.Find(edit).ClickAsync(new());
+        // Found and clicked on the renderer's thread: the panel re-renders as its data loads, which can drop a handler found earlier.
+        await panel.InvokeAsync(() => panel.Find(edit).ClickAsync(new()));
 
         // The editor and its change history load from the database after the click: wait for both (seen empty in CI).
         panel.WaitForAssertion(() =>
@@ -57,7 +58,7 @@ public sealed class OwnersPanelsTests : BunitContext, IAsyncLifetime
             Assert.Equal(_org.Olga.DisplayName, InputValue(panel.Find("[data-testid=resource-owner]")));
             Assert.Single(panel.FindAll("[data-testid=change-history-empty]"));
         });
-        await panel.Find("[data-testid=resource-owners-save]").ClickAsync(new());
+        await panel.InvokeAsync(() => panel.Find("[data-testid=resource-owners-save]").ClickAsync(new()));
 
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll("[data-testid=change-history-entry]")));
         Assert.Contains("Chosen by: the directory sync → an admin", panel.Find("[data-testid=change-history-entry]").TextContent, StringComparison.Ordinal);
@@ -74,7 +75,7 @@ public sealed class OwnersPanelsTests : BunitContext, IAsyncLifetime
         panel.WaitForAssertion(() => Assert.Single(panel.FindAll(open)));
         Assert.Equal("History", panel.Find(open).TextContent.Trim());
 
-        await panel.Find(open).ClickAsync(new());
+        await panel.InvokeAsync(() => panel.Find(open).ClickAsync(new()));
 
         Assert.Equal(_org.Rita.DisplayName, InputValue(panel.Find("[data-testid=nhi-new-owner]")));
         Assert.Empty(panel.FindAll("[data-testid=nhi-transfer-save]"));
