@@ -41,15 +41,14 @@ public sealed class IngestActivityJob(
             logger.LogInformation("Activity ingestion skipped: the Claude API rate limits the organization until {Until:u}", limitedUntil);
             return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
         }
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
-        if (lease is null)
-        {
-            logger.LogInformation("Activity ingestion skipped: another run holds the lease");
-            return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
+        return await leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync,
+            () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
+    }
 
+    /// <summary>The run itself, under the job's lease, which stops it when lost.</summary>
+    private async Task<IngestionRun> RunLeasedAsync(HeldLease lease)
+    {
+        var cancellationToken = lease.Token;
         var run = await StartRunAsync(cancellationToken);
         try
         {

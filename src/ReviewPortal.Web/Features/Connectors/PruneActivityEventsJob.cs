@@ -29,14 +29,12 @@ public sealed class PruneActivityEventsJob(
         {
             return new RetentionRun(RetentionRunStatus.KeepForever, null, 0, 0);
         }
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromHours(1), cancellationToken);
-        if (lease is null)
-        {
-            logger.LogInformation("Activity event retention skipped: another run holds the lease");
-            return new RetentionRun(RetentionRunStatus.Skipped, null, 0, 0);
-        }
-        cancellationToken = lease.Token;
+        return await leases.RunExclusiveAsync(JobName, TimeSpan.FromHours(1), RunLeasedAsync, () => new RetentionRun(RetentionRunStatus.Skipped, null, 0, 0), cancellationToken);
+    }
 
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<RetentionRun> RunLeasedAsync(CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var cutoff = RetentionWindow.Cutoff(now, options.RetentionDays)!.Value;
         var correlationId = $"{JobName}-{now.UtcDateTime:yyyyMMddHHmmss}";

@@ -46,15 +46,13 @@ public sealed class SyncDirectoryJob(
 
     private sealed record Approval(long BlockedRunId, int Closures);
 
-    private async Task<IngestionRun> SyncAsync(Approval? approval, CancellationToken cancellationToken)
+    private Task<IngestionRun> SyncAsync(Approval? approval, CancellationToken cancellationToken) =>
+        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), ct => SyncLeasedAsync(approval, ct),
+            () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>The sync itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<IngestionRun> SyncLeasedAsync(Approval? approval, CancellationToken cancellationToken)
     {
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
-        if (lease is null)
-        {
-            return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
         var run = new IngestionRun { Job = JobName, Status = IngestionRunStatus.Running, StartedAt = time.GetUtcNow() };
         try
         {

@@ -33,16 +33,12 @@ public sealed class SendOutboxJob(
     /// <summary>Longer than any single SMTP hand-off; also the run's lease, so two runs never share a claim.</summary>
     public static readonly TimeSpan InFlightTimeout = TimeSpan.FromMinutes(10);
 
-    public async Task<OutboxRunResult> RunAsync(CancellationToken cancellationToken = default)
+    public Task<OutboxRunResult> RunAsync(CancellationToken cancellationToken = default) =>
+        leases.RunExclusiveAsync(JobName, InFlightTimeout, RunLeasedAsync, () => new OutboxRunResult { Skipped = true }, cancellationToken);
+
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<OutboxRunResult> RunLeasedAsync(CancellationToken cancellationToken)
     {
-        await using var lease = await leases.TryAcquireAsync(JobName, InFlightTimeout, cancellationToken);
-        if (lease is null)
-        {
-            logger.LogInformation("Outbox run skipped: another run holds the lease");
-            return new OutboxRunResult { Skipped = true };
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
         var run = new Run(AuditActor.System(JobName, time.GetUtcNow(), $"{JobName}:{Guid.NewGuid():N}"), new OutboxRunResult());
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await RecoverClaimsAsync(db, run, cancellationToken);

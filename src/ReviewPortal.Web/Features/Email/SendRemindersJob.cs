@@ -26,16 +26,12 @@ public sealed class SendRemindersJob(
     /// <summary>Only campaigns closed this recently tell their owner (no burst of old news on first deploy).</summary>
     public static readonly TimeSpan ClosedNoticeWindow = TimeSpan.FromDays(7);
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
+        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync, () => 0, cancellationToken);
+
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)
     {
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
-        if (lease is null)
-        {
-            logger.LogInformation("Reminder run skipped: another run holds the lease");
-            return 0;
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         var queued = await CampaignRemindersAsync(now, cancellationToken)
                      + await CampaignClosedAsync(now, cancellationToken)

@@ -25,15 +25,12 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
         [RemediationStatus.Pending, RemediationStatus.Running, RemediationStatus.Succeeded, RemediationStatus.Failed, RemediationStatus.ManualRequired];
 
     /// <returns>How many review items this run opened.</returns>
-    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
+        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync, () => 0, cancellationToken);
+
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)
     {
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
-        if (lease is null)
-        {
-            return 0;
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         var correlationId = $"{JobName}-{now.UtcTicks}";
         await CloseFinishedAsync(correlationId, cancellationToken);

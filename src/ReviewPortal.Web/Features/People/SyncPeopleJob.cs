@@ -21,14 +21,12 @@ public sealed class SyncPeopleJob(
 {
     public const string JobName = "sync-people";
 
-    public async Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default)
+    public Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default) =>
+        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync, () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<IngestionRun> RunLeasedAsync(CancellationToken cancellationToken)
     {
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(30), cancellationToken);
-        if (lease is null)
-        {
-            return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
-        }
-        cancellationToken = lease.Token;
         var started = time.GetUtcNow();
         var actor = AuditActor.System(JobName, started, $"people-{Guid.NewGuid():N}");
         try

@@ -38,15 +38,13 @@ public sealed class ExecuteRemediationJob(
             logger.LogInformation("Remediation run skipped: the Claude API rate limits the organization until {Until:u}", until);
             return new RemediationRunResult(Skipped: true, 0, 0, 0, 0);
         }
-        await using var lease = await leases.TryAcquireAsync(JobName, options.RunningTimeout, cancellationToken);
-        if (lease is null)
-        {
-            logger.LogInformation("Remediation run skipped: another run holds the lease");
-            return new RemediationRunResult(Skipped: true, 0, 0, 0, 0);
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
+        return await leases.RunExclusiveAsync(JobName, options.RunningTimeout, ct => RunLeasedAsync(options, ct),
+            () => new RemediationRunResult(Skipped: true, 0, 0, 0, 0), cancellationToken);
+    }
 
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<RemediationRunResult> RunLeasedAsync(RemediationOptions options, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         List<long> due;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))

@@ -15,15 +15,12 @@ public sealed class ExpireGrantsJob(IDbContextFactory<ReviewPortalDbContext> con
 {
     public const string JobName = "expire-grants";
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
+        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(10), RunLeasedAsync, () => 0, cancellationToken);
+
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)
     {
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(10), cancellationToken);
-        if (lease is null)
-        {
-            return 0;
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var due = await db.Grants.Include(g => g.Entitlement).ThenInclude(e => e.Resource).Include(g => g.Identity)

@@ -26,13 +26,12 @@ public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortal
             logger.LogInformation("Provisioning run skipped: the Claude API rate limits the organization until {Until:u}", until);
             return 0;
         }
-        await using var lease = await leases.TryAcquireAsync(JobName, TimeSpan.FromMinutes(10), cancellationToken);
-        if (lease is null)
-        {
-            return 0;
-        }
-        // From here on the run stops when its lease is lost (another node has taken it over).
-        cancellationToken = lease.Token;
+        return await leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(10), RunLeasedAsync, () => 0, cancellationToken);
+    }
+
+    /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
+    private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         List<long> due;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))

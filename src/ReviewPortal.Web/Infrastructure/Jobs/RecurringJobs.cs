@@ -9,20 +9,21 @@ using ReviewPortal.Web.Infrastructure.Email;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
 
-/// <summary>Every recurring job, with a stable id, in one place.</summary>
+/// <summary>Every recurring job, with a stable id (its <c>JobName</c>, also the name of its lease), in one place.</summary>
 public static class RecurringJobs
 {
-    public const string IngestActivity = "ingest-activity";
-    public const string SyncDirectory = "sync-directory";
-    public const string EscalateApprovals = "escalate-approvals";
-    public const string ExpireGrants = "expire-grants";
-    public const string ProvisionScheduledRequests = "provision-scheduled-requests";
-    public const string ExecuteRemediation = "execute-remediation";
-    public const string SendOutbox = "send-outbox";
-    public const string SendReminders = "send-reminders";
-    public const string ApplyLifecycleRules = "apply-lifecycle-rules";
+    // Each id is its job's lease name: one name per job, for the schedule, the lease and the "run now" buttons.
+    public const string IngestActivity = IngestActivityJob.JobName;
+    public const string SyncDirectory = SyncDirectoryJob.JobName;
+    public const string EscalateApprovals = EscalateApprovalsJob.JobName;
+    public const string ExpireGrants = ExpireGrantsJob.JobName;
+    public const string ProvisionScheduledRequests = ProvisionScheduledRequestsJob.JobName;
+    public const string ExecuteRemediation = ExecuteRemediationJob.JobName;
+    public const string SendOutbox = SendOutboxJob.JobName;
+    public const string SendReminders = SendRemindersJob.JobName;
+    public const string ApplyLifecycleRules = ApplyLifecycleRulesJob.JobName;
     public const string PruneActivityEvents = PruneActivityEventsJob.JobName;
-    public const string SyncPeople = "sync-people";
+    public const string SyncPeople = SyncPeopleJob.JobName;
 
     public static void Register(IRecurringJobManager jobs, IConfiguration configuration)
     {
