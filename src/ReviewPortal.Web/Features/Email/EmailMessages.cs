@@ -129,57 +129,50 @@ public static class EmailMessages
         };
     }
 
-    public static EmailContent PeopleSyncBlocked(EmailOptions options, string source, int departing, int employed, int limit, DateTimeOffset at)
-    {
-        var share = (employed == 0 ? 0 : (double)departing / employed).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
-        return new EmailContent
-        {
-            Subject = $"People directory blocked: it would mark {departing} of {employed} people as leavers",
-            Heading = "The people directory stopped before changing anything",
-            Greeting = "Hello IAM team,",
-            Paragraphs =
-            [
-                $"The {source} at {EmailContent.DateTime(at)} would mark {departing} of the {employed} employed people as departed ({share}), more than the {limit} one change may mark.",
-                "An empty or cut-short answer from the directory (a permission withdrawn, an outage, a truncated file) looks exactly like this, so nothing was changed: nobody was marked as a leaver and no review was opened for their access.",
-                "If the departures are genuine, lower the share in People:MaxDepartedShare for one run or import the change in smaller parts.",
-            ],
-            Facts =
-            [
-                new("Would mark departed", EmailContent.Count(departing, "person", "people")),
-                new("Employed people", employed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new("One change may mark", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new("Blocked at", EmailContent.DateTime(at)),
-            ],
-            LinkText = "Open the Connectors page",
-            LinkUrl = options.Link("/admin/connectors"),
-            Footer = "You get this mail because your address is ReviewPortal's Email:AdminAlertsTo. It is sent at most once a day while the change stays blocked. Replies are not read.",
-        };
-    }
+    public static EmailContent PeopleSyncBlocked(EmailOptions options, string source, int departing, int employed, int limit, DateTimeOffset at) =>
+        ChangeBlocked(options, at, departing, employed, limit, new BlockedChange(
+            Subject: $"People directory blocked: it would mark {departing} of {employed} people as leavers",
+            Heading: "The people directory stopped before changing anything",
+            What: share => $"The {source} at {EmailContent.DateTime(at)} would mark {departing} of the {employed} employed people as departed ({share}), more than the {limit} one change may mark.",
+            Why: "An empty or cut-short answer from the directory (a permission withdrawn, an outage, a truncated file) looks exactly like this, so nothing was changed: nobody was marked as a leaver and no review was opened for their access.",
+            Remedy: "If the departures are genuine, lower the share in People:MaxDepartedShare for one run or import the change in smaller parts.",
+            WouldChange: new EmailFact("Would mark departed", EmailContent.Count(departing, "person", "people")),
+            TotalLabel: "Employed people", LimitLabel: "One change may mark", Blocked: "change"));
 
-    public static EmailContent DirectorySyncBlocked(EmailOptions options, int closing, int open, int limit, DateTimeOffset at)
+    public static EmailContent DirectorySyncBlocked(EmailOptions options, int closing, int open, int limit, DateTimeOffset at) =>
+        ChangeBlocked(options, at, closing, open, limit, new BlockedChange(
+            Subject: $"Directory sync blocked: it would close {closing} of {open} grants",
+            Heading: "The directory sync stopped before changing anything",
+            What: share => $"The directory sync at {EmailContent.DateTime(at)} read an answer from Claude that would close {closing} of the {open} open grants ReviewPortal mirrors ({share}), more than the {limit} one sync may close.",
+            Why: "An empty or cut-short answer from the Compliance API or Admin API looks exactly like this (a key that lost a scope, an outage, a paging fault), so nothing was changed: no grant closed or opened, no remediation verified. Every hourly sync stays blocked while the answer looks like this.",
+            Remedy: "If the change is genuine (a reorganisation, a workspace removed), an admin can apply it once from the Connectors page.",
+            WouldChange: new EmailFact("Would close", EmailContent.Count(closing, "grant", "grants")),
+            TotalLabel: "Open grants", LimitLabel: "One sync may close", Blocked: "sync"));
+
+    /// <summary>The words of one mass-change alert (<see cref="ChangeBlocked"/>); <c>What</c> is given the share as a percentage.</summary>
+    private sealed record BlockedChange(string Subject, string Heading, Func<string, string> What, string Why, string Remedy,
+        EmailFact WouldChange, string TotalLabel, string LimitLabel, string Blocked);
+
+    /// <summary>The IAM team's alert for a change the mass-change guard stopped: what, why it looks like a fault, what to do.</summary>
+    private static EmailContent ChangeBlocked(EmailOptions options, DateTimeOffset at, int changing, int total, int limit, BlockedChange words)
     {
-        var share = (open == 0 ? 0 : (double)closing / open).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
+        var share = (total == 0 ? 0 : (double)changing / total).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
         return new EmailContent
         {
-            Subject = $"Directory sync blocked: it would close {closing} of {open} grants",
-            Heading = "The directory sync stopped before changing anything",
+            Subject = words.Subject,
+            Heading = words.Heading,
             Greeting = "Hello IAM team,",
-            Paragraphs =
-            [
-                $"The directory sync at {EmailContent.DateTime(at)} read an answer from Claude that would close {closing} of the {open} open grants ReviewPortal mirrors ({share}), more than the {limit} one sync may close.",
-                "An empty or cut-short answer from the Compliance API or Admin API looks exactly like this (a key that lost a scope, an outage, a paging fault), so nothing was changed: no grant closed or opened, no remediation verified. Every hourly sync stays blocked while the answer looks like this.",
-                "If the change is genuine (a reorganisation, a workspace removed), an admin can apply it once from the Connectors page.",
-            ],
+            Paragraphs = [words.What(share), words.Why, words.Remedy],
             Facts =
             [
-                new("Would close", EmailContent.Count(closing, "grant", "grants")),
-                new("Open grants", open.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new("One sync may close", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                words.WouldChange,
+                new(words.TotalLabel, total.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new(words.LimitLabel, limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new("Blocked at", EmailContent.DateTime(at)),
             ],
             LinkText = "Open the Connectors page",
             LinkUrl = options.Link("/admin/connectors"),
-            Footer = "You get this mail because your address is ReviewPortal's Email:AdminAlertsTo. It is sent at most once a day while the sync stays blocked. Replies are not read.",
+            Footer = $"You get this mail because your address is ReviewPortal's Email:AdminAlertsTo. It is sent at most once a day while the {words.Blocked} stays blocked. Replies are not read.",
         };
     }
 }
