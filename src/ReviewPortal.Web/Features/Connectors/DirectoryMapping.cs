@@ -84,12 +84,33 @@ internal static class DirectoryMapping
             model.Identity(member.UserId, IdentityKind.Person, member.UserId, now);
         }
         var shortened = model.ShortenDisplayText();
-        await model.WriteIdentitiesAsync(changed: null, cancellationToken);
+        var managerOf = new Dictionary<Identity, Identity?>(ReferenceEqualityComparer.Instance);
+        foreach (var (person, manager) in managers)
+        {
+            managerOf[person] = manager;
+        }
+        // New identities go in managers before their reports and people before keys, each with the manager and owner that
+        // have an id by then: a first sync inserts 70,000 identities with their references instead of updating each after.
+        int Depth(Identity person, int hops) =>
+            hops < 64 && managerOf.GetValueOrDefault(person) is { } manager ? Depth(manager, hops + 1) + 1 : 0;
+        await model.WriteIdentitiesAsync(changed: null, cancellationToken,
+            insertOrder: identity => identity.Kind == IdentityKind.Person ? Depth(identity, 0) : int.MaxValue,
+            beforeInsert: identity =>
+            {
+                if (managerOf.TryGetValue(identity, out var manager) && manager is not { Id: 0 })
+                {
+                    identity.ManagerId = manager?.Id;
+                }
+                if (upstreamOwners.TryGetValue(identity, out var owner) && owner.Id != 0)
+                {
+                    Ownership.FromUpstream(identity, owner);
+                }
+            });
 
-        // Managers and owners by id, now that every identity has one. An owner is applied once per NHI, so it (and its
-        // version) moves only when upstream's answer did.
+        // The rest by id, now that every identity has one. An owner is applied once per NHI, so it (and its version) moves
+        // only when upstream's answer did.
         var referencing = new HashSet<Identity>(ReferenceEqualityComparer.Instance);
-        foreach (var (person, manager) in managers.Where(m => m.Person.ManagerId != m.Manager?.Id))
+        foreach (var (person, manager) in managerOf.Where(m => m.Key.ManagerId != m.Value?.Id))
         {
             person.ManagerId = manager?.Id;
             referencing.Add(person);

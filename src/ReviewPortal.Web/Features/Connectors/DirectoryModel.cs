@@ -73,11 +73,18 @@ internal sealed class DirectoryModel
     /// identity when null), a chunk at a time: each is attached as last written and given its current values, so EF
     /// updates only the columns that moved, with the owner's version as it was read. Nothing stays tracked.
     /// </summary>
-    public async Task WriteIdentitiesAsync(IEnumerable<Identity>? changed, CancellationToken cancellationToken)
+    /// <param name="insertOrder">Lower first: who others refer to goes before them.</param>
+    /// <param name="beforeInsert">Gives a new identity, just before its chunk is inserted, the references that have an id by then.</param>
+    public async Task WriteIdentitiesAsync(IEnumerable<Identity>? changed, CancellationToken cancellationToken,
+        Func<Identity, int>? insertOrder = null, Action<Identity>? beforeInsert = null)
     {
         var inserted = new HashSet<Identity>(_identities.Values.Where(i => i.Id == 0), ReferenceEqualityComparer.Instance);
-        foreach (var chunk in inserted.Chunk(ChunkSize))
+        foreach (var chunk in (insertOrder is null ? inserted : inserted.OrderBy(insertOrder).AsEnumerable()).Chunk(ChunkSize))
         {
+            foreach (var identity in chunk)
+            {
+                beforeInsert?.Invoke(identity);
+            }
             _db.Identities.AddRange(chunk);
             await _db.SaveChangesAsync(cancellationToken);
             foreach (var identity in chunk)
