@@ -221,12 +221,7 @@ public sealed class SendOutboxJob(
     }
 
     /// <summary>Exponential from <see cref="EmailOptions.RetryBaseDelay"/>, capped at <see cref="EmailOptions.RetryMaxDelay"/>.</summary>
-    public TimeSpan Backoff(int attempts)
-    {
-        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var delay = TimeSpan.FromTicks((long)Math.Min(options.RetryBaseDelay.Ticks * factor, options.RetryMaxDelay.Ticks));
-        return delay;
-    }
+    public TimeSpan Backoff(int attempts) => Infrastructure.Jobs.Backoff.Exponential(attempts, options.RetryBaseDelay, options.RetryMaxDelay);
 
     private static Task<int?> RecipientIdAsync(ReviewPortalDbContext db, string to, CancellationToken cancellationToken) =>
         db.Identities.Where(i => i.Email == to && i.Kind == IdentityKind.Person).OrderBy(i => i.Id)

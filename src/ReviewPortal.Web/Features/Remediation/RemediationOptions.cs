@@ -1,3 +1,5 @@
+using ReviewPortal.Web.Infrastructure.Jobs;
+
 namespace ReviewPortal.Web.Features.Remediation;
 
 /// <summary>Settings of the <c>Remediation</c> configuration section.</summary>
@@ -32,10 +34,5 @@ public sealed class RemediationOptions
         configuration.GetSection(Section).Get<RemediationOptions>() ?? new RemediationOptions();
 
     /// <summary>Backoff after the <paramref name="attempts"/>-th failed attempt: base × 2^(attempts−1), capped.</summary>
-    public TimeSpan BackoffAfter(int attempts)
-    {
-        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        var ticks = Math.Min(BaseBackoff.Ticks * factor, MaxBackoff.Ticks);
-        return TimeSpan.FromTicks((long)Math.Max(ticks, 0));
-    }
+    public TimeSpan BackoffAfter(int attempts) => Backoff.Exponential(attempts, BaseBackoff, MaxBackoff);
 }
