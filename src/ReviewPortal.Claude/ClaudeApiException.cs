@@ -72,8 +72,20 @@ public sealed class ClaudeApiException : Exception
     private static string? ReadString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    /// <summary>
+    /// The failure as people read it and runs record it, the one way it is said everywhere: the status as its number (429,
+    /// as the API documents it, not the enum's name), the error type and the API's message; never a key.
+    /// </summary>
+    public string Summary => Summarize(StatusCode, ErrorType, ApiMessage);
+
+    /// <summary><see cref="Summary"/> and the request-id to quote to Anthropic support.</summary>
+    public string SummaryWithRequestId => Summary + (RequestId is null ? "" : $" (request-id {RequestId})");
+
+    private static string Summarize(HttpStatusCode statusCode, string? errorType, string? apiMessage) =>
+        $"{(int)statusCode} {errorType ?? "(no error type)"}: {apiMessage ?? "(no message)"}";
+
     private static string BuildMessage(HttpStatusCode statusCode, string? errorType, string? apiMessage, string? requestId, DateTimeOffset? retryAt) =>
-        $"Claude API returned {(int)statusCode} {errorType ?? "(no error type)"}: {apiMessage ?? "(no message)"}" +
+        $"Claude API returned {Summarize(statusCode, errorType, apiMessage)}" +
         (requestId is null ? "" : $" (request-id {requestId})") +
         (retryAt is { } at ? $"; rate limited until {at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}" : "");
 }

@@ -312,6 +312,23 @@ public class WireDecodingTests
         Assert.Contains("502", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A failed call is said one way wherever it is shown or recorded (a run's error, the key check, remediation): the
+    /// status number, the type and the message, with a placeholder where the API gave none, never an empty gap.
+    /// </summary>
+    [Fact]
+    public void ErrorSummary_OneWordingForRunsChecksAndRemediation()
+    {
+        var typed = ClaudeApiException.FromResponse(HttpStatusCode.TooManyRequests,
+            """{"type":"error","error":{"type":"rate_limit_error","message":"Slow down."},"request_id":"req_9"}""", null);
+        var bare = ClaudeApiException.FromResponse(HttpStatusCode.BadGateway, "<html>bad gateway</html>", null);
+
+        Assert.Equal("429 rate_limit_error: Slow down.", typed.Summary);
+        Assert.Equal("429 rate_limit_error: Slow down. (request-id req_9)", typed.SummaryWithRequestId);
+        Assert.Equal("502 (no error type): (no message)", ReviewPortal.Web.Features.Connectors.ConnectorError.Describe(bare));
+        Assert.Equal(bare.Summary, bare.SummaryWithRequestId);
+    }
+
     [Theory]
     [InlineData("sk-ant-api01-R2D2C3POsecretsecretsecretsecretBB8igAA", "sk-ant-api01-R2D...igAA")]
     [InlineData("sk-ant-admin01-Xwing0secretsecretsecretsecretTIEfYoda", "sk-ant-admin01-Xwi...Yoda")]

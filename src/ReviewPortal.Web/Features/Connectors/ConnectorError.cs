@@ -8,8 +8,7 @@ public static class ConnectorError
     /// <summary>
     /// What a run records about its failure: the API's status, error type and message (never a key), shortened to the
     /// run's error column, since an upstream message has no length limit and a refused save would lose the run's record.
-    /// The status as its number (429), the way the API documents it, not the enum's name.
     /// </summary>
     public static string Describe(Exception ex) => MaxLengths.Truncate(
-        ex is ClaudeApiException api ? $"{(int)api.StatusCode} {api.ErrorType}: {api.ApiMessage}" : ex.Message, MaxLengths.IngestionRun.Error);
+        ex is ClaudeApiException api ? api.Summary : ex.Message, MaxLengths.IngestionRun.Error);
 }

@@ -90,7 +90,7 @@ public sealed class TestClaudeConnection(IComplianceClient compliance, IAdminCli
         }
         catch (ClaudeApiException api)
         {
-            return new Check(key, name, purpose, false, $"{(int)api.StatusCode} {api.ErrorType}: {api.ApiMessage}", api.RequestId);
+            return new Check(key, name, purpose, false, api.Summary, api.RequestId);
         }
         catch (Exception ex) when (ClaudeFailure.Classify(ex) is { } kind)
         {

@@ -139,14 +139,14 @@ public sealed class ExecuteRemediationJob(
         catch (ClaudeApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             // Gone already (removed by hand, or our own earlier call whose answer was lost): the goal is met.
-            return new Outcome(RemediationStatus.Succeeded, null, Describe(ex), AlreadyGone: true);
+            return new Outcome(RemediationStatus.Succeeded, null, ex.SummaryWithRequestId, AlreadyGone: true);
         }
         catch (Exception ex) when (ClaudeFailure.IsUnavailableForNow(ex))
         {
             // Not this task's failure: the API takes no calls until then (or for a moment, while its circuit is open).
             var until = ex is ClaudeApiException { RetryAt: { } at } ? at : time.GetUtcNow() + RemediationOptions.From(configuration).BaseBackoff;
             var why = ex is ClaudeApiException api
-                ? $"The Claude Admin API rate limited the organization: {Describe(api)}; rate limited until {Humanize.DateTime(until)}."
+                ? $"The Claude Admin API rate limited the organization: {api.SummaryWithRequestId}; rate limited until {Humanize.DateTime(until)}."
                 : "The Claude Admin API failed repeatedly just now, so the portal paused its calls to it.";
             return new Outcome(RemediationStatus.Pending, null, $"{why} Not counted as an attempt; due again at {Humanize.DateTime(until)}.",
                 AlreadyGone: false) { Deferred = true, DueAgainAt = until };
@@ -156,13 +156,13 @@ public sealed class ExecuteRemediationJob(
             // Documented refusals (admin users, SCIM-managed membership, roles the API cannot assign) never succeed on retry.
             var message = ex.ApiMessage ?? "(no message)";
             return new Outcome(RemediationStatus.ManualRequired,
-                $"The Admin API refused {call.Endpoint}: \"{message}\" ({(int)ex.StatusCode} {ex.ErrorType}).", Describe(ex), AlreadyGone: false);
+                $"The Admin API refused {call.Endpoint}: \"{message}\" ({(int)ex.StatusCode} {ex.ErrorType}).", ex.SummaryWithRequestId, AlreadyGone: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // 429/5xx after the client's own retries, 401/403 until the key is fixed, transport errors and timeouts.
             logger.LogWarning(ex, "Remediation call {Endpoint} failed", call.Endpoint);
-            return new Outcome(RemediationStatus.Failed, null, ex is ClaudeApiException api ? Describe(api) : $"{ex.GetType().Name}: {ex.Message}",
+            return new Outcome(RemediationStatus.Failed, null, ex is ClaudeApiException api ? api.SummaryWithRequestId : $"{ex.GetType().Name}: {ex.Message}",
                 AlreadyGone: false);
         }
     }
@@ -233,9 +233,6 @@ public sealed class ExecuteRemediationJob(
             ? await db.ReviewItems.Where(i => i.Id == itemId).Select(i => (int?)i.CampaignId).FirstOrDefaultAsync(cancellationToken)
             : null;
 
-    // The client's exception text carries status, type, message and request-id, never a key.
-    private static string Describe(ClaudeApiException ex) =>
-        $"{(int)ex.StatusCode} {ex.ErrorType ?? "(no type)"}: {ex.ApiMessage ?? "(no message)"}" + (ex.RequestId is null ? "" : $" (request-id {ex.RequestId})");
 
     private sealed record Outcome(RemediationStatus Status, string? Instructions, string? Error, bool AlreadyGone)
     {
