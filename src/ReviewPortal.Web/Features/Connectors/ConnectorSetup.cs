@@ -3,7 +3,6 @@ using ReviewPortal.Claude;
 using ReviewPortal.Claude.Resilience;
 using ReviewPortal.Claude.Simulation;
 using ReviewPortal.Web.Infrastructure.Database;
-using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
@@ -22,7 +21,6 @@ public static class ConnectorSetup
                 : ActivatorUtilities.CreateInstance<ClaudeRequestBudget>(sp));
         services.AddClaudeClients(configuration);
         services.AddSingleton(configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
-        services.AddSingleton<DatabaseLease>();
         return services;
     }
 }

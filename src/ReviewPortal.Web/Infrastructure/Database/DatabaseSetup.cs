@@ -46,6 +46,8 @@ public static class DatabaseSetup
         // Only for Data Protection's key store, which resolves its context from a scope; the portal's own code takes a
         // context per operation from the factory.
         services.AddScoped<ReviewPortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<ReviewPortalDbContext>>().CreateDbContext());
+        // Every job's lease is a row of this database, on its clock (ADR 0009).
+        services.AddSingleton<Jobs.DatabaseLease>();
         return services;
     }
 
