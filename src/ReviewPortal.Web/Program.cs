@@ -19,7 +19,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.Services.AddClaudeConnector(builder.Configuration);
     builder.Services.AddPeopleDirectory(builder.Configuration);
     builder.Services.AddPortalJobs(builder.Configuration);
-    builder.Services.AddPortalEmail(builder.Configuration, builder.Environment);
+    builder.Services.AddPortalEmail(builder.Environment);
     builder.Services.AddPortalFeatures();
     builder.Services.AddPortalUi(builder.Configuration, builder.Environment);
 

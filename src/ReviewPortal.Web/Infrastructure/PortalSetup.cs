@@ -9,6 +9,8 @@ using ReviewPortal.Web.Components;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Features.Demo;
+using ReviewPortal.Web.Features.Lifecycle;
+using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
@@ -31,7 +33,10 @@ public static class PortalSetup
             services.AddScoped(type);
         }
         services.AddValidatorsFromAssembly(typeof(PortalSetup).Assembly, ServiceLifetime.Singleton);
-        services.AddOptions<FulfilmentOptions>().BindConfiguration(FulfilmentOptions.Section).ValidateOnStart();
+        services.AddPortalOptions<FulfilmentOptions>(FulfilmentOptions.Section);
+        services.AddPortalOptions<RequestsOptions>(RequestsOptions.Section);
+        services.AddPortalOptions<RemediationOptions>(RemediationOptions.Section);
+        services.AddPortalOptions<LifecycleOptions>(LifecycleOptions.Section);
         services.AddSingleton<IValidateOptions<FulfilmentOptions>, FulfilmentOptionsValidator>();
         services.AddSingleton<DatabaseMigrator>();
         return services;

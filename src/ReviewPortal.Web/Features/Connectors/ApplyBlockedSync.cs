@@ -1,8 +1,10 @@
 using System.Globalization;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Jobs;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
@@ -17,12 +19,13 @@ public sealed class ApplyBlockedSync(IDbContextFactory<ReviewPortalDbContext> co
 {
     public const string AuditAction = "connector.directory-sync-approved";
 
-    public async Task<ApplyBlockedSyncResult> HandleAsync(Viewer viewer, long blockedRunId, string correlationId,
+    /// <returns>What to tell the admin: the queued job and how many grants it may close.</returns>
+    public async Task<Result<string>> HandleAsync(Viewer viewer, long blockedRunId, string correlationId,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return new ApplyBlockedSyncResult(null, "Only admins can apply a blocked directory sync.");
+            return Refusal.Forbidden("Only admins can apply a blocked directory sync.");
         }
         BlockedDirectorySync? blocked;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -31,16 +34,11 @@ public sealed class ApplyBlockedSync(IDbContextFactory<ReviewPortalDbContext> co
         }
         if (blocked is null || blocked.RunId != blockedRunId)
         {
-            return new ApplyBlockedSyncResult(null, "That blocked sync is no longer the latest directory sync; nothing was queued. Refresh the page.");
+            return Refusal.Conflict("That blocked sync is no longer the latest directory sync; nothing was queued. Refresh the page.");
         }
         var closures = blocked.Change.Removing;
-        var id = await queue.QueueAsync<SyncDirectoryJob>(viewer, j => j.RunApprovedAsync(blockedRunId, closures, CancellationToken.None),
+        var id = await queue.QueueAsync(viewer, jobs => jobs.Enqueue<SyncDirectoryJob>(j => j.RunApprovedAsync(blockedRunId, closures, CancellationToken.None)),
             AuditAction, new AuditTarget("IngestionRun", blockedRunId.ToString(CultureInfo.InvariantCulture)), correlationId, cancellationToken);
-        return id is null
-            ? new ApplyBlockedSyncResult(null, "Only admins can apply a blocked directory sync.")
-            : new ApplyBlockedSyncResult(id, $"Queued (background job {id}): one directory sync that may close up to {closures} grants.");
+        return $"Queued (background job {id}): one directory sync that may close up to {closures} grants.";
     }
 }
-
-/// <summary>The queued job's id, or null when nothing was queued; and what to tell the admin.</summary>
-public sealed record ApplyBlockedSyncResult(string? JobId, string Message);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Resilience;
 using ReviewPortal.Claude.Simulation;
+using ReviewPortal.Web.Infrastructure;
 using ReviewPortal.Web.Infrastructure.Database;
 
 namespace ReviewPortal.Web.Features.Connectors;
@@ -20,7 +21,7 @@ public static class ConnectorSetup
                 ? ActivatorUtilities.CreateInstance<DatabaseRequestBudget>(sp)
                 : ActivatorUtilities.CreateInstance<ClaudeRequestBudget>(sp));
         services.AddClaudeClients(configuration);
-        services.AddSingleton(configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions());
+        services.AddPortalOptions<IngestionOptions>(IngestionOptions.Section);
         return services;
     }
 }

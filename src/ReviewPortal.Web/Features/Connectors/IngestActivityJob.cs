@@ -31,6 +31,17 @@ public sealed class IngestActivityJob(
     ILogger<IngestActivityJob> logger)
 {
     public const string JobName = "ingest-activity";
+
+    public static readonly JobDescriptor<IngestActivityJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the activity ingestion",
+        Lease = TimeSpan.FromMinutes(30),
+        Schedule = JobDescriptor.From<IngestionOptions>(o => o.ActivityCron),
+        RunNowAuditAction = "connector.run-requested",
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public const string CursorName = "activity-feed";
 
     public async Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default)
@@ -41,7 +52,7 @@ public sealed class IngestActivityJob(
             logger.LogInformation("Activity ingestion skipped: the Claude API rate limits the organization until {Until:u}", limitedUntil);
             return new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() };
         }
-        return await leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync,
+        return await leases.RunExclusiveAsync(Descriptor, RunLeasedAsync,
             () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
     }
 

@@ -1,3 +1,5 @@
+using ReviewPortal.Web.Infrastructure.Jobs;
+
 namespace ReviewPortal.Web.Features.Connectors;
 
 public sealed class IngestionOptions
@@ -5,8 +7,10 @@ public sealed class IngestionOptions
     public const string Section = "Ingestion";
 
     /// <summary>Cron of the Activity Feed catch-up (default every minute).</summary>
+    [Cron]
     public string ActivityCron { get; set; } = "* * * * *";
     /// <summary>Cron of the directory sync (default hourly).</summary>
+    [Cron]
     public string DirectoryCron { get; set; } = "0 * * * *";
     /// <summary>How far the first run reaches back.</summary>
     public int BackfillDays { get; set; } = 90;
@@ -33,6 +37,7 @@ public sealed class IngestionOptions
     /// </summary>
     public int RetentionDays { get; set; } = 400;
     /// <summary>Cron of <see cref="PruneActivityEventsJob"/> (default nightly at 02:30 UTC).</summary>
+    [Cron]
     public string RetentionCron { get; set; } = "30 2 * * *";
     /// <summary>Events deleted per unit of work (and audit entry): each batch holds the write lock only briefly.</summary>
     public int RetentionBatchSize { get; set; } = 20_000;

@@ -21,6 +21,16 @@ public sealed class PruneActivityEventsJob(
     ILogger<PruneActivityEventsJob> logger)
 {
     public const string JobName = "prune-activity-events";
+
+    public static readonly JobDescriptor<PruneActivityEventsJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the activity retention",
+        Lease = TimeSpan.FromHours(1),
+        Schedule = JobDescriptor.From<IngestionOptions>(o => o.RetentionCron),
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public const string AuditAction = "connector.activity-retention";
 
     public async Task<RetentionRun> RunAsync(CancellationToken cancellationToken = default)
@@ -29,7 +39,7 @@ public sealed class PruneActivityEventsJob(
         {
             return new RetentionRun(RetentionRunStatus.KeepForever, null, 0, 0);
         }
-        return await leases.RunExclusiveAsync(JobName, TimeSpan.FromHours(1), RunLeasedAsync, () => new RetentionRun(RetentionRunStatus.Skipped, null, 0, 0), cancellationToken);
+        return await leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => new RetentionRun(RetentionRunStatus.Skipped, null, 0, 0), cancellationToken);
     }
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>

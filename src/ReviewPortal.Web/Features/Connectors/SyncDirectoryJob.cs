@@ -31,6 +31,17 @@ public sealed class SyncDirectoryJob(
     ILogger<SyncDirectoryJob> logger)
 {
     public const string JobName = "sync-directory";
+
+    public static readonly JobDescriptor<SyncDirectoryJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the directory sync",
+        Lease = TimeSpan.FromMinutes(30),
+        Schedule = JobDescriptor.From<IngestionOptions>(o => o.DirectoryCron),
+        RunNowAuditAction = "connector.run-requested",
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     /// <summary>The key of the Console organization's Default Workspace (never listed by the Admin API) is this and the org's uuid.</summary>
     public const string DefaultWorkspacePrefix = "default-workspace:";
 
@@ -47,7 +58,7 @@ public sealed class SyncDirectoryJob(
     private sealed record Approval(long BlockedRunId, int Closures);
 
     private Task<IngestionRun> SyncAsync(Approval? approval, CancellationToken cancellationToken) =>
-        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), ct => SyncLeasedAsync(approval, ct),
+        leases.RunExclusiveAsync(Descriptor, ct => SyncLeasedAsync(approval, ct),
             () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>The sync itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>

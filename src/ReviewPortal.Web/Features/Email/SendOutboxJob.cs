@@ -30,11 +30,21 @@ public sealed class SendOutboxJob(
     ILogger<SendOutboxJob> logger)
 {
     public const string JobName = "send-outbox";
+
     /// <summary>Longer than any single SMTP hand-off; also the run's lease, so two runs never share a claim.</summary>
     public static readonly TimeSpan InFlightTimeout = TimeSpan.FromMinutes(10);
 
+    public static readonly JobDescriptor<SendOutboxJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the outbox",
+        Lease = InFlightTimeout,
+        Schedule = JobDescriptor.From<EmailOptions>(o => o.SendCron),
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public Task<OutboxRunResult> RunAsync(CancellationToken cancellationToken = default) =>
-        leases.RunExclusiveAsync(JobName, InFlightTimeout, RunLeasedAsync, () => new OutboxRunResult { Skipped = true }, cancellationToken);
+        leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => new OutboxRunResult { Skipped = true }, cancellationToken);
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
     private async Task<OutboxRunResult> RunLeasedAsync(CancellationToken cancellationToken)

@@ -23,11 +23,22 @@ public sealed class SendRemindersJob(
     ILogger<SendRemindersJob> logger)
 {
     public const string JobName = "send-reminders";
+
+    public static readonly JobDescriptor<SendRemindersJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the reminders",
+        Lease = TimeSpan.FromMinutes(30),
+        Schedule = JobDescriptor.From<EmailOptions>(o => o.RemindersCron),
+        RunNowAuditAction = "email.reminders-requested",
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     /// <summary>Only campaigns closed this recently tell their owner (no burst of old news on first deploy).</summary>
     public static readonly TimeSpan ClosedNoticeWindow = TimeSpan.FromDays(7);
 
     public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
-        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync, () => 0, cancellationToken);
+        leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => 0, cancellationToken);
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
     private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)

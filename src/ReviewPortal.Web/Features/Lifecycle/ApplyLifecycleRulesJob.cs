@@ -19,6 +19,16 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
 {
     public const string JobName = "apply-lifecycle-rules";
 
+    public static readonly JobDescriptor<ApplyLifecycleRulesJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the lifecycle rules",
+        Lease = TimeSpan.FromMinutes(30),
+        Schedule = JobDescriptor.From<LifecycleOptions>(o => o.Cron),
+        RunNowAuditAction = "lifecycle.run-requested",
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     private static readonly IdentityKind[] OwnedKinds = [IdentityKind.ApiKey, IdentityKind.ServiceAccount, IdentityKind.Agent, IdentityKind.AdminApiKey];
     private static readonly IdentityKind[] KeyKinds = [IdentityKind.ApiKey, IdentityKind.AdminApiKey];
     private static readonly RemediationStatus[] RemovalUnderWay =
@@ -26,7 +36,7 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
 
     /// <returns>How many review items this run opened.</returns>
     public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
-        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync, () => 0, cancellationToken);
+        leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => 0, cancellationToken);
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
     private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)

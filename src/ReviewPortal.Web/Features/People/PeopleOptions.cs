@@ -1,3 +1,5 @@
+using ReviewPortal.Web.Infrastructure.Jobs;
+
 namespace ReviewPortal.Web.Features.People;
 
 /// <summary>Where the organization's people (department, title, manager, employment) come from: <c>People:*</c>.</summary>
@@ -12,6 +14,7 @@ public sealed class PeopleOptions
     public PeopleSource? Source { get; set; }
 
     /// <summary>Cron of the Entra ID people sync (default hourly, at minute 50, so the directory sync on the hour reads it fresh).</summary>
+    [Cron]
     public string SyncCron { get; set; } = "50 * * * *";
 
     /// <summary>

@@ -15,7 +15,7 @@ public static class PeopleSetup
     /// <summary>The people directory the directory sync reads (<c>People:Source</c>), and Microsoft Graph for Entra ID.</summary>
     public static IServiceCollection AddPeopleDirectory(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(PeopleOptions.Section).Get<PeopleOptions>() ?? new PeopleOptions());
+        services.AddPortalOptions<PeopleOptions>(PeopleOptions.Section);
         services.AddSingleton<IHrDirectory>(sp =>
         {
             var simulatedClaude = sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Mode == ClaudeMode.Simulated;

@@ -21,8 +21,19 @@ public sealed class SyncPeopleJob(
 {
     public const string JobName = "sync-people";
 
+    public static readonly JobDescriptor<SyncPeopleJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the people sync",
+        Lease = TimeSpan.FromMinutes(30),
+        Schedule = JobDescriptor.From<PeopleOptions>(o => o.Source == PeopleSource.EntraId ? o.SyncCron : null),
+        RunNowAuditAction = "connector.run-requested",
+        Then = SyncDirectoryJob.Descriptor,
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public Task<IngestionRun> RunAsync(CancellationToken cancellationToken = default) =>
-        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(30), RunLeasedAsync, () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
+        leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => new IngestionRun { Job = JobName, Status = IngestionRunStatus.Skipped, StartedAt = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
     private async Task<IngestionRun> RunLeasedAsync(CancellationToken cancellationToken)

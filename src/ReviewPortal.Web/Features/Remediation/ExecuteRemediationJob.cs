@@ -24,26 +24,35 @@ public sealed class ExecuteRemediationJob(
     IAdminClient admin,
     DatabaseLease leases,
     ClaudeRateLimitGate rateLimit,
-    IConfiguration configuration,
+    RemediationOptions options,
     TimeProvider time,
     ILogger<ExecuteRemediationJob> logger)
 {
     public const string JobName = "execute-remediation";
 
+    public static readonly JobDescriptor<ExecuteRemediationJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "remediation",
+        Lease = TimeSpan.FromMinutes(15),
+        Schedule = JobDescriptor.From<RemediationOptions>(o => o.Cron),
+        RunNowAuditAction = "remediation.run-requested",
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public async Task<RemediationRunResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var options = RemediationOptions.From(configuration);
         if (rateLimit.LimitedUntil is { } until)
         {
             logger.LogInformation("Remediation run skipped: the Claude API rate limits the organization until {Until:u}", until);
             return new RemediationRunResult(Skipped: true, 0, 0, 0, 0);
         }
-        return await leases.RunExclusiveAsync(JobName, options.RunningTimeout, ct => RunLeasedAsync(options, ct),
+        return await leases.RunExclusiveAsync(Descriptor, RunLeasedAsync,
             () => new RemediationRunResult(Skipped: true, 0, 0, 0, 0), cancellationToken);
     }
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
-    private async Task<RemediationRunResult> RunLeasedAsync(RemediationOptions options, CancellationToken cancellationToken)
+    private async Task<RemediationRunResult> RunLeasedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         List<long> due;
@@ -59,7 +68,7 @@ public sealed class ExecuteRemediationJob(
         int succeeded = 0, manual = 0, failed = 0;
         foreach (var id in due)
         {
-            var (status, deferred) = await ExecuteAsync(id, options, cancellationToken);
+            var (status, deferred) = await ExecuteAsync(id, cancellationToken);
             switch (status)
             {
                 case RemediationStatus.Succeeded: succeeded++; break;
@@ -79,7 +88,7 @@ public sealed class ExecuteRemediationJob(
         return new RemediationRunResult(false, due.Count, succeeded, manual, failed);
     }
 
-    private async Task<(RemediationStatus? Status, bool Deferred)> ExecuteAsync(long taskId, RemediationOptions options, CancellationToken cancellationToken)
+    private async Task<(RemediationStatus? Status, bool Deferred)> ExecuteAsync(long taskId, CancellationToken cancellationToken)
     {
         var claimedAt = time.GetUtcNow();
         var correlationId = $"remediation-{taskId}-{claimedAt.UtcTicks}";
@@ -126,7 +135,7 @@ public sealed class ExecuteRemediationJob(
         {
             outcome = await CallAsync(call, cancellationToken);
         }
-        return (await RecordAsync(task, call, outcome, campaignId, options, correlationId), outcome.Deferred);
+        return (await RecordAsync(task, call, outcome, campaignId, correlationId), outcome.Deferred);
     }
 
     private async Task<Outcome> CallAsync(RemediationCall call, CancellationToken cancellationToken)
@@ -144,7 +153,7 @@ public sealed class ExecuteRemediationJob(
         catch (Exception ex) when (ClaudeFailure.IsUnavailableForNow(ex))
         {
             // Not this task's failure: the API takes no calls until then (or for a moment, while its circuit is open).
-            var until = ex is ClaudeApiException { RetryAt: { } at } ? at : time.GetUtcNow() + RemediationOptions.From(configuration).BaseBackoff;
+            var until = ex is ClaudeApiException { RetryAt: { } at } ? at : time.GetUtcNow() + options.BaseBackoff;
             var why = ex is ClaudeApiException api
                 ? $"The Claude Admin API rate limited the organization: {api.SummaryWithRequestId}; rate limited until {Humanize.DateTime(until)}."
                 : "The Claude Admin API failed repeatedly just now, so the portal paused its calls to it.";
@@ -168,7 +177,7 @@ public sealed class ExecuteRemediationJob(
     }
 
     private async Task<RemediationStatus> RecordAsync(RemediationTask claimed, RemediationCall call, Outcome outcome, int? campaignId,
-        RemediationOptions options, string correlationId)
+        string correlationId)
     {
         // Not cancellable: the upstream change (or its failure) has happened and must be recorded.
         var now = time.GetUtcNow();

@@ -8,6 +8,7 @@ public sealed class RemediationOptions
     public const string Section = "Remediation";
 
     /// <summary>Cron of <see cref="ExecuteRemediationJob"/> (default every minute).</summary>
+    [Cron]
     public string Cron { get; set; } = "* * * * *";
 
     /// <summary>Attempts (the client's own retries not counted) before a task stays Failed and an admin must retry it.</summary>
@@ -29,9 +30,6 @@ public sealed class RemediationOptions
     /// already happened answers 404, which counts as done.
     /// </summary>
     public TimeSpan RunningTimeout { get; set; } = TimeSpan.FromMinutes(15);
-
-    public static RemediationOptions From(IConfiguration configuration) =>
-        configuration.GetSection(Section).Get<RemediationOptions>() ?? new RemediationOptions();
 
     /// <summary>Backoff after the <paramref name="attempts"/>-th failed attempt: base × 2^(attempts−1), capped.</summary>
     public TimeSpan BackoffAfter(int attempts) => Backoff.Exponential(attempts, BaseBackoff, MaxBackoff);

@@ -14,7 +14,7 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// </summary>
 public sealed class VerifyRemediation(
     IDbContextFactory<ReviewPortalDbContext> contexts,
-    IConfiguration configuration,
+    RemediationOptions options,
     TimeProvider time,
     ILogger<VerifyRemediation> logger)
 {
@@ -22,10 +22,9 @@ public sealed class VerifyRemediation(
 
     public async Task<VerificationResult> RunAsync(DateTimeOffset syncStartedAt, string correlationId, CancellationToken cancellationToken = default)
     {
-        var options = RemediationOptions.From(configuration);
         var now = time.GetUtcNow();
         var actor = AuditActor.System(ActorName, now, correlationId);
-        var result = await contexts.WriteAsync((db, ct) => JudgeAsync(db, syncStartedAt, actor, options, now, ct), cancellationToken);
+        var result = await contexts.WriteAsync((db, ct) => JudgeAsync(db, syncStartedAt, actor, now, ct), cancellationToken);
         if (result.Verified + result.Drift > 0)
         {
             logger.LogInformation("Remediation verification: {Verified} verified, {Drift} drift, {FollowUps} archive follow-ups",
@@ -38,8 +37,8 @@ public sealed class VerifyRemediation(
         return result;
     }
 
-    private static async Task<VerificationResult> JudgeAsync(ReviewPortalDbContext db, DateTimeOffset syncStartedAt, AuditActor actor,
-        RemediationOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<VerificationResult> JudgeAsync(ReviewPortalDbContext db, DateTimeOffset syncStartedAt, AuditActor actor,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var candidates = await db.RemediationTasks
             .Where(t => (t.Status == RemediationStatus.Succeeded && t.CompletedAt <= syncStartedAt)
@@ -84,7 +83,7 @@ public sealed class VerifyRemediation(
                     driftResolved = previous == RemediationStatus.Drift,
                 }, identityId: c.IdentityId, campaignId: c.CampaignId);
                 verified++;
-                if (task.Action == RemediationAction.DeactivateApiKey && await ScheduleArchiveAsync(db, task, c.IdentityId, c.CampaignId, actor, options, now, cancellationToken))
+                if (task.Action == RemediationAction.DeactivateApiKey && await ScheduleArchiveAsync(db, task, c.IdentityId, c.CampaignId, actor, now, cancellationToken))
                 {
                     followUps++;
                 }
@@ -108,8 +107,8 @@ public sealed class VerifyRemediation(
     /// Created on verification, not on success: only a key the directory shows inactive is scheduled for the
     /// irreversible archive, and the grace period runs from when that was proven.
     /// </summary>
-    private static async Task<bool> ScheduleArchiveAsync(ReviewPortalDbContext db, RemediationTask deactivate, int identityId, int? campaignId,
-        AuditActor actor, RemediationOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ScheduleArchiveAsync(ReviewPortalDbContext db, RemediationTask deactivate, int identityId, int? campaignId,
+        AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await db.RemediationTasks.AnyAsync(t => t.GrantId == deactivate.GrantId && t.Action == RemediationAction.ArchiveApiKey, cancellationToken))
         {

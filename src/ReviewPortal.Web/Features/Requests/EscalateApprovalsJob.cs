@@ -14,8 +14,17 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
 {
     public const string JobName = "escalate-approvals";
 
+    public static readonly JobDescriptor<EscalateApprovalsJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the approval escalation",
+        Lease = TimeSpan.FromMinutes(10),
+        Schedule = JobDescriptor.From<RequestsOptions>(o => o.EscalateCron),
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
-        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(10), RunLeasedAsync, () => 0, cancellationToken);
+        leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => 0, cancellationToken);
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
     private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)

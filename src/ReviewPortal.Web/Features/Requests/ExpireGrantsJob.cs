@@ -15,8 +15,17 @@ public sealed class ExpireGrantsJob(IDbContextFactory<ReviewPortalDbContext> con
 {
     public const string JobName = "expire-grants";
 
+    public static readonly JobDescriptor<ExpireGrantsJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the grant expiry",
+        Lease = TimeSpan.FromMinutes(10),
+        Schedule = JobDescriptor.From<RequestsOptions>(o => o.ExpireCron),
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
-        leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(10), RunLeasedAsync, () => 0, cancellationToken);
+        leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => 0, cancellationToken);
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>
     private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)

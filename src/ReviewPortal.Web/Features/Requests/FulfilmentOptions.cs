@@ -1,3 +1,5 @@
+using ReviewPortal.Web.Infrastructure.Jobs;
+
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>
@@ -23,11 +25,7 @@ public sealed class FulfilmentOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Backoff after the <paramref name="attempts"/>-th failed attempt: base × 2^(attempts−1), capped.</summary>
-    public TimeSpan BackoffAfter(int attempts)
-    {
-        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
-        return TimeSpan.FromTicks((long)Math.Max(Math.Min(BaseBackoff.Ticks * factor, MaxBackoff.Ticks), 0));
-    }
+    public TimeSpan BackoffAfter(int attempts) => Backoff.Exponential(attempts, BaseBackoff, MaxBackoff);
 
     /// <summary>The problems with these settings, in words naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Problems()

@@ -18,6 +18,15 @@ public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortal
 {
     public const string JobName = "provision-scheduled-requests";
 
+    public static readonly JobDescriptor<ProvisionScheduledRequestsJob> Descriptor = new()
+    {
+        Id = JobName,
+        Title = "the provisioning of scheduled requests",
+        Lease = TimeSpan.FromMinutes(10),
+        Schedule = JobDescriptor.From<RequestsOptions>(o => o.ProvisionCron),
+        Run = job => job.RunAsync(CancellationToken.None),
+    };
+
     /// <returns>How many requests were due.</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -26,7 +35,7 @@ public sealed class ProvisionScheduledRequestsJob(IDbContextFactory<ReviewPortal
             logger.LogInformation("Provisioning run skipped: the Claude API rate limits the organization until {Until:u}", until);
             return 0;
         }
-        return await leases.RunExclusiveAsync(JobName, TimeSpan.FromMinutes(10), RunLeasedAsync, () => 0, cancellationToken);
+        return await leases.RunExclusiveAsync(Descriptor, RunLeasedAsync, () => 0, cancellationToken);
     }
 
     /// <summary>The run itself, under the job's lease: <paramref name="cancellationToken"/> is cancelled when the lease is lost.</summary>

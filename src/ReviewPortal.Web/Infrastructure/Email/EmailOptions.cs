@@ -1,3 +1,5 @@
+using ReviewPortal.Web.Infrastructure.Jobs;
+
 namespace ReviewPortal.Web.Infrastructure.Email;
 
 /// <summary>
@@ -34,7 +36,9 @@ public sealed class EmailOptions
     /// <summary>Mails sent per outbox run; keeps one run well inside its lease.</summary>
     public int BatchSize { get; set; } = 200;
 
+    [Cron]
     public string SendCron { get; set; } = "* * * * *";
+    [Cron]
     public string RemindersCron { get; set; } = "5 * * * *";
 
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);

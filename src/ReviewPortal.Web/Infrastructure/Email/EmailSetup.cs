@@ -6,20 +6,12 @@ namespace ReviewPortal.Web.Infrastructure;
 public static class EmailSetup
 {
     /// <summary>SMTP when <c>Email:Smtp:Host</c> is set; otherwise .eml files in the pickup folder.</summary>
-    public static IServiceCollection AddPortalEmail(this IServiceCollection services, IConfiguration configuration,
-        IHostEnvironment environment)
+    public static IServiceCollection AddPortalEmail(this IServiceCollection services, IHostEnvironment environment)
     {
-        var options = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>() ?? new EmailOptions();
-        services.AddSingleton(options);
-        if (options.UsesSmtp)
-        {
-            services.AddSingleton<IEmailSender, SmtpEmailSender>();
-        }
-        else
-        {
-            var folder = Path.GetFullPath(options.PickupFolder, environment.ContentRootPath);
-            services.AddSingleton<IEmailSender>(new PickupFolderEmailSender(folder));
-        }
+        services.AddPortalOptions<EmailOptions>(EmailOptions.Section);
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<EmailOptions>() is { UsesSmtp: true }
+            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
+            : new PickupFolderEmailSender(Path.GetFullPath(sp.GetRequiredService<EmailOptions>().PickupFolder, environment.ContentRootPath)));
         return services;
     }
 }

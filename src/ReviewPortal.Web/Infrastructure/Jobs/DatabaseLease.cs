@@ -28,22 +28,23 @@ public sealed class DatabaseLease(IDbContextFactory<ReviewPortalDbContext> conte
     }
 
     /// <summary>
-    /// Every job's run: under its lease, or not at all. <paramref name="run"/> gets the lease's token, cancelled with the
-    /// caller's and when the lease is lost (another node has taken it over), so a run never overlaps another node's; when
-    /// another holder has the lease the run is skipped, logged, and <paramref name="skipped"/> is what the job answers.
+    /// Every job's run: under its lease (named by the job's id, as long as its descriptor says), or not at all.
+    /// <paramref name="run"/> gets the lease's token, cancelled with the caller's and when the lease is lost (another node
+    /// has taken it over), so a run never overlaps another node's; when another holder has the lease the run is skipped,
+    /// logged, and <paramref name="skipped"/> is what the job answers.
     /// </summary>
-    public Task<T> RunExclusiveAsync<T>(string job, TimeSpan ttl, Func<CancellationToken, Task<T>> run, Func<T> skipped,
+    public Task<T> RunExclusiveAsync<T>(JobDescriptor job, Func<CancellationToken, Task<T>> run, Func<T> skipped,
         CancellationToken cancellationToken) =>
-        RunExclusiveAsync(job, ttl, (HeldLease lease) => run(lease.Token), skipped, cancellationToken);
+        RunExclusiveAsync(job, (HeldLease lease) => run(lease.Token), skipped, cancellationToken);
 
     /// <summary>The same, for a run that must tell a lost lease from a cancelled one (<see cref="HeldLease.IsLost"/>).</summary>
-    public async Task<T> RunExclusiveAsync<T>(string job, TimeSpan ttl, Func<HeldLease, Task<T>> run, Func<T> skipped,
+    public async Task<T> RunExclusiveAsync<T>(JobDescriptor job, Func<HeldLease, Task<T>> run, Func<T> skipped,
         CancellationToken cancellationToken)
     {
-        await using var lease = await TryAcquireAsync(job, ttl, cancellationToken);
+        await using var lease = await TryAcquireAsync(job.Id, job.Lease, cancellationToken);
         if (lease is null)
         {
-            logger.LogInformation("Job {Job} skipped: another run holds its lease", job);
+            logger.LogInformation("Job {Job} skipped: another run holds its lease", job.Id);
             return skipped();
         }
         return await run(lease);

@@ -2,6 +2,12 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Features.Lifecycle;
+using ReviewPortal.Web.Features.People;
+using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Database;
 
@@ -27,7 +33,9 @@ public static class JobsSetup
                 $"Set Hangfire__Storage={StorageFor(database)}.");
         }
         services.AddSingleton(options);
+        services.AddSingleton(Registry);
         services.AddSingleton<AdminJobQueue>();
+        services.AddScoped<RunJobNow>();
         services.AddHangfire((sp, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -63,6 +71,21 @@ public static class JobsSetup
         }
         return services;
     }
+
+    /// <summary>Every recurring job, each described beside its class (ADR 0013).</summary>
+    private static readonly JobRegistry Registry = new([
+        IngestActivityJob.Descriptor,
+        SyncDirectoryJob.Descriptor,
+        PruneActivityEventsJob.Descriptor,
+        SyncPeopleJob.Descriptor,
+        EscalateApprovalsJob.Descriptor,
+        ExpireGrantsJob.Descriptor,
+        ProvisionScheduledRequestsJob.Descriptor,
+        ExecuteRemediationJob.Descriptor,
+        SendOutboxJob.Descriptor,
+        SendRemindersJob.Descriptor,
+        ApplyLifecycleRulesJob.Descriptor,
+    ]);
 
     /// <summary>The schema Hangfire's tables live in on PostgreSQL.</summary>
     public const string PostgresSchema = "hangfire";
@@ -117,7 +140,7 @@ public static class JobsSetup
         _ = app.Services.GetRequiredService<IBackgroundJobClient>();
         if (app.Services.GetRequiredService<HangfireOptions>().RunServer)
         {
-            RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>(), app.Configuration);
+            app.Services.GetRequiredService<JobRegistry>().Schedule(app.Services.GetRequiredService<IRecurringJobManager>(), app.Services);
         }
         return app;
     }

@@ -9,6 +9,7 @@ using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Tests.Features.Audit;
 
@@ -91,9 +92,9 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         var closed = await portal.GetRequiredService<CloseCampaign>().HandleAsync(compliance, campaign.Id, "compliance");
         Assert.False(closed.Closed);
 
-        foreach (var job in Enum.GetValues<RunConnectorNow.Job>())
+        foreach (var job in portal.GetRequiredService<JobRegistry>().All.Where(j => j.RunNowAuditAction is not null))
         {
-            Assert.Null(await portal.GetRequiredService<RunConnectorNow>().HandleAsync(compliance, job, "compliance"));
+            Assert.False((await portal.GetRequiredService<RunJobNow>().HandleAsync(compliance, job.Id, "compliance")).Ok);
         }
 
         var approval = await portal.GetRequiredService<DecideApproval>().HandleAsync(compliance, new DecideApproval.Command(stepId, true, null), "compliance");

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReviewPortal.Tests.Infrastructure.Jobs;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Jobs;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Connectors;
 
@@ -58,9 +60,9 @@ public sealed class ConnectorAdminAuthorizationTests(ConnectorAdminAuthorization
     {
         var queued = portal.Jobs.Created.Count;
 
-        var id = await portal.GetRequiredService<RunConnectorNow>().HandleAsync(ViewerWith(roles), RunConnectorNow.Job.IngestActivity, "corr-non-admin");
+        var id = await portal.GetRequiredService<RunJobNow>().HandleAsync(ViewerWith(roles), IngestActivityJob.JobName, "corr-non-admin");
 
-        Assert.Null(id);
+        Assert.Equal(RefusalKind.Forbidden, id.Refusal?.Kind);
         Assert.Equal(queued, portal.Jobs.Created.Count);
         await using var db = await portal.CreateDbContextAsync();
         Assert.False(await db.AuditEntries.AnyAsync(a => a.CorrelationId == "corr-non-admin"));
@@ -71,9 +73,9 @@ public sealed class ConnectorAdminAuthorizationTests(ConnectorAdminAuthorization
     {
         var queued = portal.Jobs.Created.Count;
 
-        var id = await portal.GetRequiredService<RunConnectorNow>().HandleAsync(ViewerWith([Roles.Admin]), RunConnectorNow.Job.SyncDirectory, "corr-admin");
+        var id = await portal.GetRequiredService<RunJobNow>().HandleAsync(ViewerWith([Roles.Admin]), SyncDirectoryJob.JobName, "corr-admin");
 
-        Assert.NotNull(id);
+        Assert.True(id.Ok);
         Assert.Equal(queued + 1, portal.Jobs.Created.Count);
         Assert.Equal(typeof(SyncDirectoryJob), portal.Jobs.Created.Last().Type);
         await using var db = await portal.CreateDbContextAsync();

@@ -12,6 +12,7 @@ using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Connectors;
 
@@ -247,7 +248,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
 
         var result = await _portal.GetRequiredService<ApplyBlockedSync>().HandleAsync(Admin, blocked.Id, "corr-apply");
 
-        Assert.NotNull(result.JobId);
+        Assert.True(result.Ok);
         var queued = Assert.Single(_portal.Jobs.Created);
         Assert.Equal((typeof(SyncDirectoryJob), nameof(SyncDirectoryJob.RunApprovedAsync)), (queued.Type, queued.Method.Name));
         Assert.Equal(new object[] { blocked.Id, wouldClose }, queued.Args.Take(2));
@@ -299,7 +300,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
 
         var result = await _portal.GetRequiredService<ApplyBlockedSync>().HandleAsync(new Viewer(null, "someone", roles.ToHashSet()), blocked.Id, "corr-non-admin");
 
-        Assert.Null(result.JobId);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
         Assert.Empty(_portal.Jobs.Created);
         await using var db = await _portal.CreateDbContextAsync();
         Assert.False(await db.AuditEntries.AnyAsync(a => a.CorrelationId == "corr-non-admin"));
@@ -316,8 +317,8 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
 
         var result = await _portal.GetRequiredService<ApplyBlockedSync>().HandleAsync(Admin, blocked.Id, "corr-stale");
 
-        Assert.Null(result.JobId);
-        Assert.Contains("no longer the latest", result.Message, StringComparison.Ordinal);
+        Assert.False(result.Ok);
+        Assert.Contains("no longer the latest", result.Refusal.Message, StringComparison.Ordinal);
         Assert.Empty(_portal.Jobs.Created);
         Assert.Empty(await AuditAsync(ApplyBlockedSync.AuditAction));
     }

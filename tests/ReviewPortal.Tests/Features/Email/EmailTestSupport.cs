@@ -63,8 +63,8 @@ public sealed class EmailPortalFactory : PortalAppFactory
             {
                 var real = services.Single(d => d.ServiceType == typeof(IEmailSender));
                 services.RemoveAll<IEmailSender>();
-                services.AddSingleton(sp => wrap(real.ImplementationInstance as IEmailSender
-                    ?? (IEmailSender)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!)));
+                services.AddSingleton(sp => wrap((IEmailSender)(real.ImplementationFactory?.Invoke(sp) ?? real.ImplementationInstance
+                    ?? ActivatorUtilities.CreateInstance(sp, real.ImplementationType!))));
             }
         });
     }

@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.People;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Tests.Features.People;
 
@@ -27,7 +28,7 @@ public sealed class PeopleDirectoryPanelTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddSingleton(_portal.GetRequiredService<GetPeopleDirectoryStatus>());
         Services.AddSingleton(_portal.GetRequiredService<ImportPeopleCsv>());
-        Services.AddSingleton(_portal.GetRequiredService<RunConnectorNow>());
+        Services.AddSingleton(_portal.GetRequiredService<RunJobNow>());
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
@@ -72,6 +73,6 @@ public sealed class PeopleDirectoryPanelTests : BunitContext, IAsyncLifetime
         Assert.Empty(panel.FindAll("[data-testid=people-csv-preview]"));
         // ... and a directory sync is queued to give Claude's people that context now, asked for by the admin who applied it.
         await using var db = await _portal.CreateDbContextAsync();
-        Assert.Equal(["SyncDirectory"], await db.AuditEntries.Where(a => a.Action == "connector.run-requested").Select(a => a.TargetId).ToListAsync());
+        Assert.Equal([SyncDirectoryJob.JobName], await db.AuditEntries.Where(a => a.Action == "connector.run-requested").Select(a => a.TargetId).ToListAsync());
     }
 }

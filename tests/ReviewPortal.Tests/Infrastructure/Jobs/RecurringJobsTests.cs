@@ -1,6 +1,15 @@
 using Hangfire;
 using Hangfire.Common;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Features.Lifecycle;
+using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Features.Requests;
+using ReviewPortal.Web.Infrastructure;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Tests.Infrastructure.Jobs;
@@ -24,8 +33,18 @@ public sealed class RecurringJobsTests
         }
     }
 
+    /// <summary>The portal as it starts, with these settings on top.</summary>
+    private sealed class SettingsPortal(IReadOnlyDictionary<string, string?> settings) : PortalAppFactory(seedDemo: false)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            UseSettings(builder, settings);
+        }
+    }
+
     [Fact]
-    public void Register_EverySchedulingSetting_UsedForItsJob()
+    public async Task Register_EverySchedulingSetting_UsedForItsJob()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -41,21 +60,50 @@ public sealed class RecurringJobsTests
             ["Ingestion:RetentionCron"] = "10 * * * *",
         };
         var manager = new RecordingManager();
+        await using var portal = new SettingsPortal(settings);
 
-        RecurringJobs.Register(manager, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        portal.GetRequiredService<JobRegistry>().Schedule(manager, portal.Services);
 
         Assert.Equal(new Dictionary<string, string>
         {
-            [RecurringJobs.IngestActivity] = "1 * * * *",
-            [RecurringJobs.SyncDirectory] = "2 * * * *",
-            [RecurringJobs.EscalateApprovals] = "3 * * * *",
-            [RecurringJobs.ExpireGrants] = "4 * * * *",
-            [RecurringJobs.ProvisionScheduledRequests] = "5 * * * *",
-            [RecurringJobs.ExecuteRemediation] = "6 * * * *",
-            [RecurringJobs.SendOutbox] = "7 * * * *",
-            [RecurringJobs.SendReminders] = "8 * * * *",
-            [RecurringJobs.ApplyLifecycleRules] = "9 * * * *",
-            [RecurringJobs.PruneActivityEvents] = "10 * * * *",
+            [IngestActivityJob.JobName] = "1 * * * *",
+            [SyncDirectoryJob.JobName] = "2 * * * *",
+            [EscalateApprovalsJob.JobName] = "3 * * * *",
+            [ExpireGrantsJob.JobName] = "4 * * * *",
+            [ProvisionScheduledRequestsJob.JobName] = "5 * * * *",
+            [ExecuteRemediationJob.JobName] = "6 * * * *",
+            [SendOutboxJob.JobName] = "7 * * * *",
+            [SendRemindersJob.JobName] = "8 * * * *",
+            [ApplyLifecycleRulesJob.JobName] = "9 * * * *",
+            [PruneActivityEventsJob.JobName] = "10 * * * *",
         }, manager.Crons);
+    }
+
+    [Fact]
+    public void Registration_ScheduleSettingNotACron_FailsValidationNamingIt()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Requests:EscalateCron"] = "every hour" }).Build();
+        // The portal's own registration (validated on start): the same binding and validation a starting node runs.
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddPortalFeatures().BuildServiceProvider();
+
+        var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<RequestsOptions>());
+
+        Assert.Contains("EscalateCron 'every hour' is not a cron expression", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Registry_EveryJobClass_HasItsDescriptor()
+    {
+        await using var portal = new SettingsPortal(new Dictionary<string, string?>());
+        var jobClasses = typeof(IngestActivityJob).Assembly.GetTypes()
+            .Where(t => t.Namespace?.StartsWith("ReviewPortal.Web.Features", StringComparison.Ordinal) == true && t.Name.EndsWith("Job", StringComparison.Ordinal)
+                && t.GetMethod("RunAsync", [typeof(CancellationToken)]) is not null)
+            .Select(t => t.Name).Order().ToList();
+
+        var described = portal.GetRequiredService<JobRegistry>().All.Select(d => d.GetType().GetGenericArguments().Single().Name).Order().ToList();
+
+        Assert.Equal(11, jobClasses.Count);
+        Assert.Equal(jobClasses, described);
     }
 }

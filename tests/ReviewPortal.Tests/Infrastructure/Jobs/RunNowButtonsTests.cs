@@ -1,8 +1,12 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Lifecycle;
+using ReviewPortal.Web.Features.People;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Jobs;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Infrastructure.Jobs;
 
@@ -12,13 +16,16 @@ namespace ReviewPortal.Tests.Infrastructure.Jobs;
 /// </summary>
 public sealed class RunNowButtonsTests
 {
-    private delegate Task<string?> RunNow(PortalAppFactory portal, Viewer viewer, string correlationId);
+    private delegate Task<Result<string>> RunNow(PortalAppFactory portal, Viewer viewer, string correlationId);
+
+    private static RunNow Button(string job) => (portal, viewer, correlationId) =>
+        portal.GetRequiredService<RunJobNow>().HandleAsync(viewer, job, correlationId);
 
     private static readonly Dictionary<string, (RunNow Run, Type Job, string Action)> Buttons = new()
     {
-        ["remediation"] = ((s, v, c) => s.GetRequiredService<RunRemediationNow>().HandleAsync(v, c), typeof(ExecuteRemediationJob), RunRemediationNow.AuditAction),
-        ["reminders"] = ((s, v, c) => s.GetRequiredService<SendRemindersNow>().HandleAsync(v, c), typeof(SendRemindersJob), SendRemindersNow.AuditAction),
-        ["lifecycle"] = ((s, v, c) => s.GetRequiredService<RunLifecycleRulesNow>().HandleAsync(v, c), typeof(ApplyLifecycleRulesJob), RunLifecycleRulesNow.AuditAction),
+        ["remediation"] = (Button(ExecuteRemediationJob.JobName), typeof(ExecuteRemediationJob), "remediation.run-requested"),
+        ["reminders"] = (Button(SendRemindersJob.JobName), typeof(SendRemindersJob), "email.reminders-requested"),
+        ["lifecycle"] = (Button(ApplyLifecycleRulesJob.JobName), typeof(ApplyLifecycleRulesJob), "lifecycle.run-requested"),
     };
 
     public static TheoryData<string, string[]> NonAdmins()
@@ -43,7 +50,7 @@ public sealed class RunNowButtonsTests
 
         var id = await Buttons[button].Run(portal, new Viewer(null, "someone", roles.ToHashSet()), "corr-non-admin");
 
-        Assert.Null(id);
+        Assert.Equal(RefusalKind.Forbidden, id.Refusal?.Kind);
         Assert.Empty(portal.Jobs.Created);
         await using var db = await portal.CreateDbContextAsync();
         Assert.False(await db.AuditEntries.AnyAsync(a => a.CorrelationId == "corr-non-admin"));
@@ -58,12 +65,34 @@ public sealed class RunNowButtonsTests
 
         var id = await run(portal, new Viewer(null, "Ada", new HashSet<string> { Roles.Admin }), "corr-admin");
 
-        Assert.NotNull(id);
+        Assert.True(id.Ok);
         var queued = Assert.Single(portal.Jobs.Created);
         Assert.Equal((job, "RunAsync"), (queued.Type, queued.Method.Name));
         await using var db = await portal.CreateDbContextAsync();
         var audit = await db.AuditEntries.SingleAsync(a => a.CorrelationId == "corr-admin");
         Assert.Equal(action, audit.Action);
-        Assert.Contains(id, audit.After);
+        Assert.Contains(id.Value, audit.After);
+    }
+
+    [Fact]
+    public async Task RunNow_PeopleSync_QueuesTheDirectorySyncToFollowIt()
+    {
+        await using var portal = new RecordingJobsPortal();
+
+        var id = await Button(SyncPeopleJob.JobName)(portal, new Viewer(null, "Ada", new HashSet<string> { Roles.Admin }), "corr-people");
+
+        Assert.True(id.Ok);
+        Assert.Equal([typeof(SyncPeopleJob), typeof(SyncDirectoryJob)], portal.Jobs.Created.Select(j => j.Type));
+    }
+
+    [Fact]
+    public async Task RunNow_JobWithoutAButton_IsRefusedAndQueuesNothing()
+    {
+        await using var portal = new RecordingJobsPortal();
+
+        var id = await Button(SendOutboxJob.JobName)(portal, new Viewer(null, "Ada", new HashSet<string> { Roles.Admin }), "corr-outbox");
+
+        Assert.Equal(RefusalKind.NotFound, id.Refusal?.Kind);
+        Assert.Empty(portal.Jobs.Created);
     }
 }

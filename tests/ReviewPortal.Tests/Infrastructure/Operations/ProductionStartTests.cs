@@ -167,7 +167,7 @@ public sealed class ProductionStartTests : IDisposable
         });
         builder.Services.AddPortalDatabase(builder.Configuration, builder.Environment);
         builder.Services.AddPortalJobs(builder.Configuration);
-        builder.Services.AddPortalEmail(builder.Configuration, builder.Environment);
+        builder.Services.AddPortalEmail(builder.Environment);
         builder.Services.AddPortalUi(builder.Configuration, builder.Environment);
         if (withoutKeyStore)
         {
