@@ -60,8 +60,6 @@ public sealed class ClaudeOptions
 
     /// <summary>Page size for Compliance directory lists (1..1000): the API's maximum by default, for the same reason.</summary>
     public int DirectoryPageSize { get; set; } = 1000;
-
-    public SimulationOptions Simulation { get; set; } = new();
 }
 
 /// <summary>Retry behaviour (§1.6). Tests shrink the delays so they run in milliseconds.</summary>
@@ -94,23 +92,6 @@ public sealed class ClaudeCircuitBreakerOptions
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Shape of the simulated Claude organization used in demo mode.</summary>
-public sealed class SimulationOptions
-{
-    public int Seed { get; set; } = 42;
-    public int People { get; set; } = 300;
-    public int ApiKeys { get; set; } = 40;
-    public int ServiceAccounts { get; set; } = 6;
-    public int Workspaces { get; set; } = 4;
-    public int HistoryDays { get; set; } = 60;
-
-    /// <summary>New events per minute of (simulated) time after start, so the demo stays alive.</summary>
-    public int TrickleEventsPerMinute { get; set; } = 3;
-
-    /// <summary>Faults to inject from the start, e.g. <c>["429", "503"]</c> (see <see cref="Simulation.SimulationFaults.Parse"/>).</summary>
-    public List<string> Faults { get; set; } = [];
 }
 
 /// <summary>Fails start-up with a message that names the environment variables to set.</summary>

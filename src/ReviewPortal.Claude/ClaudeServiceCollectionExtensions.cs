@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using ReviewPortal.Claude.Resilience;
-using ReviewPortal.Claude.Simulation;
 
 namespace ReviewPortal.Claude;
 
@@ -19,7 +18,7 @@ public static partial class ClaudeServiceCollectionExtensions
     /// Registers <see cref="IComplianceClient"/> and <see cref="IAdminClient"/> as typed HttpClients with retries and the
     /// shared request budget (<see cref="IClaudeRequestBudget"/>: the in-process <see cref="ClaudeRequestBudget"/> unless the
     /// host registered another first), bound to the <c>Claude</c> section. In <see cref="ClaudeMode.Simulated"/> the primary handler is
-    /// <see cref="SimulatedClaudeHandler"/>, so paging, decoding and retries run for real against the simulated organization.
+    /// the registered <see cref="SimulatedTransport"/>'s, so paging, decoding and retries run for real against the simulated organization.
     /// </summary>
     public static IServiceCollection AddClaudeClients(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,10 +40,6 @@ public static partial class ClaudeServiceCollectionExtensions
         // A host that shares the budget across processes registers its own IClaudeRequestBudget before this call.
         services.TryAddSingleton<IClaudeRequestBudget, ClaudeRequestBudget>();
         services.TryAddTransient<RequestBudgetHandler>();
-        services.TryAddSingleton(sp => new SimulationFaults(sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Simulation.Faults));
-        services.TryAddSingleton(sp => new SimulatedOrganization(
-            sp.GetRequiredService<IOptions<ClaudeOptions>>().Value.Simulation,
-            sp.GetRequiredService<TimeProvider>()));
 
         Configure(services.AddHttpClient<IComplianceClient, ComplianceClient>(), primaryHandler);
         Configure(services.AddHttpClient<IAdminClient, AdminClient>(), primaryHandler);
@@ -71,7 +66,8 @@ public static partial class ClaudeServiceCollectionExtensions
 
             var options = sp.GetRequiredService<IOptions<ClaudeOptions>>().Value;
             return options.Mode == ClaudeMode.Simulated
-                ? new SimulatedClaudeHandler(sp.GetRequiredService<SimulatedOrganization>(), sp.GetRequiredService<SimulationFaults>())
+                ? (sp.GetService<SimulatedTransport>() ?? throw new InvalidOperationException(
+                    "Claude:Mode is Simulated but no simulated organization is registered (ReviewPortal.Claude.Simulation's AddSimulatedClaudeOrganization).")).CreateHandler()
                 : new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         });
 

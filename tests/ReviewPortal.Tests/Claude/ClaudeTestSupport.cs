@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReviewPortal.Claude;
+using ReviewPortal.Claude.Simulation;
 
 namespace ReviewPortal.Tests.Claude;
 
@@ -123,6 +124,7 @@ internal static class ClaudeTestHost
         }
 
         services.AddClaudeClients(configuration.GetSection(ClaudeOptions.SectionName), primaryHandler);
+        services.AddSimulatedClaudeOrganization(configuration);
         return services.BuildServiceProvider();
     }
 

@@ -7,6 +7,7 @@ using Polly.Timeout;
 using ReviewPortal.Claude;
 using ReviewPortal.Claude.Models;
 using ReviewPortal.Claude.Resilience;
+using ReviewPortal.Claude.Simulation;
 
 namespace ReviewPortal.Tests.Claude;
 
@@ -390,7 +391,8 @@ public class ClientResilienceTests
             options.CircuitBreaker.MinimumThroughput, options.CircuitBreaker.SamplingDuration, options.CircuitBreaker.BreakDuration));
 
         Assert.Equal(("https://api.anthropic.com", ClaudeMode.Live, 600), (options.BaseUrl, options.Mode, options.RequestsPerMinute));
-        Assert.Equal((300, 40, 6, 4, 60), (options.Simulation.People, options.Simulation.ApiKeys, options.Simulation.ServiceAccounts, options.Simulation.Workspaces, options.Simulation.HistoryDays));
+        var simulation = new SimulationOptions();
+        Assert.Equal((300, 40, 6, 4, 60), (simulation.People, simulation.ApiKeys, simulation.ServiceAccounts, simulation.Workspaces, simulation.HistoryDays));
     }
 
     private sealed class SlowThenFastHandler(TimeSpan delay, int slowCalls = 1) : HttpMessageHandler

@@ -21,6 +21,8 @@ public static class ConnectorSetup
                 ? ActivatorUtilities.CreateInstance<DatabaseRequestBudget>(sp)
                 : ActivatorUtilities.CreateInstance<ClaudeRequestBudget>(sp));
         services.AddClaudeClients(configuration);
+        // Demo mode's organization; built only when Claude:Mode is Simulated asks for it.
+        services.AddSimulatedClaudeOrganization(configuration);
         services.AddPortalOptions<IngestionOptions>(IngestionOptions.Section);
         return services;
     }
