@@ -12,8 +12,8 @@ public class Campaign
     public DateTimeOffset DueAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
     public UnreviewedOutcome UnreviewedOutcome { get; set; }
-    /// <summary>The wizard's full definition (scope, reviewers, stages, cadence) as JSON, kept as launched.</summary>
-    public string DefinitionJson { get; set; } = "{}";
+    /// <summary>The wizard's full definition (scope, reviewers, stages, cadence), kept as launched (stored as JSON).</summary>
+    public CampaignDefinition Definition { get; set; } = new();
     /// <summary>The lifecycle rule that opened this micro-review (<see cref="Domain.LifecycleRule"/> keys), null for a launched campaign.</summary>
     public string? LifecycleRule { get; set; }
 

@@ -46,7 +46,7 @@ internal static class LaunchPrototype
         var campaign = new Web.Domain.Campaign
         {
             Name = definition.Name.Trim(), Status = CampaignStatus.Active, CreatedById = viewer.IdentityId!.Value, CreatedAt = now, LaunchedAt = now,
-            DueAt = definition.DueAt, UnreviewedOutcome = definition.UnreviewedOutcome, DefinitionJson = JsonSerializer.Serialize(definition),
+            DueAt = definition.DueAt, UnreviewedOutcome = definition.UnreviewedOutcome, Definition = definition,
         };
         var rows = await Step("jsonHash", () => Task.FromResult(plan.Items.Select(p =>
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Features.Campaigns;
 

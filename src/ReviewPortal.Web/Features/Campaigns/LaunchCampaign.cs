@@ -64,7 +64,7 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             LaunchedAt = actor.At,
             DueAt = definition.DueAt,
             UnreviewedOutcome = definition.UnreviewedOutcome,
-            DefinitionJson = JsonSerializer.Serialize(definition),
+            Definition = definition,
             LifecycleRule = definition.LifecycleRule,
         };
         db.Campaigns.Add(campaign);

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
 

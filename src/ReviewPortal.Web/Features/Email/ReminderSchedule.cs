@@ -1,4 +1,4 @@
-using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Web.Features.Email;
 

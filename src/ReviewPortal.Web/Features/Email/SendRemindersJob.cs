@@ -61,12 +61,12 @@ public sealed class SendRemindersJob(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var campaigns = await db.Campaigns.AsNoTracking()
             .Where(c => c.Status == CampaignStatus.Active && c.LaunchedAt != null)
-            .Select(c => new { c.Id, c.Name, LaunchedAt = c.LaunchedAt!.Value, c.DueAt, c.DefinitionJson })
+            .Select(c => new { c.Id, c.Name, LaunchedAt = c.LaunchedAt!.Value, c.DueAt, c.Definition })
             .ToListAsync(cancellationToken);
         var queued = 0;
         foreach (var campaign in campaigns)
         {
-            var cadence = CadenceOf(campaign.DefinitionJson);
+            var cadence = campaign.Definition.Reminders;
             var due = ReminderSchedule.Day(campaign.DueAt);
             var kind = ReminderSchedule.KindFor(cadence, ReminderSchedule.Day(campaign.LaunchedAt), due, today);
             var escalate = ReminderSchedule.Escalates(cadence, due, today, options.EscalateAfterDaysOverdue);
@@ -199,5 +199,4 @@ public sealed class SendRemindersJob(
         return queued;
     }
 
-    private static ReminderCadence CadenceOf(string definitionJson) => CampaignDefinition.FromJson(definitionJson).Reminders;
 }

@@ -66,7 +66,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                 var items = await select(db).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(ct);
                 considered = items.Count;
                 // A selection usually comes from one campaign: read its stored definition once, not once per item.
-                var definitions = items.Select(i => i.Campaign).DistinctBy(c => c.Id).ToDictionary(c => c.Id, ReviewRules.Definition);
+                var definitions = items.Select(i => i.Campaign).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Definition);
                 var saved = 0;
                 var problems = new List<string>();
                 foreach (var item in items)

@@ -96,7 +96,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         {
             return DecisionResult.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
         }
-        definition ??= ReviewRules.Definition(item.Campaign);
+        definition ??= item.Campaign.Definition;
         var justification = command.Justification?.Trim();
         if (ReviewRules.JustificationRequired(definition, item.Recommendation, command.Outcome)
             && (justification is null || justification.Length < Validator.MinimumJustification))

@@ -22,7 +22,7 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
                 i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.OwnerId, Entitlement = i.Entitlement.DisplayName,
                 i.Entitlement.IsPrivileged, ReducesTo = i.Entitlement.ReducesTo != null ? i.Entitlement.ReducesTo.DisplayName : null,
                 Resource = i.Entitlement.Resource.Name, i.Stage, i.Recommendation, i.RecommendationReason, i.EvidenceJson, i.EvidenceHash,
-                i.EvidenceAsOf, i.Outcome, i.Justification, i.DecidedAt, i.Version, i.GrantId, i.Campaign.DefinitionJson,
+                i.EvidenceAsOf, i.Outcome, i.Justification, i.DecidedAt, i.Version, i.GrantId, i.Campaign.Definition,
                 Remediation = db.RemediationTasks.Where(t => t.ReviewItemId == i.Id).Select(t => (RemediationStatus?)t.Status).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -34,7 +34,7 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
         ItemEvidence? live = null;
         if (withLiveEvidence)
         {
-            var definition = CampaignDefinition.FromJson(item.DefinitionJson);
+            var definition = item.Definition;
             var now = time.GetUtcNow();
             var grant = await CampaignScope.Select(db, definition with { Activity = ActivityFilter.All, ResourceIds = [], Departments = [], Roles = [] }, now)
                 .FirstOrDefaultAsync(g => g.GrantId == item.GrantId, cancellationToken);

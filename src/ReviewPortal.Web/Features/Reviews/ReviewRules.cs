@@ -21,7 +21,7 @@ public static class ReviewRules
             return DecisionResult.Forbidden("Only the assigned reviewer can decide this item.");
         }
         var ownerAttests = item.Identity.OwnerId == viewer.IdentityId && item.IdentityId != viewer.IdentityId
-            && Definition(item.Campaign).Reviewer == ReviewerRule.NhiOwner;
+            && item.Campaign.Definition.Reviewer == ReviewerRule.NhiOwner;
         if (ReviewerResolver.IsSelfReview(viewer.IdentityId.Value, item.IdentityId, item.Identity.OwnerId) && !ownerAttests)
         {
             return DecisionResult.Forbidden("You cannot review your own access.");
@@ -32,8 +32,6 @@ public static class ReviewRules
         }
         return null;
     }
-
-    public static CampaignDefinition Definition(Campaign campaign) => CampaignDefinition.FromJson(campaign.DefinitionJson);
 
     public static bool JustificationRequired(CampaignDefinition definition, Recommendation recommendation, DecisionOutcome outcome) =>
         definition.JustificationRequiredFor.Contains(outcome)

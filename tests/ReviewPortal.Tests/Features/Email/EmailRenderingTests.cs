@@ -2,6 +2,7 @@ using MimeKit;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Infrastructure.Email;
+using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Tests.Features.Email;
 

@@ -199,7 +199,7 @@ public sealed class EmailWorld(EmailPortalFactory portal)
             CreatedAt = now,
             LaunchedAt = now,
             DueAt = now.AddDays(dueInDays),
-            DefinitionJson = JsonSerializer.Serialize(new CampaignDefinition { Name = name, Reminders = cadence, DueAt = now.AddDays(dueInDays) }),
+            Definition = new CampaignDefinition { Name = name, Reminders = cadence, DueAt = now.AddDays(dueInDays) },
         };
         db.Campaigns.Add(campaign);
         foreach (var (reviewer, pending, decided) in assignments)

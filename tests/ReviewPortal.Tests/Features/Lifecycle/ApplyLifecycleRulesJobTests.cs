@@ -55,7 +55,7 @@ public sealed class ApplyLifecycleRulesJobTests
         Assert.Equal(ItemEvidence.Hash(item.EvidenceJson), item.EvidenceHash);
         var campaign = item.Campaign;
         Assert.Equal(LifecycleRule.DepartedOwner, campaign.LifecycleRule);
-        Assert.Equal(LifecycleRule.DepartedOwner, CampaignDefinition.FromJson(campaign.DefinitionJson).LifecycleRule);
+        Assert.Equal(LifecycleRule.DepartedOwner, campaign.Definition.LifecycleRule);
         Assert.Equal("Lifecycle · keys of departed people · 26 Nov 2026", campaign.Name);
         Assert.Equal((CampaignStatus.Active, org.Org.Admin.Id, PortalAppFactory.Now.AddDays(14), UnreviewedOutcome.NoChange),
             (campaign.Status, campaign.CreatedById, campaign.DueAt, campaign.UnreviewedOutcome));

@@ -51,7 +51,7 @@ public sealed class DefaultsInUseTests
         // The head has no manager: their item falls to the fallback, which is now the default.
         Assert.Equal(deputy.Id, reviewers[head.Id]);
         Assert.Equal(head.Id, reviewers[report.Id]);
-        var stored = CampaignDefinition.FromJson(await db.Campaigns.Where(c => c.Id == launched.CampaignId).Select(c => c.DefinitionJson).SingleAsync());
+        var stored = await db.Campaigns.Where(c => c.Id == launched.CampaignId).Select(c => c.Definition).SingleAsync();
         Assert.Equal(deputy.Id, stored.FallbackReviewerId);
     }
 

@@ -386,9 +386,10 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int>("CreatedById")
                         .HasColumnType("integer");
 
-                    b.Property<string>("DefinitionJson")
+                    b.Property<string>("Definition")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasColumnType("text")
+                        .HasColumnName("DefinitionJson");
 
                     b.Property<DateTimeOffset>("DueAt")
                         .HasColumnType("timestamp with time zone");

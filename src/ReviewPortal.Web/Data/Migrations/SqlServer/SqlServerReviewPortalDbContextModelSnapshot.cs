@@ -386,9 +386,10 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<int>("CreatedById")
                         .HasColumnType("int");
 
-                    b.Property<string>("DefinitionJson")
+                    b.Property<string>("Definition")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("DefinitionJson");
 
                     b.Property<DateTimeOffset>("DueAt")
                         .HasColumnType("datetimeoffset");

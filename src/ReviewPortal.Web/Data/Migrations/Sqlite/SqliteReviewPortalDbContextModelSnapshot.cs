@@ -369,9 +369,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int>("CreatedById")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("DefinitionJson")
+                    b.Property<string>("Definition")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("TEXT")
+                        .HasColumnName("DefinitionJson");
 
                     b.Property<long>("DueAt")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace ReviewPortal.Web.Domain;
+
+/// <summary>
+/// What the campaign wizard produces: scope, reviewers, schedule and the rules for silence. Stored on its campaign as JSON
+/// (<see cref="Campaign.Definition"/>, the <c>DefinitionJson</c> column) and read back typed, once per load.
+/// </summary>
+public sealed record CampaignDefinition
+{
+    /// <summary>Reads a stored definition; an unreadable one yields the defaults.</summary>
+    public static CampaignDefinition FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CampaignDefinition>(json) ?? new CampaignDefinition();
+        }
+        catch (JsonException)
+        {
+            return new CampaignDefinition();
+        }
+    }
+
+    public static string ToJson(CampaignDefinition definition) => JsonSerializer.Serialize(definition);
+
+    public string Name { get; set; } = "";
+
+    // Scope
+    public List<int> ResourceIds { get; set; } = [];
+    public List<EntitlementKind> EntitlementKinds { get; set; } = [];
+    public List<IdentityKind> IdentityKinds { get; set; } = [];
+    public ActivityFilter Activity { get; set; } = ActivityFilter.All;
+    public int ActivityDays { get; set; } = 30;
+    public List<string> Departments { get; set; } = [];
+    public List<string> Roles { get; set; } = [];
+
+    // Reviewers
+    public ReviewerRule Reviewer { get; set; } = ReviewerRule.Manager;
+    public List<int> NamedReviewerIds { get; set; } = [];
+    public int? FallbackReviewerId { get; set; }
+    public bool SecondStage { get; set; }
+    public List<DecisionOutcome> SecondStageOutcomes { get; set; } = [DecisionOutcome.Keep];
+
+    // Schedule and rules
+    public DateTimeOffset DueAt { get; set; }
+    public ReminderCadence Reminders { get; set; } = ReminderCadence.Standard;
+    public UnreviewedOutcome UnreviewedOutcome { get; set; } = UnreviewedOutcome.NoChange;
+    public List<DecisionOutcome> JustificationRequiredFor { get; set; } = [DecisionOutcome.Revoke, DecisionOutcome.Reduce, DecisionOutcome.Reassign];
+    /// <summary>A keep that goes against a revoke/reduce recommendation must be explained.</summary>
+    public bool JustifyKeepAgainstRecommendation { get; set; } = true;
+
+    /// <summary>Set on micro-reviews the lifecycle job opens (a <see cref="Domain.LifecycleRule"/> key); null for launched campaigns.</summary>
+    public string? LifecycleRule { get; set; }
+}
+
+public enum ActivityFilter
+{
+    All,
+    ActiveWithin,
+    DormantAtLeast,
+    NewGrantsWithin,
+}
+
+public enum ReviewerRule
+{
+    Manager,
+    ResourceOwner,
+    NhiOwner,
+    Named,
+}
+
+/// <summary>At launch, weekly, 3 and 1 days before due, on the due date, daily when overdue (the email feature reads it).</summary>
+public enum ReminderCadence
+{
+    Standard,
+    LaunchAndDueOnly,
+    None,
+}
