@@ -107,7 +107,7 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         Assert.NotNull(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance"));
         Assert.False((await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(compliance, manualTask, "done", "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RetryRemediationTask>().HandleAsync(compliance, failedTask, "compliance")).Ok);
-        Assert.False(await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail));
+        Assert.False((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail)).Ok);
 
         Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SetResourceOwners>().HandleAsync(compliance,
             new SetResourceOwners.Command { ResourceId = workspace.Id, OwnerId = me, ExpectedVersion = workspace.OwnerVersion }, "compliance")).Status);
