@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReviewPortal.Tests.Infrastructure.Jobs;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Connectors;
 
@@ -47,9 +48,9 @@ public sealed class ConnectorAdminAuthorizationTests(ConnectorAdminAuthorization
 
     [Theory]
     [MemberData(nameof(NonAdmins))]
-    public async Task GetConnectorStatus_NonAdmin_ReturnsNull(string[] roles)
+    public async Task GetConnectorStatus_NonAdmin_IsForbidden(string[] roles)
     {
-        Assert.Null(await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(ViewerWith(roles)));
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(ViewerWith(roles))).Refusal?.Kind);
     }
 
     [Theory]
