@@ -45,7 +45,7 @@ public sealed class UpdateLifecycleRules(IDbContextFactory<ReviewPortalDbContext
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return Refusal.Invalid(validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage));
+            return validation.ToRefusal();
         }
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
