@@ -76,7 +76,7 @@ internal static class AuditBenchmark
             {
                 var started = Stopwatch.StartNew();
                 var launched = await launch.HandleAsync(admin, d, "bench-build");
-                Progress.Say($"  launched \"{d.Name}\": {launched.Items:N0} items in {started.Elapsed.TotalSeconds:F0} s {launched.Error}");
+                Progress.Say($"  launched \"{d.Name}\": {launched.Value?.Items:N0} items in {started.Elapsed.TotalSeconds:F0} s {launched.Refusal?.Message}");
             }
         }
         await using (var connection = new SqliteConnection(Portal.ConnectionString(building)))

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -26,13 +27,18 @@ public partial class NewCampaignPage
     private DateTime? _due;
     private PersonOption? _fallback;
     private readonly List<PersonOption> _named = [];
-    private CampaignPreview? _preview;
+    private Result<CampaignPreview>? _preview;
     private bool _busy, _previewTried;
 
     protected override async Task OnInitializedAsync()
     {
         _viewer = Viewer.From((await AuthState).User);
-        _options = await GetOptions.HandleAsync(_viewer);
+        var options = await GetOptions.HandleAsync(_viewer);
+        if (!options.Ok)
+        {
+            Snackbar.Show(options.Refusal);
+        }
+        _options = options.Value;
         var now = Time.GetUtcNow();
         _due = now.UtcDateTime.Date.AddDays(21);
         _definition = new CampaignDefinition
@@ -79,14 +85,10 @@ public partial class NewCampaignPage
         _busy = true;
         var result = await Launch.HandleAsync(_viewer!, _definition, Guid.NewGuid().ToString("N"));
         _busy = false;
-        if (result.CampaignId is { } id)
+        Snackbar.Show(result, launched => $"Launched with {launched.Items:N0} items.");
+        if (result.Ok)
         {
-            Snackbar.Add($"Launched with {result.Items:N0} items.", MudBlazor.Severity.Success);
-            Navigation.NavigateTo($"/campaigns/{id}");
-        }
-        else
-        {
-            Snackbar.Add(result.Error ?? "Launch failed.", MudBlazor.Severity.Error);
+            Navigation.NavigateTo($"/campaigns/{result.Value.CampaignId}");
         }
     }
 }

@@ -41,7 +41,8 @@ public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> cont
         };
         var viewer = new Viewer(admin.Id, admin.DisplayName, new HashSet<string> { Roles.Admin });
         var launched = await launch.HandleAsync(viewer, definition, "demo-bootstrap", cancellationToken);
-        logger.LogInformation("Demo: campaign {Campaign} launched with {Items} items {Error}", launched.CampaignId, launched.Items, launched.Error);
+        logger.LogInformation("Demo: campaign {Campaign} launched with {Items} items {Error}", launched.Value?.CampaignId, launched.Value?.Items,
+            launched.Refusal?.Message);
 
         await SeedRequestsAsync(db, now, cancellationToken);
     }

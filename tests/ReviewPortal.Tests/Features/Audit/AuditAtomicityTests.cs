@@ -8,6 +8,7 @@ using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Audit;
 
@@ -110,8 +111,8 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var result = await portal.LaunchCampaignAsync(definition, why == "invalid" ? teams.Admin : teams.Compliance);
 
-        Assert.NotNull(result.Error);
-        Assert.Null(result.CampaignId);
+        Assert.NotNull(result.Refusal);
+        Assert.Null(result.Value);
         Assert.Equal(before, (await EntriesAsync("campaign.launched")).Count);
         await using var db = await portal.CreateDbContextAsync();
         Assert.Equal(campaigns, await db.Campaigns.CountAsync());
@@ -129,12 +130,12 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var result = await close.HandleAsync(teams.Admin, teams.CampaignId, "atomic-close");
 
-        Assert.True(result.Closed, result.Error);
+        Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Single(await EntriesAsync("campaign.closed", teams.CampaignId.ToString()));
         await using (var db = await portal.CreateDbContextAsync())
         {
             var tasks = await db.RemediationTasks.AsNoTracking().Where(t => db.ReviewItems.Any(i => i.Id == t.ReviewItemId && i.CampaignId == teams.CampaignId)).ToListAsync();
-            Assert.Equal(result.RemediationTasks, tasks.Count);
+            Assert.Equal(result.Value.RemediationTasks, tasks.Count);
             Assert.NotEmpty(tasks);
             var created = (await EntriesAsync("remediation.created")).Where(e => e.CampaignId == teams.CampaignId).ToList();
             Assert.Equal(tasks.Select(t => t.Id.ToString()).Order(), created.Select(e => e.TargetId).Order());
@@ -143,7 +144,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var again = await close.HandleAsync(teams.Admin, teams.CampaignId, "atomic-close-again");
 
-        Assert.False(again.Closed);
+        Assert.False(again.Ok);
         Assert.Equal(head, await HeadAsync());
     }
 
@@ -154,7 +155,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var result = await portal.GetRequiredService<CloseCampaign>().HandleAsync(teams.Compliance, teams.CampaignId, "atomic-close-refused");
 
-        Assert.False(result.Closed);
+        Assert.False(result.Ok);
         Assert.Empty(await EntriesAsync("campaign.closed", teams.CampaignId.ToString()));
         Assert.DoesNotContain(await EntriesAsync("remediation.created"), e => e.CampaignId == teams.CampaignId);
     }

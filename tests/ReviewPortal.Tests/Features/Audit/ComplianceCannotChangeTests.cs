@@ -9,6 +9,7 @@ using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Audit;
 
@@ -86,10 +87,10 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
             IdentityKinds = [.. Enum.GetValues<IdentityKind>()], Reviewer = ReviewerRule.Manager, FallbackReviewerId = me,
             DueAt = PortalAppFactory.Now.AddDays(14), UnreviewedOutcome = UnreviewedOutcome.Revoke,
         }, compliance);
-        Assert.Null(launched.CampaignId);
+        Assert.False(launched.Ok);
 
         var closed = await portal.GetRequiredService<CloseCampaign>().HandleAsync(compliance, campaign.Id, "compliance");
-        Assert.False(closed.Closed);
+        Assert.False(closed.Ok);
 
         foreach (var job in Enum.GetValues<RunConnectorNow.Job>())
         {

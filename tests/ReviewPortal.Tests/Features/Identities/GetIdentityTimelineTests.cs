@@ -34,8 +34,8 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         org.Activity(dora, Enumerable.Range(20, 6), countPerDay: 5);
         await org.SaveAsync(portal);
         var launched = await portal.LaunchCampaignAsync(org.Definition(), org.AdminViewer);
-        Assert.Null(launched.Error);
-        return new Story(org, manager, other, dora, auditor, role, launched.CampaignId!.Value);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+        return new Story(org, manager, other, dora, auditor, role, launched.Value.CampaignId);
     }
 
     [Fact]

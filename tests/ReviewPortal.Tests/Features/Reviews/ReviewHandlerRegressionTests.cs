@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -71,8 +72,9 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
 
         var launched = await portal.LaunchCampaignAsync(org.Definition(d => d.Reviewer = ReviewerRule.Manager), org.AdminViewer);
 
+        var campaignId = launched.Value?.CampaignId;
         await using var db = await portal.CreateDbContextAsync();
-        Assert.DoesNotContain(await db.ReviewItems.Where(i => i.CampaignId == launched.CampaignId).ToListAsync(),
+        Assert.DoesNotContain(await db.ReviewItems.Where(i => i.CampaignId == campaignId).ToListAsync(),
             i => i.ReviewerId == i.IdentityId);
     }
 
