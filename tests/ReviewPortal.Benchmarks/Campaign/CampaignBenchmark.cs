@@ -222,7 +222,7 @@ internal static class CampaignBenchmark
         var reviewerViewer = new Viewer(listReviewer.Key, $"Person {listReviewer.Key}", new HashSet<string>());
         var query = new ListMyReviewItems.Query();
         var firstList = Stopwatch.StartNew();
-        var queue = await list.HandleAsync(reviewerViewer, query);
+        var queue = (await list.HandleAsync(reviewerViewer, query)).Value!;
         firstList.Stop();
         for (var i = 0; i < 10; i++)
         {
@@ -235,7 +235,7 @@ internal static class CampaignBenchmark
             var thread = Environment.CurrentManagedThreadId;
             var cpuStart = ThreadCpu.NowMs();
             var start = Stopwatch.GetTimestamp();
-            queue = await list.HandleAsync(reviewerViewer, query);
+            queue = (await list.HandleAsync(reviewerViewer, query)).Value!;
             listMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             if (Environment.CurrentManagedThreadId == thread)
             {
@@ -259,8 +259,13 @@ internal static class CampaignBenchmark
         process.Refresh();
         cpuBefore = process.TotalProcessorTime;
         var bulkClock = Stopwatch.StartNew();
-        var bulkResult = await bulk.HandleAsync(bulkViewer, new BulkDecide.Command(ids, DecisionOutcome.Keep, "Still needed for the quarterly close (benchmark)."), "bench-bulk");
+        var bulkDecided = await bulk.HandleAsync(bulkViewer, new BulkDecide.Command(ids, DecisionOutcome.Keep, "Still needed for the quarterly close (benchmark)."), "bench-bulk");
         bulkClock.Stop();
+        if (!bulkDecided.Ok)
+        {
+            throw new InvalidOperationException($"Bulk decision refused: {bulkDecided.Refusal.Message}");
+        }
+        var bulkResult = bulkDecided.Value;
         process.Refresh();
         var bulkProcessCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var bulkServerCpu = database.ServerCpuSeconds() - serverBefore;

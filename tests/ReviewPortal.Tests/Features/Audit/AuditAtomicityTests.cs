@@ -40,7 +40,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var result = await portal.GetRequiredService<DecideReviewItem>()
             .HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep, "Needed for daily work."), "atomic-decide");
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         var entry = Assert.Single(await EntriesAsync("review.decided", item.Id.ToString()));
         Assert.Equal(teams.CampaignId, entry.CampaignId);
         Assert.Equal(teams.Alice.Id, entry.IdentityId);
@@ -60,7 +60,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var result = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(teams.A,
             TwoTeams.Command(item, DecisionOutcome.Keep) with { EvidenceHash = new string('a', 64) }, "atomic-stale");
 
-        Assert.Equal(DecisionStatus.Conflict, result.Status);
+        Assert.Equal(RefusalKind.Conflict, result.Refusal?.Kind);
         Assert.Empty(await EntriesAsync("review.decided", item.Id.ToString()));
         Assert.Empty(await teams.DecisionsAsync());
         Assert.Equal(head, await HeadAsync());
@@ -76,7 +76,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var result = await portal.GetRequiredService<BulkDecide>()
             .HandleAsync(teams.A, new BulkDecide.Command([mine.Id, others.Id], DecisionOutcome.Keep, "Still needed by the team."), "atomic-bulk");
 
-        Assert.Equal(1, result.Saved);
+        Assert.Equal(1, result.Value!.Saved);
         Assert.Single(await EntriesAsync("review.decided", mine.Id.ToString()));
         Assert.Empty(await EntriesAsync("review.decided", others.Id.ToString()));
     }
@@ -125,7 +125,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var aaron = await teams.ItemAsync(teams.Aaron, teams.User);
         var decided = await portal.GetRequiredService<DecideReviewItem>()
             .HandleAsync(teams.A, TwoTeams.Command(aaron, DecisionOutcome.Revoke, "Dormant for six weeks."), "atomic-close");
-        Assert.Equal(DecisionStatus.Saved, decided.Status);
+        Assert.True(decided.Ok, decided.Refusal?.Message);
         var close = portal.GetRequiredService<CloseCampaign>();
 
         var result = await close.HandleAsync(teams.Admin, teams.CampaignId, "atomic-close");

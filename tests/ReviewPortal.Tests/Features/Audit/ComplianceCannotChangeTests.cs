@@ -72,14 +72,14 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
             ItemId = item.Id, Outcome = DecisionOutcome.Revoke, Justification = "Compliance says so.", ExpectedVersion = item.Version,
             EvidenceHash = item.EvidenceHash,
         }, "compliance");
-        Assert.Equal(DecisionStatus.Forbidden, decided.Status);
+        Assert.Equal(RefusalKind.Forbidden, decided.Refusal?.Kind);
 
         var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(compliance,
             new BulkDecide.Command([item.Id], DecisionOutcome.Revoke, "Compliance says so."), "compliance");
-        Assert.Equal(0, bulk.Saved);
+        Assert.Equal(0, bulk.Value!.Saved);
 
         var accepted = await portal.GetRequiredService<BulkDecide>().AcceptRecommendationsAsync(compliance, campaign.Id, "compliance");
-        Assert.Equal(0, accepted.Saved);
+        Assert.Equal(0, accepted.Value!.Saved);
 
         var launched = await portal.LaunchCampaignAsync(new CampaignDefinition
         {

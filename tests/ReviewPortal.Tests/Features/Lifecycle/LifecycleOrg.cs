@@ -65,7 +65,7 @@ public sealed class LifecycleOrg
         return await db.AuditEntries.AsNoTracking().Where(e => e.Action == action).OrderBy(e => e.Sequence).ToListAsync();
     }
 
-    public Task<DecisionResult> DecideAsync(ReviewItem item, Identity reviewer, DecisionOutcome outcome, string? justification = null) =>
+    public Task<Result<int>> DecideAsync(ReviewItem item, Identity reviewer, DecisionOutcome outcome, string? justification = null) =>
         Portal.GetRequiredService<DecideReviewItem>().HandleAsync(TestOrg.Viewer(reviewer), new DecideReviewItem.Command
         {
             ItemId = item.Id, Outcome = outcome, Justification = justification, ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,
