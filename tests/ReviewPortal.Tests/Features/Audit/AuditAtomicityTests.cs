@@ -202,20 +202,20 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var refused = await submit.HandleAsync(requester, shortJustification, "atomic-submit-refused");
 
-        Assert.Null(refused.RequestId);
+        Assert.False(refused.Ok);
         Assert.Equal(head, await HeadAsync());
 
         var submitted = await submit.HandleAsync(requester, command, "atomic-submit");
 
-        Assert.True(submitted.RequestId is not null, string.Join(" ", submitted.Errors?.Values ?? []));
-        var requestId = submitted.RequestId!.Value.ToString();
+        Assert.True(submitted.Ok, submitted.Refusal?.Message);
+        var requestId = submitted.Value.ToString();
         var entry = Assert.Single(await EntriesAsync("request.submitted", requestId));
         Assert.Equal(command.BeneficiaryId, entry.IdentityId);
 
         ApprovalStep step;
         await using (var db = await portal.CreateDbContextAsync())
         {
-            step = await db.ApprovalSteps.AsNoTracking().Where(s => s.AccessRequestId == submitted.RequestId && s.Status == ApprovalStatus.Pending)
+            step = await db.ApprovalSteps.AsNoTracking().Where(s => s.AccessRequestId == submitted.Value && s.Status == ApprovalStatus.Pending)
                 .OrderBy(s => s.Order).FirstAsync();
         }
         var decide = portal.GetRequiredService<DecideApproval>();
@@ -229,7 +229,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var approved = await decide.HandleAsync(await portal.ViewerForIdentityAsync(step.ApproverId), new DecideApproval.Command(step.Id, true, null),
             "atomic-approve");
 
-        Assert.True(approved.Ok, approved.Message);
+        Assert.True(approved.Ok, approved.Refusal?.Message);
         var approval = Assert.Single(await EntriesAsync("request.step-approved", requestId));
         Assert.Equal(step.ApproverId, approval.ActorId);
         Assert.Equal("atomic-approve", approval.CorrelationId);

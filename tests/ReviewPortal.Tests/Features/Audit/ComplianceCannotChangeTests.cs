@@ -105,7 +105,7 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         var (approvedMany, _) = await portal.GetRequiredService<DecideApproval>().ApproveManyAsync(compliance, [stepId], null, "compliance");
         Assert.Equal(0, approvedMany);
 
-        Assert.NotNull(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance"));
+        Assert.False((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(compliance, manualTask, "done", "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RetryRemediationTask>().HandleAsync(compliance, failedTask, "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail)).Ok);

@@ -117,7 +117,7 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         portal.Time.Advance(TimeSpan.FromHours(1));
         Assert.True((await org.DecideAsync(org.As(org.Olga), (await org.StepAsync(id, 2)).Id)).Ok);
         portal.Time.Advance(TimeSpan.FromHours(1));
-        Assert.Null(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "timeline"));
+        Assert.True((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "timeline")).Ok);
 
         var timeline = await Handler.HandleAsync(org.As(org.Rita), org.RitasKey.Id);
 

@@ -77,11 +77,11 @@ public sealed class ApprovalPolicyPrecedenceTests
 
         var tooLong = await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Developer, r.Rita, days: 30));
         var permanent = await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Viewer, r.Rita, days: null));
-        var catalog = await portal.GetRequiredService<ListRequestCatalog>().HandleAsync(r.As(r.Rita), r.Org.Tag);
+        var catalog = (await portal.GetRequiredService<ListRequestCatalog>().HandleAsync(r.As(r.Rita), r.Org.Tag)).Value!;
 
-        Assert.Equal($"{r.Developer.DisplayName} can be granted for at most 14 days.", tooLong.Errors!["DurationDays"]);
-        Assert.Equal("This access is time-bound: choose a duration of at most 14 days.", permanent.Errors!["DurationDays"]);
+        Assert.Equal($"{r.Developer.DisplayName} can be granted for at most 14 days.", tooLong.Refusal!.FieldErrors!["DurationDays"]);
+        Assert.Equal("This access is time-bound: choose a duration of at most 14 days.", permanent.Refusal!.FieldErrors!["DurationDays"]);
         Assert.Equal((14, false), catalog.Entitlements.Where(e => e.Id == r.Viewer.Id).Select(e => (e.MaxDurationDays, e.AllowsPermanent)).Single());
-        Assert.Null((await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Developer, r.Rita, days: 14))).Errors);
+        Assert.Null((await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Developer, r.Rita, days: 14))).Refusal);
     }
 }

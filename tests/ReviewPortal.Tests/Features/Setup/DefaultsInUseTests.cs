@@ -66,7 +66,7 @@ public sealed class DefaultsInUseTests
 
         var request = await org.RequestAsync(await org.SubmitOkAsync(org.Olga, org.Developer));
 
-        Assert.Null(refused.RequestId);
+        Assert.False(refused.Ok);
         Assert.Equal([(ApproverKind.Manager, org.Boss.Id), (ApproverKind.Fallback, org.Fred.Id)],
             request.Steps.Select(s => (s.ApproverKind, s.ApproverId)));
     }
