@@ -63,7 +63,7 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         // A policy for Compliance to try to remove, saved by an admin before the state is taken.
         var policy = await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(await portal.ViewerForAsync("admin"),
             new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Resource, ResourceId = workspace.Id, Flow = ApprovalFlow.OwnerOnly }, "admin");
-        Assert.Equal(SetupStatus.Saved, policy.Status);
+        Assert.Equal(SetupStatus.Saved, policy.Value?.Status);
         var policyId = await db.ApprovalPolicies.Where(p => p.ResourceId == workspace.Id).Select(p => p.Id).SingleAsync();
         var before = await StateAsync();
 
@@ -110,16 +110,16 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         Assert.False((await portal.GetRequiredService<RetryRemediationTask>().HandleAsync(compliance, failedTask, "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail)).Ok);
 
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SetResourceOwners>().HandleAsync(compliance,
-            new SetResourceOwners.Command { ResourceId = workspace.Id, OwnerId = me, ExpectedVersion = workspace.OwnerVersion }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<TransferNhiOwnership>().HandleAsync(compliance,
-            new TransferNhiOwnership.Command { IdentityId = key.Id, NewOwnerId = me, ExpectedVersion = key.OwnerVersion }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<UpdateDefaults>().HandleAsync(compliance,
-            new UpdateDefaults.Command { FallbackReviewerId = me, FallbackApproverId = me }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(compliance,
-            new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Default, Flow = ApprovalFlow.TwoOwners }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<RemoveApprovalPolicy>().HandleAsync(compliance,
-            new RemoveApprovalPolicy.Command(policyId, 1), "compliance")).Status);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<SetResourceOwners>().HandleAsync(compliance,
+            new SetResourceOwners.Command { ResourceId = workspace.Id, OwnerId = me, ExpectedVersion = workspace.OwnerVersion }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<TransferNhiOwnership>().HandleAsync(compliance,
+            new TransferNhiOwnership.Command { IdentityId = key.Id, NewOwnerId = me, ExpectedVersion = key.OwnerVersion }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<UpdateDefaults>().HandleAsync(compliance,
+            new UpdateDefaults.Command { FallbackReviewerId = me, FallbackApproverId = me }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(compliance,
+            new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Default, Flow = ApprovalFlow.TwoOwners }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<RemoveApprovalPolicy>().HandleAsync(compliance,
+            new RemoveApprovalPolicy.Command(policyId, 1), "compliance")).Refusal?.Kind);
 
         Assert.Equal(before, await StateAsync());
     }

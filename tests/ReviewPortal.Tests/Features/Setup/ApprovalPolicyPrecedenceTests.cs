@@ -38,13 +38,13 @@ public sealed class ApprovalPolicyPrecedenceTests
         await org.SaveOkAsync(PolicyOrg.ForResource(r.Prod, ApprovalFlow.OwnerOnly));
         await org.SaveOkAsync(PolicyOrg.Default(ApprovalFlow.TwoOwners, second: r.Fred));
 
-        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Entitlement, r.Developer.Id, null)).Status);
+        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Entitlement, r.Developer.Id, null)).Value?.Status);
         Assert.Equal([(ApproverKind.ResourceOwner, r.Olga.Id)], await org.RouteAsync(r.Rita, r.Developer));
 
-        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Resource, null, r.Prod.Id)).Status);
+        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Resource, null, r.Prod.Id)).Value?.Status);
         Assert.Equal([(ApproverKind.ResourceOwner, r.Olga.Id), (ApproverKind.Named, r.Fred.Id)], await org.RouteAsync(r.Pete, r.Developer));
 
-        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Default, null, null)).Status);
+        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Default, null, null)).Value?.Status);
         Assert.Equal([(ApproverKind.Manager, r.Max.Id), (ApproverKind.ResourceOwner, r.Olga.Id)], await org.RouteAsync(r.Rita, r.Viewer));
     }
 

@@ -21,7 +21,7 @@ public sealed class DefaultsInUseTests
     {
         var result = await portal.GetRequiredService<UpdateDefaults>().HandleAsync(org.AdminViewer,
             new UpdateDefaults.Command { FallbackReviewerId = reviewer.Id, FallbackApproverId = approver.Id, ExpectedVersion = 0 }, "test-defaults");
-        Assert.Equal(SetupStatus.Saved, result.Status);
+        Assert.Equal(SetupStatus.Saved, result.Value?.Status);
     }
 
     [Fact]
