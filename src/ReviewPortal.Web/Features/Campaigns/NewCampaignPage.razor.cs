@@ -59,8 +59,16 @@ public partial class NewCampaignPage
         _preview = null;
     }
 
-    private async Task<IEnumerable<PersonOption>> SearchAsync(string? term, CancellationToken cancellationToken) =>
-        await SearchPeople.HandleAsync(_viewer!, term, cancellationToken);
+    private async Task<IEnumerable<PersonOption>> SearchAsync(string? term, CancellationToken cancellationToken)
+    {
+        var people = await SearchPeople.HandleAsync(_viewer!, term, cancellationToken);
+        if (!people.Ok)
+        {
+            Snackbar.Show(people.Refusal);
+            return [];
+        }
+        return people.Value;
+    }
 
     private void AddNamed(PersonOption? person)
     {

@@ -6,6 +6,7 @@ using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Identities;
 
@@ -54,7 +55,7 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
             Assert.True(decided.Ok, decided.Refusal?.Message);
         }
 
-        var timeline = await Handler.HandleAsync(TestOrg.Viewer(story.Auditor, Roles.Compliance), story.Dora.Id);
+        var timeline = (await Handler.HandleAsync(TestOrg.Viewer(story.Auditor, Roles.Compliance), story.Dora.Id)).Value;
 
         Assert.NotNull(timeline);
         Assert.Equal(timeline.OrderBy(e => e.At).Select(e => e.At), timeline.Select(e => e.At));
@@ -85,9 +86,9 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
     {
         var story = await DoraAsync();
 
-        Assert.NotNull(await Handler.HandleAsync(TestOrg.Viewer(story.Manager), story.Dora.Id));
-        Assert.Null(await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager), story.Dora.Id));
-        Assert.Null(await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager, Roles.AppOwner), story.Dora.Id));
+        Assert.NotNull((await Handler.HandleAsync(TestOrg.Viewer(story.Manager), story.Dora.Id)).Value);
+        Assert.Equal(RefusalKind.Forbidden, (await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager), story.Dora.Id)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager, Roles.AppOwner), story.Dora.Id)).Refusal?.Kind);
     }
 
     [Fact]
@@ -100,7 +101,7 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         org.Activity(active, Enumerable.Range(0, 5));
         await org.SaveAsync(portal);
 
-        var timeline = await Handler.HandleAsync(TestOrg.Viewer(manager), active.Id);
+        var timeline = (await Handler.HandleAsync(TestOrg.Viewer(manager), active.Id)).Value;
 
         Assert.NotNull(timeline);
         Assert.DoesNotContain(timeline, e => e.Kind == TimelineKind.Dormant);
@@ -119,7 +120,7 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         portal.Time.Advance(TimeSpan.FromHours(1));
         Assert.True((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "timeline")).Ok);
 
-        var timeline = await Handler.HandleAsync(org.As(org.Rita), org.RitasKey.Id);
+        var timeline = (await Handler.HandleAsync(org.As(org.Rita), org.RitasKey.Id)).Value;
 
         Assert.NotNull(timeline);
         var name = org.Developer.DisplayName;
