@@ -6,7 +6,6 @@ using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
-using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Requests;
 
