@@ -76,7 +76,7 @@ internal static class AuditBenchmark
             {
                 var started = Stopwatch.StartNew();
                 var launched = await launch.HandleAsync(admin, d, "bench-build");
-                Progress.Say($"  launched \"{d.Name}\": {launched.Items:N0} items in {started.Elapsed.TotalSeconds:F0} s {launched.Error}");
+                Progress.Say($"  launched \"{d.Name}\": {launched.Value?.Items:N0} items in {started.Elapsed.TotalSeconds:F0} s {launched.Refusal?.Message}");
             }
         }
         await using (var connection = new SqliteConnection(Portal.ConnectionString(building)))
@@ -322,7 +322,7 @@ internal static class AuditBenchmark
         var allP95 = new List<double>();
         foreach (var (name, filter) in filters)
         {
-            var page = await search.HandleAsync(compliance, filter, 0, 50); // warm-up (query compilation)
+            var page = (await search.HandleAsync(compliance, filter, 0, 50)).Value; // warm-up (query compilation)
             var wall = new List<double>(samples);
             var cpu = new List<double>(samples);
             for (var i = 0; i < samples; i++)
@@ -330,7 +330,7 @@ internal static class AuditBenchmark
                 var thread = Environment.CurrentManagedThreadId;
                 var cpuStart = ThreadCpu.NowMs();
                 var start = Stopwatch.GetTimestamp();
-                page = await search.HandleAsync(compliance, filter, 0, 50);
+                page = (await search.HandleAsync(compliance, filter, 0, 50)).Value;
                 wall.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 if (Environment.CurrentManagedThreadId == thread)
                 {

@@ -156,7 +156,7 @@ internal static class CampaignBenchmark
         var warmResult = await launch.HandleAsync(viewer, definition with { Name = "Benchmark: warm-up", ResourceIds = [smallResource] }, "bench-warm");
         warm.Stop();
         await CleanUpAsync(database);
-        Progress.Say($"campaign: warm-up launch of {warmResult.Items} items in {warm.Elapsed.TotalSeconds:F1} s");
+        Progress.Say($"campaign: warm-up launch of {warmResult.Value?.Items} items in {warm.Elapsed.TotalSeconds:F1} s");
 
         if (args.Flag("prototype"))
         {
@@ -199,12 +199,12 @@ internal static class CampaignBenchmark
         var launchPeak = Machine.PeakWorkingSetMb();
         var launchAllocatedGb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e9;
         var launchGen2 = GC.CollectionCount(2) - gen2Before;
-        if (result.CampaignId is null)
+        if (!result.Ok)
         {
-            throw new InvalidOperationException($"Launch refused: {result.Error}");
+            throw new InvalidOperationException($"Launch refused: {result.Refusal.Message}");
         }
-        var campaignId = result.CampaignId.Value;
-        Progress.Say($"campaign ({database.Label}): launched {result.Items:N0} items in {clock.Elapsed.TotalSeconds:F1} s " +
+        var campaignId = result.Value.CampaignId;
+        Progress.Say($"campaign ({database.Label}): launched {result.Value.Items:N0} items in {clock.Elapsed.TotalSeconds:F1} s " +
                      $"(CPU {launchProcessCpu:F1} s process + {launchServerCpu:F1} s server, peak {launchPeak} MB)");
 
         long evidenceBytes;
@@ -222,7 +222,7 @@ internal static class CampaignBenchmark
         var reviewerViewer = new Viewer(listReviewer.Key, $"Person {listReviewer.Key}", new HashSet<string>());
         var query = new ListMyReviewItems.Query();
         var firstList = Stopwatch.StartNew();
-        var queue = await list.HandleAsync(reviewerViewer, query);
+        var queue = (await list.HandleAsync(reviewerViewer, query)).Value!;
         firstList.Stop();
         for (var i = 0; i < 10; i++)
         {
@@ -235,7 +235,7 @@ internal static class CampaignBenchmark
             var thread = Environment.CurrentManagedThreadId;
             var cpuStart = ThreadCpu.NowMs();
             var start = Stopwatch.GetTimestamp();
-            queue = await list.HandleAsync(reviewerViewer, query);
+            queue = (await list.HandleAsync(reviewerViewer, query)).Value!;
             listMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             if (Environment.CurrentManagedThreadId == thread)
             {
@@ -259,8 +259,13 @@ internal static class CampaignBenchmark
         process.Refresh();
         cpuBefore = process.TotalProcessorTime;
         var bulkClock = Stopwatch.StartNew();
-        var bulkResult = await bulk.HandleAsync(bulkViewer, new BulkDecide.Command(ids, DecisionOutcome.Keep, "Still needed for the quarterly close (benchmark)."), "bench-bulk");
+        var bulkDecided = await bulk.HandleAsync(bulkViewer, new BulkDecide.Command(ids, DecisionOutcome.Keep, "Still needed for the quarterly close (benchmark)."), "bench-bulk");
         bulkClock.Stop();
+        if (!bulkDecided.Ok)
+        {
+            throw new InvalidOperationException($"Bulk decision refused: {bulkDecided.Refusal.Message}");
+        }
+        var bulkResult = bulkDecided.Value;
         process.Refresh();
         var bulkProcessCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         var bulkServerCpu = database.ServerCpuSeconds() - serverBefore;
@@ -280,7 +285,7 @@ internal static class CampaignBenchmark
             ["identities"] = args.Int("identities", 50_000),
             ["openGrants"] = openGrants,
             ["databaseGb"] = Math.Round(database.SizeBytes() / 1e9, 2),
-            ["launchItems"] = result.Items,
+            ["launchItems"] = result.Value.Items,
             ["launchSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
             // Process CPU (SQLite runs inside the process) plus, on PostgreSQL, the server's.
             ["launchCpuSeconds"] = Math.Round(launchCpu, 2),
@@ -291,9 +296,9 @@ internal static class CampaignBenchmark
             ["launchAllocatedGb"] = Math.Round(launchAllocatedGb, 2),
             ["launchGen2"] = launchGen2,
             ["warmupLaunchSeconds"] = Math.Round(warm.Elapsed.TotalSeconds, 2),
-            ["warmupItems"] = warmResult.Items,
+            ["warmupItems"] = warmResult.Value?.Items,
             ["warmupWritesItems"] = warmItems,
-            ["evidenceMeanBytes"] = Math.Round((double)evidenceBytes / Math.Max(1, result.Items)),
+            ["evidenceMeanBytes"] = Math.Round((double)evidenceBytes / Math.Max(1, result.Value.Items)),
             ["reviewers"] = perReviewer.Count,
             ["listReviewerItems"] = queue.Total,
             ["listRows"] = queue.Rows.Count,

@@ -25,7 +25,7 @@ public sealed class CloseCampaignTests(BrowserFixture browser) : IsolatedBrowser
         {
             var bulk = scope.ServiceProvider.GetRequiredService<BulkDecide>();
             var result = await bulk.AcceptRecommendationsAsync(new Viewer(manager.IdentityId, manager.FullName, new HashSet<string>()), demo.Id, "e2e-arrange");
-            Assert.True(result.Saved > 0, "Accepting the manager's recommendations decided nothing.");
+            Assert.True(result.Value?.Saved > 0, "Accepting the manager's recommendations decided nothing.");
         }
         var revoked = await data.QueryAsync(db => db.ReviewItems.AsNoTracking()
             .Where(i => i.CampaignId == demo.Id && i.DecidedById == manager.IdentityId && i.Outcome == DecisionOutcome.Revoke)

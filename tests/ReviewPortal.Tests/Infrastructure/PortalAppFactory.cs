@@ -13,6 +13,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Infrastructure;
 
@@ -118,11 +119,11 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Plans a campaign as the wizard's preview step does (by the admin persona unless another admin is given).</summary>
-    public async Task<CampaignPreview> PreviewCampaignAsync(CampaignDefinition definition, Viewer? admin = null) =>
+    public async Task<Result<CampaignPreview>> PreviewCampaignAsync(CampaignDefinition definition, Viewer? admin = null) =>
         await GetRequiredService<PreviewCampaign>().HandleAsync(admin ?? await ViewerForAsync("admin"), definition);
 
     /// <summary>Launches a campaign through the real handler (by the admin persona unless another admin is given).</summary>
-    public async Task<LaunchResult> LaunchCampaignAsync(CampaignDefinition definition, Viewer? admin = null, string? correlationId = null) =>
+    public async Task<Result<LaunchResult>> LaunchCampaignAsync(CampaignDefinition definition, Viewer? admin = null, string? correlationId = null) =>
         await GetRequiredService<LaunchCampaign>().HandleAsync(admin ?? await ViewerForAsync("admin"), definition,
             correlationId ?? $"test-launch-{Guid.NewGuid():N}");
 

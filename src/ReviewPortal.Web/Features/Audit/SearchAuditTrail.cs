@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Audit;
 
@@ -24,11 +25,11 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
         public DateTimeOffset? To { get; init; }
     }
 
-    public async Task<AuditResultPage?> HandleAsync(Viewer viewer, Filter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<Result<AuditResultPage>> HandleAsync(Viewer viewer, Filter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only Compliance and admins can read the audit trail.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = Query(db, filter);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Audit;
 
@@ -11,11 +12,11 @@ namespace ReviewPortal.Web.Features.Audit;
 /// </summary>
 public sealed class VerifyAuditChain(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<AuditVerification?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<AuditVerification>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only Compliance and admins can verify the audit trail.");
         }
         var result = await VerifyAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

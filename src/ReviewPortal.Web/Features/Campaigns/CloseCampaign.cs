@@ -3,6 +3,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -13,11 +14,11 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// </summary>
 public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<CloseResult> HandleAsync(Viewer viewer, int campaignId, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<CloseResult>> HandleAsync(Viewer viewer, int campaignId, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return new CloseResult(false, "Only admins can close campaigns.", 0, 0);
+            return Refusal.Forbidden("Only admins can close campaigns.");
         }
         var now = time.GetUtcNow();
         try
@@ -26,17 +27,21 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
         }
         catch (LedgerBusyException)
         {
-            return new CloseResult(false, $"{LedgerBusyException.UserMessage} The campaign was not closed: try again in a moment.", 0, 0);
+            return Refusal.Busy("The campaign was not closed.");
         }
     }
 
-    private static async Task<CloseResult> CloseAsync(ReviewPortalDbContext db, Viewer viewer, int campaignId, DateTimeOffset now,
+    private static async Task<Result<CloseResult>> CloseAsync(ReviewPortalDbContext db, Viewer viewer, int campaignId, DateTimeOffset now,
         string correlationId, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
-        if (campaign is null || campaign.Status != CampaignStatus.Active)
+        if (campaign is null)
         {
-            return new CloseResult(false, campaign is null ? "No such campaign." : "The campaign is already closed.", 0, 0);
+            return Refusal.NotFound("No such campaign.");
+        }
+        if (campaign.Status != CampaignStatus.Active)
+        {
+            return Refusal.Conflict("The campaign is already closed.");
         }
         var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
         var items = await db.ReviewItems.Where(i => i.CampaignId == campaignId)
@@ -108,8 +113,8 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
         campaign.Status = CampaignStatus.Closed;
         campaign.ClosedAt = now;
         db.Audit(actor, "campaign.closed", campaign, after: new { defaulted, remediationTasks = tasks, items = items.Count });
-        return new CloseResult(true, null, defaulted, tasks);
+        return new CloseResult(defaulted, tasks);
     }
 }
 
-public sealed record CloseResult(bool Closed, string? Error, int Defaulted, int RemediationTasks);
+public sealed record CloseResult(int Defaulted, int RemediationTasks);

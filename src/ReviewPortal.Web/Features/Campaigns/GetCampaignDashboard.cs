@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -16,17 +17,17 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
     public const double RubberStampSeconds = 3;
     public const int RubberStampMinimumDecisions = 10;
 
-    public async Task<CampaignDashboard?> HandleAsync(Viewer viewer, int campaignId, CancellationToken cancellationToken = default)
+    public async Task<Result<CampaignDashboard>> HandleAsync(Viewer viewer, int campaignId, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see a campaign's progress.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
         if (campaign is null)
         {
-            return null;
+            return Refusal.NotFound("No such campaign.");
         }
         var items = await db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId)
             .Select(i => new { i.Id, i.ReviewerId, i.Outcome, i.DecidedAt, i.Recommendation, i.Stage })

@@ -4,17 +4,18 @@ using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
 /// <summary>What the wizard offers: organizations and workspaces, departments and roles in the directory.</summary>
 public sealed class GetCampaignOptions(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<CampaignOptions?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<CampaignOptions>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return null;
+            return Refusal.Forbidden("Only admins can plan campaigns.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var resources = await db.Resources.AsNoTracking().Where(r => r.Kind != ResourceKind.Group)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -14,36 +15,36 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// </summary>
 public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, TimeProvider time)
 {
-    public async Task<LaunchResult> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
+    public async Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is null)
         {
-            return LaunchResult.Refused("Only admins can launch campaigns.");
+            return Refusal.Forbidden("Only admins can launch campaigns.");
         }
         definition = await CampaignFallback.WithDefaultAsync(contexts, definition, cancellationToken);
         var validation = await validator.ValidateAsync(definition, cancellationToken);
         if (!validation.IsValid)
         {
-            return LaunchResult.Refused(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
+            return validation.ToRefusal();
         }
         var now = time.GetUtcNow();
-        return await contexts.WriteAsync(async (db, ct) =>
+        return await contexts.WriteAsync<Result<LaunchResult>>(async (db, ct) =>
         {
             var plan = await CampaignPlanner.PlanAsync(db, definition, now, ct);
             if (plan.Blocked)
             {
-                return LaunchResult.Refused(plan.BlockReason!);
+                return Refusal.Invalid(plan.BlockReason!);
             }
             if (plan.Items.Count == 0)
             {
-                return LaunchResult.Refused("Nothing is in scope: widen the scope before launching.");
+                return Refusal.Invalid("Nothing is in scope: widen the scope before launching.");
             }
             // The plan and what it writes are one unit: the campaign (EF, for its id), the items (the provider's bulk
             // path), the audit entry.
             var campaign = await WriteAsync(db, definition, viewer.IdentityId.Value, plan.Items, plan.GrantsRemovedByDefault,
                 new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), ct);
-            return new LaunchResult(campaign.Id, plan.Items.Count, null);
+            return new LaunchResult(campaign.Id, plan.Items.Count);
         }, cancellationToken);
     }
 
@@ -80,7 +81,4 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
     }
 }
 
-public sealed record LaunchResult(int? CampaignId, int Items, string? Error)
-{
-    public static LaunchResult Refused(string error) => new(null, 0, error);
-}
+public sealed record LaunchResult(int CampaignId, int Items);

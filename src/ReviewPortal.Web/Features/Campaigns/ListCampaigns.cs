@@ -2,16 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
 public sealed class ListCampaigns(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<CampaignRow>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<CampaignRow>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return [];
+            return Refusal.Forbidden("Only admins and Compliance can see the campaigns.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Campaigns.AsNoTracking().OrderByDescending(c => c.Id)

@@ -5,6 +5,7 @@ using MudBlazor;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -27,13 +28,18 @@ public partial class NewCampaignPage
     private DateTime? _due;
     private PersonOption? _fallback;
     private readonly List<PersonOption> _named = [];
-    private CampaignPreview? _preview;
+    private Result<CampaignPreview>? _preview;
     private bool _busy, _previewTried;
 
     protected override async Task OnInitializedAsync()
     {
         _viewer = Viewer.From((await AuthState).User);
-        _options = await GetOptions.HandleAsync(_viewer);
+        var options = await GetOptions.HandleAsync(_viewer);
+        if (!options.Ok)
+        {
+            Snackbar.Show(options.Refusal);
+        }
+        _options = options.Value;
         var now = Time.GetUtcNow();
         _due = now.UtcDateTime.Date.AddDays(21);
         _definition = new CampaignDefinition
@@ -54,8 +60,16 @@ public partial class NewCampaignPage
         _preview = null;
     }
 
-    private async Task<IEnumerable<PersonOption>> SearchAsync(string? term, CancellationToken cancellationToken) =>
-        await SearchPeople.HandleAsync(_viewer!, term, cancellationToken);
+    private async Task<IEnumerable<PersonOption>> SearchAsync(string? term, CancellationToken cancellationToken)
+    {
+        var people = await SearchPeople.HandleAsync(_viewer!, term, cancellationToken);
+        if (!people.Ok)
+        {
+            Snackbar.Show(people.Refusal);
+            return [];
+        }
+        return people.Value;
+    }
 
     private void AddNamed(PersonOption? person)
     {
@@ -80,14 +94,10 @@ public partial class NewCampaignPage
         _busy = true;
         var result = await Launch.HandleAsync(_viewer!, _definition, Guid.NewGuid().ToString("N"));
         _busy = false;
-        if (result.CampaignId is { } id)
+        Snackbar.Show(result, launched => $"Launched with {launched.Items:N0} items.");
+        if (result.Ok)
         {
-            Snackbar.Add($"Launched with {result.Items:N0} items.", MudBlazor.Severity.Success);
-            Navigation.NavigateTo($"/campaigns/{id}");
-        }
-        else
-        {
-            Snackbar.Add(result.Error ?? "Launch failed.", MudBlazor.Severity.Error);
+            Navigation.NavigateTo($"/campaigns/{result.Value.CampaignId}");
         }
     }
 }

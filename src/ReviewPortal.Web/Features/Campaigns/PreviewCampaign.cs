@@ -3,30 +3,30 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
 /// <summary>The blast radius before launch: items per reviewer, recommendations, and what silence would remove.</summary>
 public sealed class PreviewCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, TimeProvider time)
 {
-    public async Task<CampaignPreview> HandleAsync(Viewer viewer, CampaignDefinition definition, CancellationToken cancellationToken = default)
+    public async Task<Result<CampaignPreview>> HandleAsync(Viewer viewer, CampaignDefinition definition, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return CampaignPreview.Refused("Only admins can plan campaigns.");
+            return Refusal.Forbidden("Only admins can plan campaigns.");
         }
         definition = await CampaignFallback.WithDefaultAsync(contexts, definition, cancellationToken);
         var validation = await validator.ValidateAsync(definition, cancellationToken);
         if (!validation.IsValid)
         {
-            return CampaignPreview.Refused(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
+            return validation.ToRefusal();
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var plan = await CampaignPlanner.PlanAsync(db, definition, time.GetUtcNow(), cancellationToken);
         var reviewerIds = plan.Items.Select(i => i.ReviewerId).Distinct().ToList();
         var names = await db.Identities.Where(i => reviewerIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.DisplayName, cancellationToken);
         return new CampaignPreview(
-            null,
             plan.Items.Count,
             plan.Items.GroupBy(i => i.ReviewerId).Select(g => new ReviewerLoad(g.Key, names.GetValueOrDefault(g.Key, "?"), g.Count(),
                     g.Key == definition.FallbackReviewerId))
@@ -40,16 +40,12 @@ public sealed class PreviewCampaign(IDbContextFactory<ReviewPortalDbContext> con
 }
 
 public sealed record CampaignPreview(
-    string? Error,
     int Items,
     IReadOnlyList<ReviewerLoad> Reviewers,
     IReadOnlyDictionary<Recommendation, int> Recommendations,
     int GrantsRemovedByDefault,
     IReadOnlyList<string> PrivilegedLostByDefault,
     int PrivilegedLostCount,
-    string? LaunchBlockedReason)
-{
-    public static CampaignPreview Refused(string error) => new(error, 0, [], new Dictionary<Recommendation, int>(), 0, [], 0, null);
-}
+    string? LaunchBlockedReason);
 
 public sealed record ReviewerLoad(int ReviewerId, string Name, int Items, bool IsFallback);

@@ -5,6 +5,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
@@ -12,11 +13,11 @@ namespace ReviewPortal.Web.Features.Connectors;
 public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> contexts, IOptions<ClaudeOptions> claude,
     AdminAlerts alerts, IngestionOptions ingestion, TimeProvider time)
 {
-    public async Task<ConnectorStatus?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<ConnectorStatus>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return null;
+            return Refusal.Forbidden("Only admins can see the connectors.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();

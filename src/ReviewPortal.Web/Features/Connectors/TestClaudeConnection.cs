@@ -5,6 +5,7 @@ using ReviewPortal.Claude.Models;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
@@ -26,11 +27,11 @@ public sealed class TestClaudeConnection(IComplianceClient compliance, IAdminCli
         public bool AllOk => Checks.All(c => c.Ok);
     }
 
-    public async Task<Report?> HandleAsync(Viewer viewer, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<Report>> HandleAsync(Viewer viewer, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return null;
+            return Refusal.Forbidden("Only admins can test the Claude connection.");
         }
         var checks = new List<Check>();
         string? organization = null, workspace = null;

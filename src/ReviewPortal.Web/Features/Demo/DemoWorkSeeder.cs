@@ -41,7 +41,8 @@ public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> cont
         };
         var viewer = new Viewer(admin.Id, admin.DisplayName, new HashSet<string> { Roles.Admin });
         var launched = await launch.HandleAsync(viewer, definition, "demo-bootstrap", cancellationToken);
-        logger.LogInformation("Demo: campaign {Campaign} launched with {Items} items {Error}", launched.CampaignId, launched.Items, launched.Error);
+        logger.LogInformation("Demo: campaign {Campaign} launched with {Items} items {Error}", launched.Value?.CampaignId, launched.Value?.Items,
+            launched.Refusal?.Message);
 
         await SeedRequestsAsync(db, now, cancellationToken);
     }
@@ -69,8 +70,8 @@ public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> cont
                 EntitlementId = developer.Id, BeneficiaryId = requester.Id, DurationDays = Math.Min(90, developer.MaxDurationDays ?? 90),
                 Justification = "Deploying the evaluation pipeline to prod for the Q1 launch.",
             }, "demo-bootstrap", cancellationToken);
-            var step = submitted.RequestId is { } id
-                ? await db.ApprovalSteps.Where(s => s.AccessRequestId == id && s.Status == ApprovalStatus.Pending).FirstOrDefaultAsync(cancellationToken)
+            var step = submitted.Ok
+                ? await db.ApprovalSteps.Where(s => s.AccessRequestId == submitted.Value && s.Status == ApprovalStatus.Pending).FirstOrDefaultAsync(cancellationToken)
                 : null;
             if (step is not null && step.ApproverId == requester.ManagerId)
             {

@@ -2,18 +2,19 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Email;
 
 /// <summary>The outbox, newest first, one page at a time. Admin only: mails name people and their work.</summary>
 public sealed class ListOutboxEmails(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<OutboxPageResult?> HandleAsync(Viewer viewer, OutboxStatus? status, int page, int pageSize,
+    public async Task<Result<OutboxPageResult>> HandleAsync(Viewer viewer, OutboxStatus? status, int page, int pageSize,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return null;
+            return Refusal.Forbidden("Only admins can read the outbox.");
         }
         pageSize = Math.Clamp(pageSize, 1, 200);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

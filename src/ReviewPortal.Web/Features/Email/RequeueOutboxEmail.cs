@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Email;
 
@@ -11,17 +12,22 @@ namespace ReviewPortal.Web.Features.Email;
 /// </summary>
 public sealed class RequeueOutboxEmail(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<bool> HandleAsync(Viewer viewer, long id, CancellationToken cancellationToken = default)
+    public async Task<Result> HandleAsync(Viewer viewer, long id, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return false;
+            return Refusal.Forbidden("Only admins can send a mail again.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var mail = await db.OutboxEmails.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (mail is not { Status: OutboxStatus.DeadLetter })
+        if (mail is null)
         {
-            return false;
+            return Refusal.NotFound("No such mail in the outbox.");
+        }
+        if (mail.Status != OutboxStatus.DeadLetter)
+        {
+            // Sent, or queued again already (by another admin, from a page opened earlier).
+            return Refusal.Conflict($"Only dead-lettered mails can be sent again; this one is {mail.Status.ToString().ToLowerInvariant()}.");
         }
         var now = time.GetUtcNow();
         var before = new { mail.Status, mail.Attempts, mail.LastError };
@@ -32,6 +38,6 @@ public sealed class RequeueOutboxEmail(IDbContextFactory<ReviewPortalDbContext> 
         db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, $"requeue:{Guid.NewGuid():N}"), "email.requeued", mail,
             before: before, after: new { mail.Status, mail.To, mail.Subject });
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return Result.Done;
     }
 }

@@ -4,13 +4,14 @@ using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Home;
 
 /// <summary>The counters on a persona's home page, all read live from the database.</summary>
 public sealed class GetHomeSummary(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<HomeSummary> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<HomeSummary>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var me = viewer.IdentityId ?? -1;

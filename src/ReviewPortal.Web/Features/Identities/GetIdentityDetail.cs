@@ -2,23 +2,24 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Identities;
 
 /// <summary>The identity page: who it is, what it holds, who answers for it, and its 30-day activity.</summary>
 public sealed class GetIdentityDetail(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<IdentityDetailResult> HandleAsync(Viewer viewer, int identityId, CancellationToken cancellationToken = default)
+    public async Task<Result<IdentityDetailResult>> HandleAsync(Viewer viewer, int identityId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await db.Identities.AnyAsync(i => i.Id == identityId, cancellationToken))
         {
-            return IdentityDetailResult.NotFound;
+            return Refusal.NotFound($"No identity has the id {identityId}.");
         }
         // Checked here, on the server, before any of the identity's data is read.
         if (!await IdentityAccess.CanReadAsync(db, viewer, identityId, cancellationToken))
         {
-            return IdentityDetailResult.Forbidden;
+            return Refusal.Forbidden(IdentityAccess.CannotRead);
         }
 
         var identity = await db.Identities.AsNoTracking()
@@ -45,28 +46,12 @@ public sealed class GetIdentityDetail(IDbContextFactory<ReviewPortalDbContext> c
 
         var reports = await db.Identities.CountAsync(i => i.ManagerId == identityId, cancellationToken);
         var activity = await ActivitySummary.LoadAsync(db, identityId, time.GetUtcNow(), 30, cancellationToken);
-        return new IdentityDetailResult(IdentityDetailStatus.Found, identity, grants, owned, reports, activity);
+        return new IdentityDetailResult(identity, grants, owned, reports, activity);
     }
 }
 
-public enum IdentityDetailStatus
-{
-    Found,
-    NotFound,
-    Forbidden,
-}
-
 public sealed record IdentityDetailResult(
-    IdentityDetailStatus Status,
-    IdentityDetail? Identity = null,
-    IReadOnlyList<GrantRow>? Grants = null,
-    IReadOnlyList<OwnedIdentity>? Owned = null,
-    int DirectReports = 0,
-    ActivitySummary? Activity = null)
-{
-    public static readonly IdentityDetailResult NotFound = new(IdentityDetailStatus.NotFound);
-    public static readonly IdentityDetailResult Forbidden = new(IdentityDetailStatus.Forbidden);
-}
+    IdentityDetail Identity, IReadOnlyList<GrantRow> Grants, IReadOnlyList<OwnedIdentity> Owned, int DirectReports, ActivitySummary Activity);
 
 public sealed record IdentityDetail(
     int Id, string ExternalId, IdentityKind Kind, string DisplayName, string? Email, string? Department, string? Title,

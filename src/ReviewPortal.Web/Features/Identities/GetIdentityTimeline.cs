@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Identities;
 
@@ -15,12 +16,12 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
     /// <summary>Gaps up to this many days still count as one period of use.</summary>
     private const int GapDays = 7;
 
-    public async Task<IReadOnlyList<TimelineEntry>?> HandleAsync(Viewer viewer, int identityId, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<TimelineEntry>>> HandleAsync(Viewer viewer, int identityId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await IdentityAccess.CanReadAsync(db, viewer, identityId, cancellationToken))
         {
-            return null;
+            return Refusal.Forbidden(IdentityAccess.CannotRead);
         }
         var entries = new List<TimelineEntry>();
 

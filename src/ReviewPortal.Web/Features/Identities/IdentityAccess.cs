@@ -11,6 +11,9 @@ namespace ReviewPortal.Web.Features.Identities;
 /// </summary>
 public static class IdentityAccess
 {
+    /// <summary>What a viewer who may not read an identity is told.</summary>
+    public const string CannotRead = "Only Admin, Compliance, and the identity's manager or accountable owner can read this identity.";
+
     public static IQueryable<Identity> VisibleTo(this IQueryable<Identity> identities, Viewer viewer)
     {
         if (viewer.CanReadEverything)

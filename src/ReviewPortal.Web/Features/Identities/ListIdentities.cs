@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Identities;
 
@@ -10,7 +11,7 @@ public sealed class ListIdentities(IDbContextFactory<ReviewPortalDbContext> cont
 {
     public sealed record Query(string? Search, IdentityKind? Kind, int Page, int PageSize);
 
-    public async Task<(IReadOnlyList<IdentityRow> Rows, int Total)> HandleAsync(Viewer viewer, Query query,
+    public async Task<Result<(IReadOnlyList<IdentityRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

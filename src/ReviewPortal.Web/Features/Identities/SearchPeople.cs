@@ -2,17 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Identities;
 
 /// <summary>Directory look-up of employed people by name or email (to reassign a review, pick a reviewer).</summary>
 public sealed class SearchPeople(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<PersonOption>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<PersonOption>>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
     {
         if (viewer.IdentityId is null && !viewer.CanReadEverything)
         {
-            return [];
+            return Refusal.Forbidden("Your sign-in is not linked to a person in the directory.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var people = db.Identities.AsNoTracking().Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active);

@@ -2,17 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Lifecycle;
 
 /// <summary>The lifecycle rules as configured (defaults where never saved) and what each last run opened. Admin and Compliance.</summary>
 public sealed class GetLifecycleRules(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<LifecycleRulesView?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<LifecycleRulesView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see the lifecycle rules.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var saved = await db.LifecycleRules.AsNoTracking()

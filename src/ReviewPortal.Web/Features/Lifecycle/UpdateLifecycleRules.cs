@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Lifecycle;
 
@@ -34,17 +35,17 @@ public sealed class UpdateLifecycleRules(IDbContextFactory<ReviewPortalDbContext
         }
     }
 
-    public async Task<UpdateRulesResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    /// <returns>How many rules changed (none when the admin saved what is already in force).</returns>
+    public async Task<Result<int>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is null)
         {
-            return UpdateRulesResult.Refused("Only admins can change lifecycle rules.");
+            return Refusal.Forbidden("Only admins can change lifecycle rules.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return new UpdateRulesResult(false, string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)),
-                validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage), 0);
+            return validation.ToRefusal();
         }
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -79,15 +80,10 @@ public sealed class UpdateLifecycleRules(IDbContextFactory<ReviewPortalDbContext
             changed++;
         }
         await db.SaveChangesAsync(cancellationToken);
-        return new UpdateRulesResult(true, null, null, changed);
+        return changed;
     }
 
     private static RuleSettings Describe(LifecycleRule rule) => new(rule.Enabled, rule.DormantDays, rule.ReviewDays, rule.UpdatedById);
 
     private sealed record RuleSettings(bool Enabled, int DormantDays, int ReviewDays, int? AccountableAdminId);
-}
-
-public sealed record UpdateRulesResult(bool Ok, string? Error, IReadOnlyDictionary<string, string>? Errors, int Changed)
-{
-    public static UpdateRulesResult Refused(string error) => new(false, error, null, 0);
 }

@@ -5,6 +5,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.People;
 
@@ -26,11 +27,11 @@ public sealed class GetPeopleDirectoryStatus(IDbContextFactory<ReviewPortalDbCon
 
     public sealed record PersonRow(int Id, string Name, string? Email);
 
-    public async Task<Status?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<Status>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return null;
+            return Refusal.Forbidden("Only admins can see the people directory.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var source = options.SourceFor(claude.Value.Mode == ClaudeMode.Simulated);

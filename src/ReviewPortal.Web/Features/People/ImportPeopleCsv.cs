@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.People;
 
@@ -15,42 +16,45 @@ public sealed class ImportPeopleCsv(IDbContextFactory<ReviewPortalDbContext> con
 {
     public const string JobName = "import-people";
 
-    public sealed record Outcome(bool Forbidden, IReadOnlyList<PeopleCsvFile.Error> Errors, PeopleChanges? Changes, IngestionRun? Run)
+    /// <summary>The file's errors by line (nothing read), or what it changes and, once applied, the run that did.</summary>
+    public sealed record Outcome(IReadOnlyList<PeopleCsvFile.Error> Errors, PeopleChanges? Changes, IngestionRun? Run)
     {
         public bool Applied => Run?.Status == IngestionRunStatus.Succeeded;
     }
 
-    public async Task<Outcome> PreviewAsync(Viewer viewer, TextReader file, CancellationToken cancellationToken = default)
+    private static readonly Refusal NotAnAdmin = Refusal.Forbidden("Only admins can import people.");
+
+    public async Task<Result<Outcome>> PreviewAsync(Viewer viewer, TextReader file, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return new Outcome(true, [], null, null);
+            return NotAnAdmin;
         }
         var parsed = PeopleCsvFile.Read(file);
         if (!parsed.IsValid)
         {
-            return new Outcome(false, parsed.Errors, null, null);
+            return new Outcome(parsed.Errors, null, null);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var stored = await db.DirectoryPeople.AsNoTracking().ToDictionaryAsync(p => p.SourceId, StringComparer.Ordinal, cancellationToken);
-        return new Outcome(false, [], PeopleChanges.Between(stored, parsed.Read!, time.GetUtcNow()), null);
+        return new Outcome([], PeopleChanges.Between(stored, parsed.Read!, time.GetUtcNow()), null);
     }
 
     /// <param name="fileName">Named in the audit entry and the alert mail.</param>
-    public async Task<Outcome> ApplyAsync(Viewer viewer, TextReader file, string fileName, string correlationId,
+    public async Task<Result<Outcome>> ApplyAsync(Viewer viewer, TextReader file, string fileName, string correlationId,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return new Outcome(true, [], null, null);
+            return NotAnAdmin;
         }
         var parsed = PeopleCsvFile.Read(file);
         if (!parsed.IsValid)
         {
-            return new Outcome(false, parsed.Errors, null, null);
+            return new Outcome(parsed.Errors, null, null);
         }
         var actor = new AuditActor(viewer.IdentityId, viewer.Name, time.GetUtcNow(), correlationId);
         var (run, changes) = await apply.ApplyAsync(parsed.Read!, JobName, $"CSV import of {Path.GetFileName(fileName)}", actor, cancellationToken);
-        return new Outcome(false, [], changes, run);
+        return new Outcome([], changes, run);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Remediation;
 
@@ -11,12 +12,12 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// </summary>
 public sealed class GetRemediationOverview(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<RemediationOverview?> HandleAsync(Viewer viewer, RemediationStatus? status = null, int take = 500,
+    public async Task<Result<RemediationOverview>> HandleAsync(Viewer viewer, RemediationStatus? status = null, int take = 500,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see remediation tasks.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var counts = await db.RemediationTasks.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() })

@@ -2,17 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Remediation;
 
 /// <summary>Remediation tasks with their status, for Admin and Compliance (read-only for Compliance).</summary>
 public sealed class ListRemediationTasks(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<RemediationRow>> HandleAsync(Viewer viewer, int? campaignId, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<RemediationRow>>> HandleAsync(Viewer viewer, int? campaignId, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return [];
+            return Refusal.Forbidden("Only admins and Compliance can see remediation tasks.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var tasks = db.RemediationTasks.AsNoTracking();

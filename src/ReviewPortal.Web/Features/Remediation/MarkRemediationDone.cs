@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Remediation;
 
@@ -14,24 +15,24 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
 {
     public const string AuditAction = "remediation.marked-done";
 
-    public async Task<RemediationCommandResult> HandleAsync(Viewer viewer, long taskId, string? note, string correlationId,
+    public async Task<Result> HandleAsync(Viewer viewer, long taskId, string? note, string correlationId,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return RemediationCommandResult.Fail("Only admins can confirm manual remediation.");
+            return Refusal.Forbidden("Only admins can confirm manual remediation.");
         }
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var task = await db.RemediationTasks.Include(t => t.Grant).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
         if (task is null)
         {
-            return RemediationCommandResult.Fail("No such remediation task.");
+            return Refusal.NotFound("No such remediation task.");
         }
         var gaveUp = task is { Status: RemediationStatus.Failed, NextAttemptAt: null };
         if (task.Status != RemediationStatus.ManualRequired && !gaveUp)
         {
-            return RemediationCommandResult.Fail($"Only manual tasks (or failed tasks that gave up) can be marked done; this one is {task.Status}.");
+            return Refusal.Conflict($"Only manual tasks (or failed tasks that gave up) can be marked done; this one is {task.Status}.");
         }
         var before = new { task.Status, task.Attempts, task.LastError };
         task.Status = RemediationStatus.Succeeded;
@@ -41,6 +42,6 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
             after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null },
             identityId: task.Grant.IdentityId, campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
-        return RemediationCommandResult.Done;
+        return Result.Done;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Remediation;
 
@@ -12,22 +13,22 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// </summary>
 public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<RemediationCommandResult> HandleAsync(Viewer viewer, long taskId, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result> HandleAsync(Viewer viewer, long taskId, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return RemediationCommandResult.Fail("Only admins can retry remediation tasks.");
+            return Refusal.Forbidden("Only admins can retry remediation tasks.");
         }
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var task = await db.RemediationTasks.Include(t => t.Grant).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
         if (task is null)
         {
-            return RemediationCommandResult.Fail("No such remediation task.");
+            return Refusal.NotFound("No such remediation task.");
         }
         if (task.Status is not (RemediationStatus.Failed or RemediationStatus.Drift))
         {
-            return RemediationCommandResult.Fail($"Only failed or drifted tasks can be retried; this one is {task.Status}.");
+            return Refusal.Conflict($"Only failed or drifted tasks can be retried; this one is {task.Status}.");
         }
         var before = new { task.Status, task.Attempts, task.LastError, task.NextAttemptAt };
         task.Status = task.Action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending;
@@ -39,13 +40,6 @@ public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext
             before: before, after: new { task.Status, task.NextAttemptAt }, identityId: task.Grant.IdentityId,
             campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
-        return RemediationCommandResult.Done;
+        return Result.Done;
     }
-}
-
-public sealed record RemediationCommandResult(bool Ok, string? Error)
-{
-    public static readonly RemediationCommandResult Done = new(true, null);
-
-    public static RemediationCommandResult Fail(string error) => new(false, error);
 }

@@ -3,6 +3,7 @@ using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
@@ -12,27 +13,31 @@ namespace ReviewPortal.Web.Features.Requests;
 /// </summary>
 public sealed class ConfirmFulfilment(IDbContextFactory<ReviewPortalDbContext> contexts, FulfilAccessRequest fulfil, TimeProvider time)
 {
-    public async Task<string?> HandleAsync(Viewer viewer, long requestId, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result> HandleAsync(Viewer viewer, long requestId, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return "Only admins confirm manual fulfilment.";
+            return Refusal.Forbidden("Only admins confirm manual fulfilment.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var request = await db.AccessRequests.Include(r => r.Requester).Include(r => r.Steps).ThenInclude(s => s.Approver)
             .FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
-        if (request is null || request.Status != AccessRequestStatus.Approved)
+        if (request is null)
         {
-            return "Only approved requests awaiting fulfilment can be confirmed.";
+            return Refusal.NotFound("No such access request.");
+        }
+        if (request.Status != AccessRequestStatus.Approved)
+        {
+            return Refusal.Conflict("Only approved requests awaiting fulfilment can be confirmed.");
         }
         var now = time.GetUtcNow();
         if (request.ProvisionAt is { } next)
         {
             // The portal still owns it: a grant recorded now could meet the portal's own attempt and make two.
-            return request.StartsAt > now
+            return Refusal.Conflict(request.StartsAt > now
                 ? $"This access starts on {Humanize.Date(request.StartsAt)}; the portal provisions it then."
                 : $"The portal is still provisioning this through the Admin API (next attempt {Humanize.DateTime(next)}); " +
-                    "if that keeps failing, it comes to you here to do by hand.";
+                    "if that keeps failing, it comes to you here to do by hand.");
         }
         fulfil.RecordGrant(db, request, new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), $"granted by hand, confirmed by {viewer.Name}");
         try
@@ -41,8 +46,8 @@ public sealed class ConfirmFulfilment(IDbContextFactory<ReviewPortalDbContext> c
         }
         catch (DbUpdateConcurrencyException)
         {
-            return "The request changed while you confirmed it; reload the page to see where it stands.";
+            return Refusal.Conflict("The request changed while you confirmed it; reload the page to see where it stands.");
         }
-        return null;
+        return Result.Done;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
@@ -32,12 +33,12 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         }
     }
 
-    public async Task<ApprovalResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<ApprovalResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return ApprovalResult.Invalid(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
+            return validation.ToRefusal();
         }
         var comment = command.Comment?.Trim();
         var now = time.GetUtcNow();
@@ -91,7 +92,7 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         {
             return await ProvisionAsync(requestId, actor, cancellationToken);
         }
-        return ApprovalResult.Done(command.Approve ? "Approved: the next approver has it now." : "Denied.");
+        return new ApprovalResult(command.Approve ? "Approved: the next approver has it now." : "Denied.");
     }
 
     private async Task<ApprovalResult> ProvisionAsync(long requestId, AuditActor actor, CancellationToken cancellationToken)
@@ -99,15 +100,15 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         try
         {
             var outcome = await fulfil.HandleAsync(requestId, actor, userFacing: true, cancellationToken);
-            return ApprovalResult.Done(outcome.Message) with { ProvisioningPending = outcome.Pending };
+            return new ApprovalResult(outcome.Message) { ProvisioningPending = outcome.Pending };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The approval has committed and the request is due: the job provisions it. Not a failure of the approver's action.
             logger.LogError(ex, "Provisioning request {RequestId} failed after its approval (reference {CorrelationId}); the scheduled job retries it",
                 requestId, actor.CorrelationId);
-            return ApprovalResult.Done($"Approved. Provisioning did not finish (reference {actor.CorrelationId}): the portal tries again within minutes, " +
-                "and an admin provisions it by hand if that keeps failing.") with { ProvisioningPending = true };
+            return new ApprovalResult($"Approved. Provisioning did not finish (reference {actor.CorrelationId}): the portal tries again within minutes, " +
+                "and an admin provisions it by hand if that keeps failing.") { ProvisioningPending = true };
         }
     }
 
@@ -126,46 +127,44 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
             }
             else
             {
-                problems.Add($"Step {id}: {result.Message}");
+                problems.Add($"Step {id}: {result.Refusal.Message}");
             }
         }
         return (approved, problems);
     }
 
-    private static ApprovalResult? Check(Viewer viewer, ApprovalStep? step)
+    private static Refusal? Check(Viewer viewer, ApprovalStep? step)
     {
         if (step is null)
         {
-            return ApprovalResult.Invalid("No such approval step.");
+            return Refusal.NotFound("No such approval step.");
         }
         var me = viewer.IdentityId;
         if (me is null || step.ApproverId != me)
         {
-            return ApprovalResult.Forbidden("Only the step's approver can answer it.");
+            return Refusal.Forbidden("Only the step's approver can answer it.");
         }
         if (step.Status != ApprovalStatus.Pending)
         {
-            return ApprovalResult.Invalid($"This step is {step.Status.ToString().ToLowerInvariant()}, not waiting for an answer.");
+            // Answered, escalated or skipped since the approver opened it.
+            return Refusal.Conflict($"This step is {step.Status.ToString().ToLowerInvariant()}, not waiting for an answer.");
         }
         var request = step.AccessRequest;
         if (request.RequesterId == me || request.BeneficiaryId == me)
         {
-            return ApprovalResult.Forbidden("Nobody approves their own request.");
+            return Refusal.Forbidden("Nobody approves their own request.");
         }
         if (request.Steps.Any(s => s.Id != step.Id && s.DecidedById == me && s.Status == ApprovalStatus.Approved))
         {
-            return ApprovalResult.Forbidden("You already approved an earlier step of this request: another person must approve this one.");
+            return Refusal.Forbidden("You already approved an earlier step of this request: another person must approve this one.");
         }
         return null;
     }
 }
 
-public sealed record ApprovalResult(bool Ok, bool Denied, string Message)
+/// <summary>What the approver is told: the step is answered (and, on the final approval, where provisioning stands).</summary>
+public sealed record ApprovalResult(string Message)
 {
     /// <summary>Approved, but the access is not provisioned yet: the portal retries (the message says when).</summary>
     public bool ProvisioningPending { get; init; }
-
-    public static ApprovalResult Done(string message) => new(true, false, message);
-    public static ApprovalResult Invalid(string message) => new(false, false, message);
-    public static ApprovalResult Forbidden(string message) => new(false, true, message);
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
@@ -12,11 +13,11 @@ namespace ReviewPortal.Web.Features.Requests;
 /// </summary>
 public sealed class ListAwaitingFulfilment(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<AwaitingFulfilment>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<AwaitingFulfilment>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return [];
+            return Refusal.Forbidden("Only admins fulfil access by hand.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.AccessRequests.AsNoTracking()

@@ -2,17 +2,19 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>The requester's own requests with their status and every step's answer.</summary>
 public sealed class ListMyRequests(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<MyRequest>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<MyRequest>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (viewer.IdentityId is not { } me)
         {
-            return [];
+            // A sign-in linked to no person has asked for nothing.
+            return Array.Empty<MyRequest>();
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var requests = await db.AccessRequests.AsNoTracking().Where(r => r.RequesterId == me)

@@ -3,6 +3,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
@@ -13,11 +14,12 @@ namespace ReviewPortal.Web.Features.Requests;
 /// </summary>
 public sealed class ListPendingApprovals(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<IReadOnlyList<PendingApproval>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<PendingApproval>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (viewer.IdentityId is not { } me)
         {
-            return [];
+            // A sign-in linked to no person waits on no step.
+            return Array.Empty<PendingApproval>();
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var steps = await db.ApprovalSteps.AsNoTracking()

@@ -3,16 +3,18 @@ using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>What a person can ask for, and for whom: themselves or a non-human identity they own.</summary>
 public sealed class ListRequestCatalog(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<RequestCatalog> HandleAsync(Viewer viewer, string? search, CancellationToken cancellationToken = default)
+    public async Task<Result<RequestCatalog>> HandleAsync(Viewer viewer, string? search, CancellationToken cancellationToken = default)
     {
         if (viewer.IdentityId is not { } me)
         {
+            // A sign-in linked to no person can request for nobody (submitting says why).
             return new RequestCatalog([], []);
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Requests;
 
@@ -42,48 +43,49 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         }
     }
 
-    public async Task<SubmitResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    /// <returns>The new request's id.</returns>
+    public async Task<Result<long>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (viewer.IdentityId is not { } me)
         {
-            return SubmitResult.Error(nameof(Command.BeneficiaryId), "Your sign-in is not linked to a person in the directory.");
+            return ValidationRefusal.OnField(nameof(Command.BeneficiaryId), "Your sign-in is not linked to a person in the directory.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return new SubmitResult(null, validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage));
+            return validation.ToRefusal();
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entitlement = await db.Entitlements.Include(e => e.Resource).FirstOrDefaultAsync(e => e.Id == command.EntitlementId, cancellationToken);
         if (entitlement is null || !entitlement.IsRequestable)
         {
-            return SubmitResult.Error(nameof(Command.EntitlementId), "That entitlement does not exist or cannot be requested.");
+            return ValidationRefusal.OnField(nameof(Command.EntitlementId), "That entitlement does not exist or cannot be requested.");
         }
         var requester = await db.Identities.FirstAsync(i => i.Id == me, cancellationToken);
         var beneficiary = await db.Identities.FirstOrDefaultAsync(i => i.Id == command.BeneficiaryId, cancellationToken);
         if (beneficiary is null || (beneficiary.Id != me && beneficiary.OwnerId != me))
         {
-            return SubmitResult.Error(nameof(Command.BeneficiaryId), "You can request access only for yourself or for an agent or key you own.");
+            return ValidationRefusal.OnField(nameof(Command.BeneficiaryId), "You can request access only for yourself or for an agent or key you own.");
         }
         // The entitlement's own limit and its approval policy's: the shorter wins.
         var policy = await ApprovalPolicies.ForAsync(db, entitlement.Id, entitlement.ResourceId, cancellationToken);
         var maxDays = ApprovalPolicies.MaxDurationDays(entitlement, policy);
         if (command.DurationDays is null && !ApprovalPolicies.AllowsPermanent(entitlement, policy))
         {
-            return SubmitResult.Error(nameof(Command.DurationDays), $"This access is time-bound: choose a duration of at most {maxDays} days.");
+            return ValidationRefusal.OnField(nameof(Command.DurationDays), $"This access is time-bound: choose a duration of at most {maxDays} days.");
         }
         if (command.DurationDays > maxDays)
         {
-            return SubmitResult.Error(nameof(Command.DurationDays), $"{entitlement.DisplayName} can be granted for at most {maxDays} days.");
+            return ValidationRefusal.OnField(nameof(Command.DurationDays), $"{entitlement.DisplayName} can be granted for at most {maxDays} days.");
         }
         if (await db.Grants.AnyAsync(g => g.IdentityId == beneficiary.Id && g.EntitlementId == entitlement.Id && g.EndedAt == null, cancellationToken))
         {
-            return SubmitResult.Error(nameof(Command.EntitlementId), $"{beneficiary.DisplayName} already holds {entitlement.DisplayName}.");
+            return ValidationRefusal.OnField(nameof(Command.EntitlementId), $"{beneficiary.DisplayName} already holds {entitlement.DisplayName}.");
         }
         if (await db.AccessRequests.AnyAsync(r => r.BeneficiaryId == beneficiary.Id && r.EntitlementId == entitlement.Id
                 && (r.Status == AccessRequestStatus.Pending || r.Status == AccessRequestStatus.Approved), cancellationToken))
         {
-            return SubmitResult.Error(nameof(Command.EntitlementId), $"There is already an open request for {entitlement.DisplayName} for {beneficiary.DisplayName}.");
+            return ValidationRefusal.OnField(nameof(Command.EntitlementId), $"There is already an open request for {entitlement.DisplayName} for {beneficiary.DisplayName}.");
         }
 
         var now = time.GetUtcNow();
@@ -94,7 +96,7 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         }
         catch (InvalidOperationException ex)
         {
-            return SubmitResult.Error(nameof(Command.EntitlementId), ex.Message);
+            return ValidationRefusal.OnField(nameof(Command.EntitlementId), ex.Message);
         }
         var request = new AccessRequest
         {
@@ -108,11 +110,6 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             after: new { entitlement = entitlement.DisplayName, beneficiary = beneficiary.DisplayName, request.Justification, request.DurationDays,
                 approvers = steps.Select(s => s.ApproverId) }, identityId: beneficiary.Id);
         await db.SaveChangesAsync(cancellationToken);
-        return new SubmitResult(request.Id, null);
+        return request.Id;
     }
-}
-
-public sealed record SubmitResult(long? RequestId, IReadOnlyDictionary<string, string>? Errors)
-{
-    public static SubmitResult Error(string field, string message) => new(null, new Dictionary<string, string> { [field] = message });
 }

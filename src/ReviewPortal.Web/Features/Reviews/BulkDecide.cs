@@ -3,13 +3,16 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
 /// <summary>
 /// One decision over a selection (one justification for all), or "accept recommendations" over
 /// the reviewer's undecided items. Every item goes through the same rules as a single decision;
-/// items the viewer may not decide are skipped and counted, never silently changed. One unit of work.
+/// items the viewer may not decide are skipped and counted, never silently changed. One unit of work:
+/// refused as a whole only when nothing could be tried (a bulk reassignment, invalid input, or a
+/// conflict or busy ledger that rolled the unit back).
 /// </summary>
 public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts, DecideReviewItem single, IValidator<BulkDecide.Command> validator)
 {
@@ -22,16 +25,16 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
             .WithMessage(DecideReviewItem.Validator.JustificationTooLong);
     }
 
-    public async Task<BulkResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<BulkResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (command.Outcome == DecisionOutcome.Reassign)
         {
-            return new BulkResult(0, command.ItemIds.Count, ["Reassign items one at a time, with a reason for each."]);
+            return Refusal.Invalid("Reassign items one at a time, with a reason for each.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return new BulkResult(0, command.ItemIds.Count, validation.Errors.Select(e => e.ErrorMessage).ToList());
+            return validation.ToRefusal();
         }
         var ids = command.ItemIds.Distinct().ToList();
         return await DecideAsync(viewer, db => db.ReviewItems.Where(i => ids.Contains(i.Id)), _ => (command.Outcome, command.Justification),
@@ -39,7 +42,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
     }
 
     /// <summary>Keep/revoke/reduce as recommended; "look closer" items stay for a human.</summary>
-    public Task<BulkResult> AcceptRecommendationsAsync(Viewer viewer, int? campaignId, string correlationId, CancellationToken cancellationToken = default)
+    public Task<Result<BulkResult>> AcceptRecommendationsAsync(Viewer viewer, int? campaignId, string correlationId, CancellationToken cancellationToken = default)
     {
         var me = viewer.IdentityId ?? -1;
         return DecideAsync(viewer,
@@ -54,17 +57,15 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
             correlationId, cancellationToken, requested: null);
     }
 
-    private async Task<BulkResult> DecideAsync(Viewer viewer, Func<ReviewPortalDbContext, IQueryable<ReviewItem>> select,
+    private async Task<Result<BulkResult>> DecideAsync(Viewer viewer, Func<ReviewPortalDbContext, IQueryable<ReviewItem>> select,
         Func<ReviewItem, (DecisionOutcome Outcome, string? Justification)> decide, string correlationId, CancellationToken cancellationToken,
         int? requested)
     {
-        var considered = 0;
         try
         {
             return await contexts.WriteAsync(async (db, ct) =>
             {
                 var items = await select(db).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(ct);
-                considered = items.Count;
                 // A selection usually comes from one campaign: read its stored definition once, not once per item.
                 var definitions = items.Select(i => i.Campaign).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Definition);
                 var saved = 0;
@@ -83,7 +84,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                     else if (problems.Count < 5)
                     {
                         // Never name the holder or access of an item that is not the viewer's to see.
-                        problems.Add(refusal.Status is DecisionStatus.Forbidden or DecisionStatus.NotFound && item.ReviewerId != viewer.IdentityId
+                        problems.Add(refusal.Kind is RefusalKind.Forbidden or RefusalKind.NotFound && item.ReviewerId != viewer.IdentityId
                             ? $"Item {item.Id}: not assigned to you."
                             : $"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
                     }
@@ -93,13 +94,14 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new BulkResult(0, considered, ["Some of these items changed while you were deciding; nothing was saved. Reload and try again."]);
+            return Refusal.Conflict("Some of these items changed while you were deciding; nothing was saved. Reload and try again.");
         }
         catch (LedgerBusyException)
         {
-            return new BulkResult(0, considered, [$"{LedgerBusyException.UserMessage} Nothing was saved: try again in a moment."]);
+            return Refusal.Busy("Nothing was saved.");
         }
     }
 }
 
+/// <summary>What a bulk decision did: partial success is a report, not a refusal (one problem per skipped item, up to five).</summary>
 public sealed record BulkResult(int Saved, int Skipped, IReadOnlyList<string> Problems);

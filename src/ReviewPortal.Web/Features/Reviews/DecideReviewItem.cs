@@ -4,6 +4,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
@@ -45,12 +46,13 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         }
     }
 
-    public async Task<DecisionResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    /// <returns>The item's new version, or why the decision was refused (nothing saved).</returns>
+    public async Task<Result<int>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return DecisionResult.Invalid(validation.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.First().ErrorMessage));
+            return validation.ToRefusal();
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var item = await db.ReviewItems.Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity)
@@ -60,10 +62,10 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         {
             return check;
         }
-        var outcome = await ApplyAsync(db, viewer, item!, command, correlationId, cancellationToken);
-        if (outcome is not null)
+        var refusal = await ApplyAsync(db, viewer, item!, command, correlationId, cancellationToken);
+        if (refusal is not null)
         {
-            return outcome;
+            return refusal;
         }
         try
         {
@@ -76,16 +78,16 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         catch (LedgerBusyException)
         {
             // The save already waited for the ledger and ran again (LedgerLock); the log has the detail.
-            return DecisionResult.Busy;
+            return Refusal.Busy("Your decision was not saved.");
         }
-        return DecisionResult.Saved(item!.Version);
+        return item!.Version;
     }
 
     /// <summary>
     /// Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.
     /// <paramref name="definition"/> is the item's campaign definition when the caller has already read it.
     /// </summary>
-    internal async Task<DecisionResult?> ApplyAsync(ReviewPortalDbContext db, Viewer viewer, ReviewItem item, Command command,
+    internal async Task<Refusal?> ApplyAsync(ReviewPortalDbContext db, Viewer viewer, ReviewItem item, Command command,
         string correlationId, CancellationToken cancellationToken, CampaignDefinition? definition = null)
     {
         if (item.Version != command.ExpectedVersion)
@@ -94,21 +96,21 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         }
         if (!string.Equals(item.EvidenceHash, command.EvidenceHash, StringComparison.OrdinalIgnoreCase))
         {
-            return DecisionResult.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
+            return Refusal.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
         }
         definition ??= item.Campaign.Definition;
         var justification = command.Justification?.Trim();
         if (ReviewRules.JustificationRequired(definition, item.Recommendation, command.Outcome)
             && (justification is null || justification.Length < Validator.MinimumJustification))
         {
-            return DecisionResult.Invalid(new Dictionary<string, string>
+            return Refusal.Invalid(new Dictionary<string, string>
             {
                 [nameof(Command.Justification)] = $"This campaign requires a justification of at least {Validator.MinimumJustification} characters for {ReviewRules.Describe(command.Outcome, item.Recommendation)}.",
             });
         }
         if (command.Outcome == DecisionOutcome.Reduce && item.Entitlement.ReducesToId is null)
         {
-            return DecisionResult.Invalid(new Dictionary<string, string>
+            return Refusal.Invalid(new Dictionary<string, string>
             {
                 [nameof(Command.Outcome)] = $"{item.Entitlement.DisplayName} has no lesser role to reduce to: keep or revoke it.",
             });
@@ -123,7 +125,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
             if (ReviewerResolver.IsSelfReview(target, item.IdentityId, item.Identity.OwnerId) || target == item.ReviewerId
                 || !await db.Identities.AnyAsync(i => i.Id == target && i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active, cancellationToken))
             {
-                return DecisionResult.Invalid(new Dictionary<string, string>
+                return Refusal.Invalid(new Dictionary<string, string>
                 {
                     [nameof(Command.ReassignToId)] = "Reassign to another employed person who is not the holder or owner of this access.",
                 });
@@ -156,35 +158,13 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         return null;
     }
 
-    private async Task<DecisionResult> ConflictAsync(long itemId, CancellationToken cancellationToken)
+    private async Task<Refusal> ConflictAsync(long itemId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var current = await db.ReviewItems.AsNoTracking().Where(i => i.Id == itemId)
             .Select(i => new { i.Outcome, i.DecidedAt, Who = db.Identities.Where(p => p.Id == i.DecidedById).Select(p => p.DisplayName).FirstOrDefault() })
             .FirstOrDefaultAsync(cancellationToken);
         var detail = current?.Outcome is { } o ? $" It is now \"{o}\" by {current.Who ?? "another reviewer"} at {current.DecidedAt:yyyy-MM-dd HH:mm} UTC." : "";
-        return DecisionResult.Conflict($"This item changed while you were looking at it.{detail} Your choice was not saved: reload and decide again.");
+        return Refusal.Conflict($"This item changed while you were looking at it.{detail} Your choice was not saved: reload and decide again.");
     }
-}
-
-public sealed record DecisionResult(DecisionStatus Status, string? Message, IReadOnlyDictionary<string, string>? Errors, int? NewVersion)
-{
-    public static DecisionResult Saved(int version) => new(DecisionStatus.Saved, null, null, version);
-    public static DecisionResult Invalid(IReadOnlyDictionary<string, string> errors) => new(DecisionStatus.Invalid, string.Join(" ", errors.Values), errors, null);
-    public static DecisionResult Conflict(string message) => new(DecisionStatus.Conflict, message, null, null);
-    public static DecisionResult Forbidden(string message) => new(DecisionStatus.Forbidden, message, null, null);
-    public static readonly DecisionResult NotFound = new(DecisionStatus.NotFound, "No such review item.", null, null);
-    public static readonly DecisionResult Busy = new(DecisionStatus.Busy,
-        $"{LedgerBusyException.UserMessage} Your decision was not saved: try again in a moment.", null, null);
-}
-
-public enum DecisionStatus
-{
-    Saved,
-    Invalid,
-    Conflict,
-    Forbidden,
-    NotFound,
-    /// <summary>The ledger stayed locked by another save through every attempt; nothing was saved.</summary>
-    Busy,
 }

@@ -3,6 +3,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
@@ -12,7 +13,7 @@ namespace ReviewPortal.Web.Features.Reviews;
 /// </summary>
 public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<ReviewItemView?> HandleAsync(Viewer viewer, long itemId, bool withLiveEvidence = false, CancellationToken cancellationToken = default)
+    public async Task<Result<ReviewItemView>> HandleAsync(Viewer viewer, long itemId, bool withLiveEvidence = false, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var item = await db.ReviewItems.AsNoTracking().Where(i => i.Id == itemId)
@@ -26,10 +27,14 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
                 Remediation = db.RemediationTasks.Where(t => t.ReviewItemId == i.Id).Select(t => (RemediationStatus?)t.Status).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        // Resource-based: the reviewer of this item, or someone who reads everything.
-        if (item is null || (item.ReviewerId != viewer.IdentityId && !viewer.CanReadEverything))
+        if (item is null)
         {
-            return null;
+            return Refusal.NotFound("No such review item.");
+        }
+        // Resource-based: the reviewer of this item, or someone who reads everything.
+        if (item.ReviewerId != viewer.IdentityId && !viewer.CanReadEverything)
+        {
+            return Refusal.Forbidden("That item is not assigned to you.");
         }
         ItemEvidence? live = null;
         if (withLiveEvidence)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
@@ -27,7 +28,7 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         public int PageSize { get; init; } = 50;
     }
 
-    public async Task<ReviewQueue> HandleAsync(Viewer viewer, Query query, CancellationToken cancellationToken = default)
+    public async Task<Result<ReviewQueue>> HandleAsync(Viewer viewer, Query query, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var me = viewer.IdentityId ?? -1;

@@ -4,6 +4,7 @@ using Microsoft.JSInterop;
 using MudBlazor;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
@@ -59,7 +60,13 @@ public partial class MyReviewsPage
             },
             Descending = sort?.Descending ?? false,
         };
-        _queue = await ListItems.HandleAsync(_viewer!, query, cancellationToken);
+        var result = await ListItems.HandleAsync(_viewer!, query, cancellationToken);
+        if (!result.Ok)
+        {
+            Snackbar.Show(result.Refusal);
+            return new GridData<ReviewRow> { Items = [], TotalItems = 0 };
+        }
+        _queue = result.Value;
         _pageIds = _queue.Rows.Select(r => r.Id).ToList();
         StateHasChanged();
         return new GridData<ReviewRow> { Items = _queue.Rows, TotalItems = _queue.Filtered };
@@ -80,26 +87,33 @@ public partial class MyReviewsPage
     private async Task OpenAsync(long itemId)
     {
         _drawerOpen = true;
-        _detail = await GetItem.HandleAsync(_viewer!, itemId);
-        if (_detail is null)
-        {
-            _drawerOpen = false;
-            Snackbar.Add("That item is not assigned to you.", Severity.Warning);
-        }
+        _detail = await ReadAsync(itemId);
+        _drawerOpen = _detail is not null;
     }
 
     private async Task RefreshEvidenceAsync()
     {
         if (_detail is not null)
         {
-            _detail = await GetItem.HandleAsync(_viewer!, _detail.Id, withLiveEvidence: true);
+            _detail = await ReadAsync(_detail.Id, withLiveEvidence: true);
         }
     }
 
-    private async Task<DecisionResult> DecideAsync(DecideReviewItem.Command command)
+    /// <summary>The item's detail, or null having said why it cannot be shown.</summary>
+    private async Task<ReviewItemView?> ReadAsync(long itemId, bool withLiveEvidence = false)
+    {
+        var result = await GetItem.HandleAsync(_viewer!, itemId, withLiveEvidence);
+        if (!result.Ok)
+        {
+            Snackbar.Show(result.Refusal);
+        }
+        return result.Value;
+    }
+
+    private async Task<Result<int>> DecideAsync(DecideReviewItem.Command command)
     {
         var result = await Decide.HandleAsync(_viewer!, command, Guid.NewGuid().ToString("N"));
-        if (result.Status == DecisionStatus.Saved)
+        if (result.Ok)
         {
             Snackbar.Add($"Saved: {command.Outcome}", Severity.Success);
             if (_grid is not null)
@@ -108,10 +122,10 @@ public partial class MyReviewsPage
             }
             await MoveAsync(+1, fromId: command.ItemId);
         }
-        else if (result.Status == DecisionStatus.Conflict && _detail is not null)
+        else if (result.Refusal.Kind == RefusalKind.Conflict && _detail is not null)
         {
             // Show what won, keep the reviewer's place.
-            _detail = await GetItem.HandleAsync(_viewer!, _detail.Id);
+            _detail = await ReadAsync(_detail.Id);
         }
         // The panel calls this through a plain delegate, not an EventCallback, so nothing re-renders the page for it: the
         // drawer would keep showing the decided item until the next click (seen on PostgreSQL, where the reload is slower).
@@ -175,11 +189,17 @@ public partial class MyReviewsPage
         }
     }
 
-    private void Report(BulkResult result, string verb)
+    private void Report(Result<BulkResult> result, string verb)
     {
-        Snackbar.Add($"{result.Saved} item(s) {verb}" + (result.Skipped > 0 ? $", {result.Skipped} skipped" : ""),
-            result.Saved > 0 ? Severity.Success : Severity.Warning);
-        foreach (var problem in result.Problems)
+        if (!result.Ok)
+        {
+            Snackbar.Show(result.Refusal);
+            return;
+        }
+        var report = result.Value;
+        Snackbar.Add($"{report.Saved} item(s) {verb}" + (report.Skipped > 0 ? $", {report.Skipped} skipped" : ""),
+            report.Saved > 0 ? Severity.Success : Severity.Warning);
+        foreach (var problem in report.Problems)
         {
             Snackbar.Add(problem, Severity.Warning);
         }

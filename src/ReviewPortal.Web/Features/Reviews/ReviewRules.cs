@@ -3,6 +3,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
@@ -10,25 +11,26 @@ namespace ReviewPortal.Web.Features.Reviews;
 public static class ReviewRules
 {
     /// <summary>Only the assigned reviewer decides, only in an open campaign, never about their own access.</summary>
-    public static DecisionResult? CanDecide(Viewer viewer, ReviewItem? item)
+    /// <returns>Why the viewer may not decide the item, or null when they may.</returns>
+    public static Refusal? CanDecide(Viewer viewer, ReviewItem? item)
     {
         if (item is null)
         {
-            return DecisionResult.NotFound;
+            return Refusal.NotFound("No such review item.");
         }
         if (viewer.IdentityId is null || item.ReviewerId != viewer.IdentityId)
         {
-            return DecisionResult.Forbidden("Only the assigned reviewer can decide this item.");
+            return Refusal.Forbidden("Only the assigned reviewer can decide this item.");
         }
         var ownerAttests = item.Identity.OwnerId == viewer.IdentityId && item.IdentityId != viewer.IdentityId
             && item.Campaign.Definition.Reviewer == ReviewerRule.NhiOwner;
         if (ReviewerResolver.IsSelfReview(viewer.IdentityId.Value, item.IdentityId, item.Identity.OwnerId) && !ownerAttests)
         {
-            return DecisionResult.Forbidden("You cannot review your own access.");
+            return Refusal.Forbidden("You cannot review your own access.");
         }
         if (item.Campaign.Status != CampaignStatus.Active)
         {
-            return DecisionResult.Forbidden("This campaign is closed: decisions can no longer change.");
+            return Refusal.Forbidden("This campaign is closed: decisions can no longer change.");
         }
         return null;
     }

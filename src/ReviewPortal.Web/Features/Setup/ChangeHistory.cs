@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
@@ -15,11 +16,11 @@ public sealed class GetChangeHistory(IDbContextFactory<ReviewPortalDbContext> co
 {
     public const int Shown = 20;
 
-    public async Task<IReadOnlyList<ChangeEntry>?> HandleAsync(Viewer viewer, ChangeTarget target, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<ChangeEntry>>> HandleAsync(Viewer viewer, ChangeTarget target, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see the change history.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entries = await db.AuditEntries.AsNoTracking()

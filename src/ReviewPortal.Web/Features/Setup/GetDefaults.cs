@@ -3,17 +3,18 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
 /// <summary>The fallback reviewer and fallback approver as saved, with who saved them. Admin and Compliance.</summary>
 public sealed class GetDefaults(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<DefaultsView?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<DefaultsView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see the defaults.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var view = await db.Defaults.AsNoTracking().Where(d => d.Id == PortalDefaults.SingletonId)

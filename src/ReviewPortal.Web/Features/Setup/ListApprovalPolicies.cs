@@ -3,17 +3,18 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
 /// <summary>Every approval policy (the default first, then resources', then entitlements'), in words. Admin and Compliance.</summary>
 public sealed class ListApprovalPolicies(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<ApprovalPoliciesView?> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
+    public async Task<Result<ApprovalPoliciesView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see the approval policies.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.ApprovalPolicies.AsNoTracking()

@@ -3,24 +3,25 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
 /// <summary>
 /// A page of non-human identities (API keys, service accounts, agents, admin keys) with their accountable owner and
 /// what upstream says (the key's creator or sponsor), searchable; optionally only those whose owner is missing or has
-/// left. Admin and Compliance; anyone else gets nothing.
+/// left. Admin and Compliance; anyone else is refused.
 /// </summary>
 public sealed class ListNhiOwners(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
     public sealed record Query(string? Search, bool NeedsOwnerOnly, int Page, int PageSize);
 
-    public async Task<(IReadOnlyList<NhiOwnerRow> Rows, int Total)?> HandleAsync(Viewer viewer, Query query,
+    public async Task<Result<(IReadOnlyList<NhiOwnerRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see who owns what.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var nhis = db.Identities.AsNoTracking().Where(i => i.Kind != IdentityKind.Person && i.Status != "archived");

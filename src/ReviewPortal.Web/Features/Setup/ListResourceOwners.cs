@@ -3,23 +3,24 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
 /// <summary>
 /// A page of Console workspaces and Enterprise organizations and groups with their owner, backup owner and the directory
-/// sync's suggestion, searchable by name. Admin and Compliance; anyone else gets nothing.
+/// sync's suggestion, searchable by name. Admin and Compliance; anyone else is refused.
 /// </summary>
 public sealed class ListResourceOwners(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
     public sealed record Query(string? Search, bool WithoutOwnerOnly, int Page, int PageSize);
 
-    public async Task<(IReadOnlyList<ResourceOwnersRow> Rows, int Total)?> HandleAsync(Viewer viewer, Query query,
+    public async Task<Result<(IReadOnlyList<ResourceOwnersRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
         if (!viewer.CanReadEverything)
         {
-            return null;
+            return Refusal.Forbidden("Only admins and Compliance can see who owns what.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var resources = db.Resources.AsNoTracking().Where(r => r.ArchivedAt == null);

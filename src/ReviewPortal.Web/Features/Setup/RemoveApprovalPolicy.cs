@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
@@ -13,27 +14,27 @@ public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext
 {
     public sealed record Command(int PolicyId, int ExpectedVersion);
 
-    public async Task<SetupResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
         {
-            return SetupResult.Refused("Only admins can change approval policies; Compliance can read them.");
+            return Refusal.Forbidden("Only admins can change approval policies; Compliance can read them.");
         }
         var now = time.GetUtcNow();
         try
         {
-            return await contexts.WriteAsync(async (db, ct) =>
+            return await contexts.WriteAsync<Result<SetupResult>>(async (db, ct) =>
             {
                 var policy = await db.ApprovalPolicies.FirstOrDefaultAsync(p => p.Id == command.PolicyId, ct);
                 if (policy is null)
                 {
-                    return SetupResult.Conflict("Someone removed this policy after you opened it. Reload to see the policies in force.");
+                    return Refusal.Conflict("Someone removed this policy after you opened it. Reload to see the policies in force.");
                 }
                 var target = ChangeTarget.Policy(policy.ScopeKey);
                 var name = await SaveApprovalPolicy.TargetNameAsync(db, policy.Scope, policy.EntitlementId, policy.ResourceId, ct) ?? policy.ScopeKey;
                 if (policy.Version != command.ExpectedVersion)
                 {
-                    return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the policy for {name}", ct));
+                    return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the policy for {name}", ct));
                 }
                 var people = await AssignablePeople.LoadAsync(db, [policy.SecondApproverId, policy.FallbackApproverId], ct);
                 var before = SaveApprovalPolicy.Words(people, policy);
@@ -47,7 +48,7 @@ public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext
         }
         catch (DbUpdateConcurrencyException)
         {
-            return SetupResult.Conflict("Someone changed or removed this policy after you opened it. Reload to see the policies in force.");
+            return Refusal.Conflict("Someone changed or removed this policy after you opened it. Reload to see the policies in force.");
         }
     }
 }

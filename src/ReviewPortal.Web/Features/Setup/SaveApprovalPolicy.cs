@@ -4,6 +4,7 @@ using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
@@ -53,16 +54,16 @@ public sealed class SaveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext> 
         }
     }
 
-    public async Task<SetupResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
         {
-            return SetupResult.Refused("Only admins can change approval policies; Compliance can read them.");
+            return Refusal.Forbidden("Only admins can change approval policies; Compliance can read them.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return SetupResult.Invalid(validation);
+            return validation.ToRefusal();
         }
         var entitlementId = command.Scope == ApprovalPolicyScope.Entitlement ? command.EntitlementId : null;
         var resourceId = command.Scope == ApprovalPolicyScope.Resource ? command.ResourceId : null;
@@ -70,18 +71,18 @@ public sealed class SaveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext> 
         var now = time.GetUtcNow();
         try
         {
-            return await contexts.WriteAsync(async (db, ct) =>
+            return await contexts.WriteAsync<Result<SetupResult>>(async (db, ct) =>
             {
                 var targetName = await TargetNameAsync(db, command.Scope, entitlementId, resourceId, ct);
                 if (targetName is null)
                 {
-                    return SetupResult.NotFound("That entitlement or resource no longer exists, or cannot be requested.");
+                    return Refusal.NotFound("That entitlement or resource no longer exists, or cannot be requested.");
                 }
                 var policy = await db.ApprovalPolicies.FirstOrDefaultAsync(p => p.Scope == command.Scope
                     && p.EntitlementId == entitlementId && p.ResourceId == resourceId, ct);
                 if (policy?.Version != command.ExpectedVersion)
                 {
-                    return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the policy for {targetName}", ct));
+                    return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the policy for {targetName}", ct));
                 }
                 var people = await AssignablePeople.LoadAsync(db,
                     [command.SecondApproverId, command.FallbackApproverId, policy?.SecondApproverId, policy?.FallbackApproverId], ct);
@@ -96,7 +97,7 @@ public sealed class SaveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext> 
                 }
                 if (errors.Count > 0)
                 {
-                    return SetupResult.Invalid(errors);
+                    return Refusal.Invalid(errors);
                 }
                 var before = policy is null ? null : Words(people, policy);
                 if (policy is null)
@@ -132,7 +133,7 @@ public sealed class SaveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext> 
         {
             // The version token (an update) or the one-policy-per-target index (a second create) refused a concurrent save.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "this policy", cancellationToken));
+            return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "this policy", cancellationToken));
         }
     }
 

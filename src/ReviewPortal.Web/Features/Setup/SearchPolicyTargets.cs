@@ -2,17 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
 /// <summary>What a policy can be for: a resource with requestable access, or one requestable entitlement. Admins only.</summary>
 public sealed class SearchPolicyTargets(IDbContextFactory<ReviewPortalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<PolicyTarget>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
+    public async Task<Result<IReadOnlyList<PolicyTarget>>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin)
         {
-            return [];
+            return Refusal.Forbidden("Only admins can change approval policies; Compliance can read them.");
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var t = term?.Trim().ToLower() ?? "";
@@ -24,8 +25,9 @@ public sealed class SearchPolicyTargets(IDbContextFactory<ReviewPortalDbContext>
             .Where(e => e.IsRequestable && e.Resource.ArchivedAt == null && (e.DisplayName.ToLower().Contains(t) || e.Resource.Name.ToLower().Contains(t)))
             .OrderBy(e => e.Resource.Name).ThenBy(e => e.DisplayName).Take(20)
             .Select(e => new PolicyTarget(ApprovalPolicyScope.Entitlement, e.Id, e.DisplayName)).ToListAsync(cancellationToken);
-        return [.. resources.Select(r => new PolicyTarget(ApprovalPolicyScope.Resource, r.Id, $"{SetupWords.Kind(r.Kind, r.Platform)} {r.Name} (every entitlement)")),
+        List<PolicyTarget> targets = [.. resources.Select(r => new PolicyTarget(ApprovalPolicyScope.Resource, r.Id, $"{SetupWords.Kind(r.Kind, r.Platform)} {r.Name} (every entitlement)")),
             .. entitlements];
+        return targets;
     }
 }
 

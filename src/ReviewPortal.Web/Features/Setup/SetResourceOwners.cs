@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
@@ -35,31 +36,31 @@ public sealed class SetResourceOwners(IDbContextFactory<ReviewPortalDbContext> c
         }
     }
 
-    public async Task<SetupResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
         {
-            return SetupResult.Refused("Only admins can change owners; Compliance can read them.");
+            return Refusal.Forbidden("Only admins can change owners; Compliance can read them.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return SetupResult.Invalid(validation);
+            return validation.ToRefusal();
         }
         var now = time.GetUtcNow();
         var target = ChangeTarget.ResourceOwners(command.ResourceId);
         try
         {
-            return await contexts.WriteAsync(async (db, ct) =>
+            return await contexts.WriteAsync<Result<SetupResult>>(async (db, ct) =>
             {
                 var resource = await db.Resources.FirstOrDefaultAsync(r => r.Id == command.ResourceId, ct);
                 if (resource is null)
                 {
-                    return SetupResult.NotFound("That workspace, organization or group no longer exists.");
+                    return Refusal.NotFound("That workspace, organization or group no longer exists.");
                 }
                 if (resource.OwnerVersion != command.ExpectedVersion)
                 {
-                    return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the owners of {resource.Name}", ct));
+                    return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the owners of {resource.Name}", ct));
                 }
                 var people = await AssignablePeople.LoadAsync(db, [command.OwnerId, command.BackupOwnerId, resource.OwnerId, resource.BackupOwnerId], ct);
                 var errors = new Dictionary<string, string>();
@@ -73,7 +74,7 @@ public sealed class SetResourceOwners(IDbContextFactory<ReviewPortalDbContext> c
                 }
                 if (errors.Count > 0)
                 {
-                    return SetupResult.Invalid(errors);
+                    return Refusal.Invalid(errors);
                 }
                 if (resource.OwnerAssignedAt is not null && resource.OwnerId == command.OwnerId && resource.BackupOwnerId == command.BackupOwnerId)
                 {
@@ -95,7 +96,7 @@ public sealed class SetResourceOwners(IDbContextFactory<ReviewPortalDbContext> c
         {
             // Changed between this unit's read and its write (another admin, or the directory sync): the token refused it.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "these owners", cancellationToken));
+            return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "these owners", cancellationToken));
         }
     }
 

@@ -4,6 +4,7 @@ using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
@@ -37,36 +38,36 @@ public sealed class TransferNhiOwnership(IDbContextFactory<ReviewPortalDbContext
         }
     }
 
-    public async Task<SetupResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
         {
-            return SetupResult.Refused("Only admins can transfer ownership; Compliance can read it.");
+            return Refusal.Forbidden("Only admins can transfer ownership; Compliance can read it.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return SetupResult.Invalid(validation);
+            return validation.ToRefusal();
         }
         var now = time.GetUtcNow();
         var target = ChangeTarget.NhiOwner(command.IdentityId);
         try
         {
-            return await contexts.WriteAsync(async (db, ct) =>
+            return await contexts.WriteAsync<Result<SetupResult>>(async (db, ct) =>
             {
                 var nhi = await db.Identities.FirstOrDefaultAsync(i => i.Id == command.IdentityId, ct);
                 if (nhi is null || nhi.Kind == IdentityKind.Person)
                 {
-                    return SetupResult.NotFound("That key, service account or agent does not exist.");
+                    return Refusal.NotFound("That key, service account or agent does not exist.");
                 }
                 if (nhi.OwnerVersion != command.ExpectedVersion)
                 {
-                    return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the owner of {nhi.DisplayName}", ct));
+                    return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the owner of {nhi.DisplayName}", ct));
                 }
                 var people = await AssignablePeople.LoadAsync(db, [command.NewOwnerId, nhi.OwnerId], ct);
                 if (AssignablePeople.Problem(people, command.NewOwnerId, "owner") is { } problem)
                 {
-                    return SetupResult.Invalid(nameof(Command.NewOwnerId), problem);
+                    return ValidationRefusal.OnField(nameof(Command.NewOwnerId), problem);
                 }
                 if (nhi.OwnerAssignedAt is not null && nhi.OwnerId == command.NewOwnerId)
                 {
@@ -99,7 +100,7 @@ public sealed class TransferNhiOwnership(IDbContextFactory<ReviewPortalDbContext
         catch (DbUpdateConcurrencyException)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "this owner", cancellationToken));
+            return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, "this owner", cancellationToken));
         }
     }
 }

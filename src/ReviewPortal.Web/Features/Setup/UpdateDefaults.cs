@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Setup;
 
@@ -33,26 +34,26 @@ public sealed class UpdateDefaults(IDbContextFactory<ReviewPortalDbContext> cont
         }
     }
 
-    public async Task<SetupResult> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
+    public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
         {
-            return SetupResult.Refused("Only admins can change the defaults; Compliance can read them.");
+            return Refusal.Forbidden("Only admins can change the defaults; Compliance can read them.");
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {
-            return SetupResult.Invalid(validation);
+            return validation.ToRefusal();
         }
         var now = time.GetUtcNow();
         try
         {
-            return await contexts.WriteAsync(async (db, ct) =>
+            return await contexts.WriteAsync<Result<SetupResult>>(async (db, ct) =>
             {
                 var defaults = await db.Defaults.SingleAsync(d => d.Id == PortalDefaults.SingletonId, ct);
                 if (defaults.Version != command.ExpectedVersion)
                 {
-                    return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, ChangeTarget.Defaults, "the defaults", ct));
+                    return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, ChangeTarget.Defaults, "the defaults", ct));
                 }
                 var people = await AssignablePeople.LoadAsync(db,
                     [command.FallbackReviewerId, command.FallbackApproverId, defaults.FallbackReviewerId, defaults.FallbackApproverId], ct);
@@ -67,7 +68,7 @@ public sealed class UpdateDefaults(IDbContextFactory<ReviewPortalDbContext> cont
                 }
                 if (errors.Count > 0)
                 {
-                    return SetupResult.Invalid(errors);
+                    return Refusal.Invalid(errors);
                 }
                 if (defaults.FallbackReviewerId == command.FallbackReviewerId && defaults.FallbackApproverId == command.FallbackApproverId)
                 {
@@ -88,7 +89,7 @@ public sealed class UpdateDefaults(IDbContextFactory<ReviewPortalDbContext> cont
         catch (DbUpdateConcurrencyException)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            return SetupResult.Conflict(await GetChangeHistory.ConflictMessageAsync(db, ChangeTarget.Defaults, "the defaults", cancellationToken));
+            return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, ChangeTarget.Defaults, "the defaults", cancellationToken));
         }
     }
 

@@ -128,9 +128,10 @@ public sealed class OperationsCommand
         var operatorViewer = new Infrastructure.Auth.Viewer(null, $"operator:{Environment.UserName}",
             new HashSet<string> { Infrastructure.Auth.Roles.Admin });
         using var file = File.OpenText(path);
-        var outcome = args.Contains("--preview")
+        var answer = args.Contains("--preview")
             ? await import.PreviewAsync(operatorViewer, file)
             : await import.ApplyAsync(operatorViewer, file, path, $"verb-{Guid.NewGuid():N}");
+        var outcome = answer.Value ?? throw new InvalidOperationException(answer.Refusal!.Message);
         foreach (var error in outcome.Errors)
         {
             Console.Out.WriteLine(error);

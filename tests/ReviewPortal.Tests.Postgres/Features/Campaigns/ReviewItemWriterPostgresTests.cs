@@ -37,16 +37,16 @@ public sealed class ReviewItemWriterPostgresTests : IAsyncLifetime
 
         var launched = await launch.HandleAsync(org.AdminViewer, org.Definition(), "copy-retry");
 
-        Assert.Null(launched.Error);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
         Assert.Equal(1, lose.Failures);
         await using var db = await _portal.CreateDbContextAsync();
         Assert.Equal(1, await db.Campaigns.CountAsync());
-        Assert.Equal(25, launched.Items);
-        var items = await db.ReviewItems.Where(i => i.CampaignId == launched.CampaignId).ToListAsync();
+        Assert.Equal(25, launched.Value.Items);
+        var items = await db.ReviewItems.Where(i => i.CampaignId == launched.Value.CampaignId).ToListAsync();
         Assert.Equal(25, items.Count);
         Assert.Equal(25, items.Select(i => i.GrantId).Distinct().Count());
         Assert.All(items, i => Assert.Equal(ItemEvidence.Hash(i.EvidenceJson), i.EvidenceHash));
-        Assert.Equal(0, await db.ReviewItems.CountAsync(i => i.CampaignId != launched.CampaignId));
+        Assert.Equal(0, await db.ReviewItems.CountAsync(i => i.CampaignId != launched.Value.CampaignId));
         Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "campaign.launched"));
     }
 }

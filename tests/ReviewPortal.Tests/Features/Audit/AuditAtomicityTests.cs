@@ -8,6 +8,7 @@ using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Audit;
 
@@ -39,7 +40,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var result = await portal.GetRequiredService<DecideReviewItem>()
             .HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep, "Needed for daily work."), "atomic-decide");
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         var entry = Assert.Single(await EntriesAsync("review.decided", item.Id.ToString()));
         Assert.Equal(teams.CampaignId, entry.CampaignId);
         Assert.Equal(teams.Alice.Id, entry.IdentityId);
@@ -59,7 +60,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var result = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(teams.A,
             TwoTeams.Command(item, DecisionOutcome.Keep) with { EvidenceHash = new string('a', 64) }, "atomic-stale");
 
-        Assert.Equal(DecisionStatus.Conflict, result.Status);
+        Assert.Equal(RefusalKind.Conflict, result.Refusal?.Kind);
         Assert.Empty(await EntriesAsync("review.decided", item.Id.ToString()));
         Assert.Empty(await teams.DecisionsAsync());
         Assert.Equal(head, await HeadAsync());
@@ -75,7 +76,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var result = await portal.GetRequiredService<BulkDecide>()
             .HandleAsync(teams.A, new BulkDecide.Command([mine.Id, others.Id], DecisionOutcome.Keep, "Still needed by the team."), "atomic-bulk");
 
-        Assert.Equal(1, result.Saved);
+        Assert.Equal(1, result.Value!.Saved);
         Assert.Single(await EntriesAsync("review.decided", mine.Id.ToString()));
         Assert.Empty(await EntriesAsync("review.decided", others.Id.ToString()));
     }
@@ -110,8 +111,8 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var result = await portal.LaunchCampaignAsync(definition, why == "invalid" ? teams.Admin : teams.Compliance);
 
-        Assert.NotNull(result.Error);
-        Assert.Null(result.CampaignId);
+        Assert.NotNull(result.Refusal);
+        Assert.Null(result.Value);
         Assert.Equal(before, (await EntriesAsync("campaign.launched")).Count);
         await using var db = await portal.CreateDbContextAsync();
         Assert.Equal(campaigns, await db.Campaigns.CountAsync());
@@ -124,17 +125,17 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var aaron = await teams.ItemAsync(teams.Aaron, teams.User);
         var decided = await portal.GetRequiredService<DecideReviewItem>()
             .HandleAsync(teams.A, TwoTeams.Command(aaron, DecisionOutcome.Revoke, "Dormant for six weeks."), "atomic-close");
-        Assert.Equal(DecisionStatus.Saved, decided.Status);
+        Assert.True(decided.Ok, decided.Refusal?.Message);
         var close = portal.GetRequiredService<CloseCampaign>();
 
         var result = await close.HandleAsync(teams.Admin, teams.CampaignId, "atomic-close");
 
-        Assert.True(result.Closed, result.Error);
+        Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Single(await EntriesAsync("campaign.closed", teams.CampaignId.ToString()));
         await using (var db = await portal.CreateDbContextAsync())
         {
             var tasks = await db.RemediationTasks.AsNoTracking().Where(t => db.ReviewItems.Any(i => i.Id == t.ReviewItemId && i.CampaignId == teams.CampaignId)).ToListAsync();
-            Assert.Equal(result.RemediationTasks, tasks.Count);
+            Assert.Equal(result.Value.RemediationTasks, tasks.Count);
             Assert.NotEmpty(tasks);
             var created = (await EntriesAsync("remediation.created")).Where(e => e.CampaignId == teams.CampaignId).ToList();
             Assert.Equal(tasks.Select(t => t.Id.ToString()).Order(), created.Select(e => e.TargetId).Order());
@@ -143,7 +144,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var again = await close.HandleAsync(teams.Admin, teams.CampaignId, "atomic-close-again");
 
-        Assert.False(again.Closed);
+        Assert.False(again.Ok);
         Assert.Equal(head, await HeadAsync());
     }
 
@@ -154,7 +155,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var result = await portal.GetRequiredService<CloseCampaign>().HandleAsync(teams.Compliance, teams.CampaignId, "atomic-close-refused");
 
-        Assert.False(result.Closed);
+        Assert.False(result.Ok);
         Assert.Empty(await EntriesAsync("campaign.closed", teams.CampaignId.ToString()));
         Assert.DoesNotContain(await EntriesAsync("remediation.created"), e => e.CampaignId == teams.CampaignId);
     }
@@ -201,20 +202,20 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
 
         var refused = await submit.HandleAsync(requester, shortJustification, "atomic-submit-refused");
 
-        Assert.Null(refused.RequestId);
+        Assert.False(refused.Ok);
         Assert.Equal(head, await HeadAsync());
 
         var submitted = await submit.HandleAsync(requester, command, "atomic-submit");
 
-        Assert.True(submitted.RequestId is not null, string.Join(" ", submitted.Errors?.Values ?? []));
-        var requestId = submitted.RequestId!.Value.ToString();
+        Assert.True(submitted.Ok, submitted.Refusal?.Message);
+        var requestId = submitted.Value.ToString();
         var entry = Assert.Single(await EntriesAsync("request.submitted", requestId));
         Assert.Equal(command.BeneficiaryId, entry.IdentityId);
 
         ApprovalStep step;
         await using (var db = await portal.CreateDbContextAsync())
         {
-            step = await db.ApprovalSteps.AsNoTracking().Where(s => s.AccessRequestId == submitted.RequestId && s.Status == ApprovalStatus.Pending)
+            step = await db.ApprovalSteps.AsNoTracking().Where(s => s.AccessRequestId == submitted.Value && s.Status == ApprovalStatus.Pending)
                 .OrderBy(s => s.Order).FirstAsync();
         }
         var decide = portal.GetRequiredService<DecideApproval>();
@@ -228,7 +229,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var approved = await decide.HandleAsync(await portal.ViewerForIdentityAsync(step.ApproverId), new DecideApproval.Command(step.Id, true, null),
             "atomic-approve");
 
-        Assert.True(approved.Ok, approved.Message);
+        Assert.True(approved.Ok, approved.Refusal?.Message);
         var approval = Assert.Single(await EntriesAsync("request.step-approved", requestId));
         Assert.Equal(step.ApproverId, approval.ActorId);
         Assert.Equal("atomic-approve", approval.CorrelationId);

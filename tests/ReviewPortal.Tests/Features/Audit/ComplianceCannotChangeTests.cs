@@ -10,6 +10,7 @@ using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Jobs;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Audit;
 
@@ -63,7 +64,7 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         // A policy for Compliance to try to remove, saved by an admin before the state is taken.
         var policy = await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(await portal.ViewerForAsync("admin"),
             new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Resource, ResourceId = workspace.Id, Flow = ApprovalFlow.OwnerOnly }, "admin");
-        Assert.Equal(SetupStatus.Saved, policy.Status);
+        Assert.Equal(SetupStatus.Saved, policy.Value?.Status);
         var policyId = await db.ApprovalPolicies.Where(p => p.ResourceId == workspace.Id).Select(p => p.Id).SingleAsync();
         var before = await StateAsync();
 
@@ -72,14 +73,14 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
             ItemId = item.Id, Outcome = DecisionOutcome.Revoke, Justification = "Compliance says so.", ExpectedVersion = item.Version,
             EvidenceHash = item.EvidenceHash,
         }, "compliance");
-        Assert.Equal(DecisionStatus.Forbidden, decided.Status);
+        Assert.Equal(RefusalKind.Forbidden, decided.Refusal?.Kind);
 
         var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(compliance,
             new BulkDecide.Command([item.Id], DecisionOutcome.Revoke, "Compliance says so."), "compliance");
-        Assert.Equal(0, bulk.Saved);
+        Assert.Equal(0, bulk.Value!.Saved);
 
         var accepted = await portal.GetRequiredService<BulkDecide>().AcceptRecommendationsAsync(compliance, campaign.Id, "compliance");
-        Assert.Equal(0, accepted.Saved);
+        Assert.Equal(0, accepted.Value!.Saved);
 
         var launched = await portal.LaunchCampaignAsync(new CampaignDefinition
         {
@@ -87,10 +88,10 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
             IdentityKinds = [.. Enum.GetValues<IdentityKind>()], Reviewer = ReviewerRule.Manager, FallbackReviewerId = me,
             DueAt = PortalAppFactory.Now.AddDays(14), UnreviewedOutcome = UnreviewedOutcome.Revoke,
         }, compliance);
-        Assert.Null(launched.CampaignId);
+        Assert.False(launched.Ok);
 
         var closed = await portal.GetRequiredService<CloseCampaign>().HandleAsync(compliance, campaign.Id, "compliance");
-        Assert.False(closed.Closed);
+        Assert.False(closed.Ok);
 
         foreach (var job in portal.GetRequiredService<JobRegistry>().All.Where(j => j.RunNowAuditAction is not null))
         {
@@ -105,21 +106,21 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         var (approvedMany, _) = await portal.GetRequiredService<DecideApproval>().ApproveManyAsync(compliance, [stepId], null, "compliance");
         Assert.Equal(0, approvedMany);
 
-        Assert.NotNull(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance"));
+        Assert.False((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(compliance, manualTask, "done", "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RetryRemediationTask>().HandleAsync(compliance, failedTask, "compliance")).Ok);
-        Assert.False(await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail));
+        Assert.False((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail)).Ok);
 
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SetResourceOwners>().HandleAsync(compliance,
-            new SetResourceOwners.Command { ResourceId = workspace.Id, OwnerId = me, ExpectedVersion = workspace.OwnerVersion }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<TransferNhiOwnership>().HandleAsync(compliance,
-            new TransferNhiOwnership.Command { IdentityId = key.Id, NewOwnerId = me, ExpectedVersion = key.OwnerVersion }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<UpdateDefaults>().HandleAsync(compliance,
-            new UpdateDefaults.Command { FallbackReviewerId = me, FallbackApproverId = me }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(compliance,
-            new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Default, Flow = ApprovalFlow.TwoOwners }, "compliance")).Status);
-        Assert.Equal(SetupStatus.Refused, (await portal.GetRequiredService<RemoveApprovalPolicy>().HandleAsync(compliance,
-            new RemoveApprovalPolicy.Command(policyId, 1), "compliance")).Status);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<SetResourceOwners>().HandleAsync(compliance,
+            new SetResourceOwners.Command { ResourceId = workspace.Id, OwnerId = me, ExpectedVersion = workspace.OwnerVersion }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<TransferNhiOwnership>().HandleAsync(compliance,
+            new TransferNhiOwnership.Command { IdentityId = key.Id, NewOwnerId = me, ExpectedVersion = key.OwnerVersion }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<UpdateDefaults>().HandleAsync(compliance,
+            new UpdateDefaults.Command { FallbackReviewerId = me, FallbackApproverId = me }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(compliance,
+            new SaveApprovalPolicy.Command { Scope = ApprovalPolicyScope.Default, Flow = ApprovalFlow.TwoOwners }, "compliance")).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<RemoveApprovalPolicy>().HandleAsync(compliance,
+            new RemoveApprovalPolicy.Command(policyId, 1), "compliance")).Refusal?.Kind);
 
         Assert.Equal(before, await StateAsync());
     }

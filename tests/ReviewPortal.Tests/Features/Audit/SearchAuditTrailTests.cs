@@ -31,7 +31,7 @@ public sealed class SearchAuditTrailTests(EmptyPortalAppFactory portal) : IClass
     {
         var page = await portal.GetRequiredService<SearchAuditTrail>()
             .HandleAsync(Compliance, new SearchAuditTrail.Filter { Text = text, CampaignId = campaign }, 0, 200);
-        return page!.Rows.Select(r => r.TargetId).ToList();
+        return page.Value!.Rows.Select(r => r.TargetId).ToList();
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class SearchAuditTrailTests(EmptyPortalAppFactory portal) : IClass
         var m = Marker();
         await AppendAsync(("near-miss", null, $"{m[..^1]} and {m[1..]}", null));
 
-        var page = await portal.GetRequiredService<SearchAuditTrail>().HandleAsync(Compliance, new SearchAuditTrail.Filter { Text = m }, 0, 50);
+        var page = (await portal.GetRequiredService<SearchAuditTrail>().HandleAsync(Compliance, new SearchAuditTrail.Filter { Text = m }, 0, 50)).Value;
 
         Assert.Empty(page!.Rows);
         Assert.False(page.HasMore);
@@ -133,8 +133,8 @@ public sealed class SearchAuditTrailTests(EmptyPortalAppFactory portal) : IClass
             await db.SaveChangesAsync();
         }
 
-        var page = await portal.GetRequiredService<SearchAuditTrail>()
-            .HandleAsync(Compliance, new SearchAuditTrail.Filter { Text = m, IdentityId = person }, 0, 50);
+        var page = (await portal.GetRequiredService<SearchAuditTrail>()
+            .HandleAsync(Compliance, new SearchAuditTrail.Filter { Text = m, IdentityId = person }, 0, 50)).Value;
 
         Assert.Equal(["by", "about"], page!.Rows.Select(r => r.TargetId));
     }
@@ -166,7 +166,7 @@ public sealed class SearchAuditTrailTests(EmptyPortalAppFactory portal) : IClass
         }
 
         async Task<List<string>> WithinAsync(int? from, int? to) => (await portal.GetRequiredService<SearchAuditTrail>().HandleAsync(Compliance,
-            new SearchAuditTrail.Filter { Text = m, From = from is { } f ? day.AddDays(f) : null, To = to is { } t ? day.AddDays(t) : null }, 0, 50))!
+            new SearchAuditTrail.Filter { Text = m, From = from is { } f ? day.AddDays(f) : null, To = to is { } t ? day.AddDays(t) : null }, 0, 50)).Value!
             .Rows.Select(r => r.TargetId).ToList();
 
         Assert.Equal(["d5"], await WithinAsync(1, 8));

@@ -44,11 +44,11 @@ public class CampaignBlastRadiusTests(EmptyPortalAppFactory portal) : IClassFixt
 
         var preview = await portal.PreviewCampaignAsync(definition, org.AdminViewer);
 
-        Assert.Null(preview.Error);
-        Assert.Equal(2, preview.Items);
-        Assert.Equal(2, preview.PrivilegedLostCount);
-        Assert.NotNull(preview.LaunchBlockedReason);
-        Assert.Contains($"last admin/owner of {org.Organization.Name}", preview.LaunchBlockedReason);
+        Assert.True(preview.Ok, preview.Refusal?.Message);
+        Assert.Equal(2, preview.Value.Items);
+        Assert.Equal(2, preview.Value.PrivilegedLostCount);
+        Assert.NotNull(preview.Value.LaunchBlockedReason);
+        Assert.Contains($"last admin/owner of {org.Organization.Name}", preview.Value.LaunchBlockedReason);
     }
 
     [Fact]
@@ -60,9 +60,9 @@ public class CampaignBlastRadiusTests(EmptyPortalAppFactory portal) : IClassFixt
 
         var launched = await portal.LaunchCampaignAsync(definition, org.AdminViewer);
 
-        Assert.Null(launched.CampaignId);
-        Assert.Equal(0, launched.Items);
-        Assert.Contains(org.Organization.Name, launched.Error);
+        Assert.False(launched.Ok);
+        Assert.Null(launched.Value);
+        Assert.Contains(org.Organization.Name, launched.Refusal.Message);
         Assert.Equal(before, await CountsAsync());
     }
 
@@ -79,9 +79,9 @@ public class CampaignBlastRadiusTests(EmptyPortalAppFactory portal) : IClassFixt
         var preview = await portal.PreviewCampaignAsync(definition, org.AdminViewer);
         var launched = await portal.LaunchCampaignAsync(definition, org.AdminViewer);
 
-        Assert.Contains(workspace.Name, preview.LaunchBlockedReason);
-        Assert.DoesNotContain(org.Organization.Name, preview.LaunchBlockedReason);
-        Assert.Null(launched.CampaignId);
+        Assert.Contains(workspace.Name, preview.Value!.LaunchBlockedReason);
+        Assert.DoesNotContain(org.Organization.Name, preview.Value.LaunchBlockedReason);
+        Assert.False(launched.Ok);
     }
 
     [Fact]
@@ -93,12 +93,12 @@ public class CampaignBlastRadiusTests(EmptyPortalAppFactory portal) : IClassFixt
         var preview = await portal.PreviewCampaignAsync(definition, org.AdminViewer);
         var launched = await portal.LaunchCampaignAsync(definition, org.AdminViewer);
 
-        Assert.Null(preview.LaunchBlockedReason);
-        Assert.Equal(0, preview.PrivilegedLostCount);
-        Assert.Null(launched.Error);
-        Assert.Equal(2, launched.Items);
+        Assert.Null(preview.Value!.LaunchBlockedReason);
+        Assert.Equal(0, preview.Value.PrivilegedLostCount);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+        Assert.Equal(2, launched.Value.Items);
         await using var db = await portal.CreateDbContextAsync();
-        var holders = await db.ReviewItems.Where(i => i.CampaignId == launched.CampaignId).Select(i => i.IdentityId).OrderBy(i => i).ToListAsync();
+        var holders = await db.ReviewItems.Where(i => i.CampaignId == launched.Value.CampaignId).Select(i => i.IdentityId).OrderBy(i => i).ToListAsync();
         Assert.Equal(new[] { first.Id, second.Id }.Order(), holders);
     }
 
@@ -116,9 +116,9 @@ public class CampaignBlastRadiusTests(EmptyPortalAppFactory portal) : IClassFixt
         var preview = await portal.PreviewCampaignAsync(definition, org.AdminViewer);
         var launched = await portal.LaunchCampaignAsync(definition, org.AdminViewer);
 
-        Assert.Null(preview.LaunchBlockedReason);
-        Assert.Equal(1, preview.PrivilegedLostCount);
-        Assert.Equal([$"{first.DisplayName}: {org.Organization.Name}: admin"], preview.PrivilegedLostByDefault);
-        Assert.Equal(1, launched.Items);
+        Assert.Null(preview.Value!.LaunchBlockedReason);
+        Assert.Equal(1, preview.Value.PrivilegedLostCount);
+        Assert.Equal([$"{first.DisplayName}: {org.Organization.Name}: admin"], preview.Value.PrivilegedLostByDefault);
+        Assert.Equal(1, launched.Value!.Items);
     }
 }

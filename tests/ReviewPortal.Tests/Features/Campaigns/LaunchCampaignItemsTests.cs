@@ -42,11 +42,11 @@ public class LaunchCampaignItemsTests(EmptyPortalAppFactory portal) : IClassFixt
 
         var launched = await portal.LaunchCampaignAsync(definition, org.AdminViewer);
 
-        Assert.Null(launched.Error);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
         Assert.Equal(6, plan.Items.Count);
-        Assert.Equal(plan.Items.Count, launched.Items);
+        Assert.Equal(plan.Items.Count, launched.Value.Items);
         await using var check = await portal.CreateDbContextAsync();
-        var items = await check.ReviewItems.AsNoTracking().Where(i => i.CampaignId == launched.CampaignId).ToListAsync();
+        var items = await check.ReviewItems.AsNoTracking().Where(i => i.CampaignId == launched.Value.CampaignId).ToListAsync();
         var expected = plan.Items
             .Select(p => (p.Grant.GrantId, p.Grant.IdentityId, p.Grant.EntitlementId, p.ReviewerId, p.Evidence.Recommendation.Recommendation,
                 p.Evidence.Recommendation.Reason, Json: p.Evidence.ToJson()))

@@ -76,8 +76,8 @@ public class LaunchCampaignRecommendationTests(LaunchCampaignRecommendationTests
 
             await org.SaveAsync(Portal);
             var launched = await Portal.LaunchCampaignAsync(org.Definition(), org.AdminViewer);
-            Assert.Null(launched.Error);
-            CampaignId = launched.CampaignId!.Value;
+            Assert.True(launched.Ok, launched.Refusal?.Message);
+            CampaignId = launched.Value.CampaignId;
         }
 
         public async Task DisposeAsync() => await Portal.DisposeAsync();

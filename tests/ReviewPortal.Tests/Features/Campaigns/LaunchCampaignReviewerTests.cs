@@ -17,8 +17,8 @@ public class LaunchCampaignReviewerTests(EmptyPortalAppFactory portal) : IClassF
     private async Task<int> LaunchAsync(TestOrg org, Action<CampaignDefinition> configure)
     {
         var launched = await portal.LaunchCampaignAsync(org.Definition(configure), org.AdminViewer);
-        Assert.Null(launched.Error);
-        return launched.CampaignId!.Value;
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+        return launched.Value.CampaignId;
     }
 
     [Fact]

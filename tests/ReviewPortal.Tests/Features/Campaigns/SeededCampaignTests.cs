@@ -58,10 +58,10 @@ public class SeededCampaignTests(PortalAppFactory portal)
         var preview = await portal.PreviewCampaignAsync(definition);
         var launched = await portal.LaunchCampaignAsync(definition);
 
-        Assert.NotNull(preview.LaunchBlockedReason);
-        Assert.All(orphaned, name => Assert.Contains(name, preview.LaunchBlockedReason));
-        Assert.Null(launched.CampaignId);
-        Assert.Equal(preview.LaunchBlockedReason, launched.Error);
+        Assert.NotNull(preview.Value!.LaunchBlockedReason);
+        Assert.All(orphaned, name => Assert.Contains(name, preview.Value.LaunchBlockedReason));
+        Assert.False(launched.Ok);
+        Assert.Equal(preview.Value.LaunchBlockedReason, launched.Refusal.Message);
         Assert.Equal(campaignsBefore, await db.Campaigns.CountAsync());
     }
 
@@ -78,16 +78,16 @@ public class SeededCampaignTests(PortalAppFactory portal)
         var preview = await portal.PreviewCampaignAsync(definition);
         var launched = await portal.LaunchCampaignAsync(definition);
 
-        Assert.Null(preview.Error);
-        Assert.True(preview.Items > 10, $"The demo organization has workspace roles in scope ({preview.Items}).");
-        Assert.True(preview.Reviewers.Count > 1, "Several managers share the items.");
-        Assert.Equal(preview.Items, preview.Reviewers.Sum(r => r.Items));
-        Assert.Equal(preview.Items, preview.Recommendations.Values.Sum());
-        Assert.Equal(preview.Items, launched.Items);
+        Assert.True(preview.Ok, preview.Refusal?.Message);
+        Assert.True(preview.Value.Items > 10, $"The demo organization has workspace roles in scope ({preview.Value.Items}).");
+        Assert.True(preview.Value.Reviewers.Count > 1, "Several managers share the items.");
+        Assert.Equal(preview.Value.Items, preview.Value.Reviewers.Sum(r => r.Items));
+        Assert.Equal(preview.Value.Items, preview.Value.Recommendations.Values.Sum());
+        Assert.Equal(preview.Value.Items, launched.Value!.Items);
         await using var db = await portal.CreateDbContextAsync();
-        var created = await db.ReviewItems.Where(i => i.CampaignId == launched.CampaignId).GroupBy(i => i.ReviewerId)
+        var created = await db.ReviewItems.Where(i => i.CampaignId == launched.Value.CampaignId).GroupBy(i => i.ReviewerId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count);
-        Assert.Equal(preview.Reviewers.ToDictionary(r => r.ReviewerId, r => r.Items), created);
-        Assert.All(preview.Reviewers, r => Assert.Equal(r.ReviewerId == admin.IdentityId, r.IsFallback));
+        Assert.Equal(preview.Value.Reviewers.ToDictionary(r => r.ReviewerId, r => r.Items), created);
+        Assert.All(preview.Value.Reviewers, r => Assert.Equal(r.ReviewerId == admin.IdentityId, r.IsFallback));
     }
 }

@@ -49,9 +49,9 @@ public sealed class ConnectorAdminAuthorizationTests(ConnectorAdminAuthorization
 
     [Theory]
     [MemberData(nameof(NonAdmins))]
-    public async Task GetConnectorStatus_NonAdmin_ReturnsNull(string[] roles)
+    public async Task GetConnectorStatus_NonAdmin_IsForbidden(string[] roles)
     {
-        Assert.Null(await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(ViewerWith(roles)));
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(ViewerWith(roles))).Refusal?.Kind);
     }
 
     [Theory]

@@ -9,7 +9,7 @@ public sealed class ConnectorStatusTests(ConnectorAdminAuthorizationTests.Portal
     [Fact]
     public async Task GetConnectorStatus_Admin_ReportsTheRunsAndEvents()
     {
-        var status = await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(new Viewer(null, "admin", new HashSet<string> { Roles.Admin }));
+        var status = (await portal.GetRequiredService<GetConnectorStatus>().HandleAsync(new Viewer(null, "admin", new HashSet<string> { Roles.Admin }))).Value;
 
         Assert.NotNull(status);
         Assert.Equal((await portal.StoredActivityIdsAsync()).Count, status.TotalEvents);

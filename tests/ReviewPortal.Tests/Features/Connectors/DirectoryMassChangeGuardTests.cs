@@ -222,7 +222,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
         _portal.Time.Advance(TimeSpan.FromHours(1));
         var run = await SyncWithAsync(EmptyAnswer(_portal));
 
-        var status = await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin);
+        var status = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin)).Value;
 
         var blocked = status!.BlockedSync;
         Assert.NotNull(blocked);
@@ -234,7 +234,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
         _portal.Time.Advance(TimeSpan.FromHours(1));
         await _portal.SyncAsync(); // upstream answers in full again
 
-        Assert.Null((await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin))!.BlockedSync);
+        Assert.Null((await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin)).Value!.BlockedSync);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
         var taskId = await SucceededRemediationAsync(_portal);
         _portal.Time.Advance(TimeSpan.FromHours(1));
         var blocked = await SyncWithAsync(EmptyAnswer(_portal));
-        var wouldClose = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin))!.BlockedSync!.WouldClose;
+        var wouldClose = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin)).Value!.BlockedSync!.WouldClose;
 
         var result = await _portal.GetRequiredService<ApplyBlockedSync>().HandleAsync(Admin, blocked.Id, "corr-apply");
 
@@ -266,7 +266,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
         Assert.Equal(RemediationStatus.Verified, (await TaskAsync(taskId)).Status);
         var audit = Assert.Single(await AuditAsync("connector.directory-sync"), a => a.TargetId == applied.Id.ToString(CultureInfo.InvariantCulture));
         Assert.Contains($"\"approvedRun\":{blocked.Id}", audit.After, StringComparison.Ordinal);
-        Assert.Null((await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin))!.BlockedSync);
+        Assert.Null((await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin)).Value!.BlockedSync);
     }
 
     [Fact]
@@ -275,7 +275,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
         await _portal.SyncAsync();
         _portal.Time.Advance(TimeSpan.FromHours(1));
         var blocked = await SyncWithAsync(TruncatedAnswer(_portal));
-        var approved = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin))!.BlockedSync!.WouldClose;
+        var approved = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin)).Value!.BlockedSync!.WouldClose;
         var grants = await SyncDirectoryJobTests.GrantsAsync(_portal);
 
         var (compliance, admin) = EmptyAnswer(_portal);
@@ -283,7 +283,7 @@ public sealed class DirectoryMassChangeGuardTests : IAsyncLifetime
 
         Assert.Equal(IngestionRunStatus.Blocked, run.Status);
         Assert.Equal(grants, await SyncDirectoryJobTests.GrantsAsync(_portal));
-        var again = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin))!.BlockedSync!;
+        var again = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(Admin)).Value!.BlockedSync!;
         Assert.Equal((run.Id, approved), (again.RunId, again.Limit));
         Assert.True(again.WouldClose > approved);
     }
@@ -346,7 +346,7 @@ public sealed class DirectoryMassChangeWithoutAlertAddressTests : IAsyncLifetime
         Assert.False(await db.OutboxEmails.AnyAsync());
         var audit = await db.AuditEntries.SingleAsync(a => a.Action == "connector.directory-sync-blocked");
         Assert.Contains("\"alertedTo\":null", audit.After, StringComparison.Ordinal);
-        var status = await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(new Viewer(null, "admin", new HashSet<string> { Roles.Admin }));
+        var status = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(new Viewer(null, "admin", new HashSet<string> { Roles.Admin }))).Value;
         Assert.Equal(run.Id, status!.BlockedSync!.RunId);
         Assert.Null(status.BlockedSync.AlertedTo);
     }

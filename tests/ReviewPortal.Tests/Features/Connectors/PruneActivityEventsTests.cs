@@ -134,7 +134,7 @@ public sealed class PruneActivityEventsTests : IAsyncLifetime
         await StoreAsync(("gone", Now.AddDays(-500)), ("oldest_kept", Now.AddDays(-399)), ("newest", Now.AddMinutes(-3)));
         await Job(days: 400).RunAsync();
 
-        var status = await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(new Viewer(null, "admin", new HashSet<string> { Roles.Admin }));
+        var status = (await _portal.GetRequiredService<GetConnectorStatus>().HandleAsync(new Viewer(null, "admin", new HashSet<string> { Roles.Admin }))).Value;
 
         Assert.NotNull(status);
         Assert.Equal(400, status.RetentionDays);

@@ -3,6 +3,7 @@ using ReviewPortal.Tests.Claude;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Connectors;
 
@@ -25,13 +26,13 @@ public sealed class TestClaudeConnectionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _portal.DisposeAsync();
 
-    private Task<TestClaudeConnection.Report?> TestAsync(Viewer viewer, string correlationId = "corr-test") =>
+    private Task<Result<TestClaudeConnection.Report>> TestAsync(Viewer viewer, string correlationId = "corr-test") =>
         _portal.GetRequiredService<TestClaudeConnection>().HandleAsync(viewer, correlationId);
 
     [Fact]
     public async Task EveryApiAnswers_EachCallWorksWithItsKeyHintAndTheTestIsAudited()
     {
-        var report = (await TestAsync(Admin))!;
+        var report = (await TestAsync(Admin)).Value!;
 
         Assert.True(report.AllOk, string.Join("; ", report.Checks.Where(c => !c.Ok).Select(c => $"{c.Call}: {c.Outcome}")));
         Assert.Equal(["List organizations", "List an organization's users", "List groups", "Read the Activity Feed", "List workspaces",
@@ -48,7 +49,7 @@ public sealed class TestClaudeConnectionTests : IAsyncLifetime
         _portal.Api.Enqueue("/v1/compliance/organizations/org-uuid-1/users",
             FakeFault.Status(403, "permission_error", "This key does not have the read:compliance_user_data scope."));
 
-        var report = (await TestAsync(Admin))!;
+        var report = (await TestAsync(Admin)).Value!;
 
         var users = Assert.Single(report.Checks, c => !c.Ok);
         Assert.Equal(("Compliance", "List an organization's users"), (users.Key, users.Call));
@@ -59,7 +60,7 @@ public sealed class TestClaudeConnectionTests : IAsyncLifetime
     [Fact]
     public async Task NotAnAdmin_NothingCalled()
     {
-        Assert.Null(await TestAsync(new Viewer(null, "Cora", new HashSet<string> { Roles.Compliance })));
+        Assert.Equal(RefusalKind.Forbidden, (await TestAsync(new Viewer(null, "Cora", new HashSet<string> { Roles.Compliance }))).Refusal?.Kind);
         Assert.Empty(_portal.Api.Requests);
     }
 }

@@ -114,8 +114,8 @@ public class SendOutboxJobTests
 
         // A person who checked the mail server log may send it again, on the record.
         var admin = new Viewer(null, "Ada Admin", new HashSet<string> { Roles.Admin });
-        Assert.False(await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(new Viewer(null, "Someone", new HashSet<string>()), inDoubt.Id));
-        Assert.True(await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(admin, inDoubt.Id));
+        Assert.False((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(new Viewer(null, "Someone", new HashSet<string>()), inDoubt.Id)).Ok);
+        Assert.True((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(admin, inDoubt.Id)).Ok);
         Assert.Single(await portal.AuditAsync("email.requeued"));
         Assert.Equal(OutboxStatus.Pending, (await portal.MailAsync("t:1")).Status);
     }

@@ -18,7 +18,7 @@ public class GetHomeSummaryTests(PortalAppFactory portal)
         var viewer = await portal.ViewerForAsync(persona);
         var me = viewer.IdentityId!.Value;
 
-        var summary = await portal.GetRequiredService<GetHomeSummary>().HandleAsync(viewer);
+        var summary = (await portal.GetRequiredService<GetHomeSummary>().HandleAsync(viewer)).Value!;
 
         await using var db = await portal.CreateDbContextAsync();
         var visible = viewer.CanReadEverything

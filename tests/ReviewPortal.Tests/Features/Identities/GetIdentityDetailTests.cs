@@ -3,6 +3,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Identities;
 
@@ -55,23 +56,20 @@ public class GetIdentityDetailTests(PortalAppFactory portal)
             .FirstAsync();
     }
 
-    private static void AssertFound(IdentityDetailResult result, int identityId)
+    private static void AssertFound(Result<IdentityDetailResult> result, int identityId)
     {
-        Assert.Equal(IdentityDetailStatus.Found, result.Status);
-        Assert.Equal(identityId, result.Identity!.Id);
-        Assert.NotNull(result.Grants);
-        Assert.NotNull(result.Owned);
-        Assert.Equal(30, result.Activity!.Days.Count);
+        Assert.True(result.Ok, result.Refusal?.Message);
+        Assert.Equal(identityId, result.Value.Identity.Id);
+        Assert.NotNull(result.Value.Grants);
+        Assert.NotNull(result.Value.Owned);
+        Assert.Equal(30, result.Value.Activity.Days.Count);
     }
 
-    private static void AssertForbiddenWithoutData(IdentityDetailResult result)
+    /// <summary>Refused, and none of the identity's data (its name, grants, owned identities, reports, activity) comes with the refusal.</summary>
+    private static void AssertForbiddenWithoutData(Result<IdentityDetailResult> result)
     {
-        Assert.Equal(IdentityDetailStatus.Forbidden, result.Status);
-        Assert.Null(result.Identity);
-        Assert.Null(result.Grants);
-        Assert.Null(result.Owned);
-        Assert.Null(result.Activity);
-        Assert.Equal(0, result.DirectReports);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
+        Assert.Null(result.Value);
     }
 
     [Theory]
@@ -95,8 +93,8 @@ public class GetIdentityDetailTests(PortalAppFactory portal)
         var result = await Handler.HandleAsync(await portal.ViewerForIdentityAsync(manager), person);
 
         AssertFound(result, person);
-        Assert.Equal(manager, result.Identity!.Manager!.Id);
-        Assert.NotEmpty(result.Grants!);
+        Assert.Equal(manager, result.Value!.Identity.Manager!.Id);
+        Assert.NotEmpty(result.Value.Grants);
     }
 
     [Fact]
@@ -107,7 +105,7 @@ public class GetIdentityDetailTests(PortalAppFactory portal)
         var result = await Handler.HandleAsync(await portal.ViewerForIdentityAsync(owner), key);
 
         AssertFound(result, key);
-        Assert.Equal(owner, result.Identity!.Owner!.Id);
+        Assert.Equal(owner, result.Value!.Identity.Owner!.Id);
     }
 
     [Fact]
@@ -170,7 +168,7 @@ public class GetIdentityDetailTests(PortalAppFactory portal)
 
         var result = await Handler.HandleAsync(await portal.ViewerForAsync(persona), missing);
 
-        Assert.Equal(IdentityDetailStatus.NotFound, result.Status);
-        Assert.Null(result.Identity);
+        Assert.Equal(RefusalKind.NotFound, result.Refusal?.Kind);
+        Assert.Null(result.Value);
     }
 }

@@ -6,6 +6,7 @@ using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Identities;
 
@@ -34,8 +35,8 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         org.Activity(dora, Enumerable.Range(20, 6), countPerDay: 5);
         await org.SaveAsync(portal);
         var launched = await portal.LaunchCampaignAsync(org.Definition(), org.AdminViewer);
-        Assert.Null(launched.Error);
-        return new Story(org, manager, other, dora, auditor, role, launched.CampaignId!.Value);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+        return new Story(org, manager, other, dora, auditor, role, launched.Value.CampaignId);
     }
 
     [Fact]
@@ -51,10 +52,10 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
                     ItemId = item.Id, Outcome = DecisionOutcome.Keep, Justification = "Back from leave next month.", ExpectedVersion = item.Version,
                     EvidenceHash = item.EvidenceHash,
                 }, "timeline");
-            Assert.Equal(DecisionStatus.Saved, decided.Status);
+            Assert.True(decided.Ok, decided.Refusal?.Message);
         }
 
-        var timeline = await Handler.HandleAsync(TestOrg.Viewer(story.Auditor, Roles.Compliance), story.Dora.Id);
+        var timeline = (await Handler.HandleAsync(TestOrg.Viewer(story.Auditor, Roles.Compliance), story.Dora.Id)).Value;
 
         Assert.NotNull(timeline);
         Assert.Equal(timeline.OrderBy(e => e.At).Select(e => e.At), timeline.Select(e => e.At));
@@ -85,9 +86,9 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
     {
         var story = await DoraAsync();
 
-        Assert.NotNull(await Handler.HandleAsync(TestOrg.Viewer(story.Manager), story.Dora.Id));
-        Assert.Null(await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager), story.Dora.Id));
-        Assert.Null(await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager, Roles.AppOwner), story.Dora.Id));
+        Assert.NotNull((await Handler.HandleAsync(TestOrg.Viewer(story.Manager), story.Dora.Id)).Value);
+        Assert.Equal(RefusalKind.Forbidden, (await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager), story.Dora.Id)).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await Handler.HandleAsync(TestOrg.Viewer(story.OtherManager, Roles.AppOwner), story.Dora.Id)).Refusal?.Kind);
     }
 
     [Fact]
@@ -100,7 +101,7 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         org.Activity(active, Enumerable.Range(0, 5));
         await org.SaveAsync(portal);
 
-        var timeline = await Handler.HandleAsync(TestOrg.Viewer(manager), active.Id);
+        var timeline = (await Handler.HandleAsync(TestOrg.Viewer(manager), active.Id)).Value;
 
         Assert.NotNull(timeline);
         Assert.DoesNotContain(timeline, e => e.Kind == TimelineKind.Dormant);
@@ -117,9 +118,9 @@ public sealed class GetIdentityTimelineTests(EmptyPortalAppFactory portal) : ICl
         portal.Time.Advance(TimeSpan.FromHours(1));
         Assert.True((await org.DecideAsync(org.As(org.Olga), (await org.StepAsync(id, 2)).Id)).Ok);
         portal.Time.Advance(TimeSpan.FromHours(1));
-        Assert.Null(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "timeline"));
+        Assert.True((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "timeline")).Ok);
 
-        var timeline = await Handler.HandleAsync(org.As(org.Rita), org.RitasKey.Id);
+        var timeline = (await Handler.HandleAsync(org.As(org.Rita), org.RitasKey.Id)).Value;
 
         Assert.NotNull(timeline);
         var name = org.Developer.DisplayName;

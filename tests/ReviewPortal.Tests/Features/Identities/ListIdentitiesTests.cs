@@ -18,7 +18,7 @@ public class ListIdentitiesTests(PortalAppFactory portal)
         var page = 0;
         do
         {
-            (var batch, total) = await Handler.HandleAsync(viewer, new ListIdentities.Query(search, kind, page++, 200));
+            (var batch, total) = (await Handler.HandleAsync(viewer, new ListIdentities.Query(search, kind, page++, 200))).Value;
             rows.AddRange(batch);
             if (batch.Count == 0)
             {

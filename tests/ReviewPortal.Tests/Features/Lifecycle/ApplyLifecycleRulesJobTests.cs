@@ -100,7 +100,7 @@ public sealed class ApplyLifecycleRulesJobTests
         Assert.Equal(Recommendation.Revoke, item.Recommendation);
         Assert.EndsWith("; no activity for 60 days (last active 27 Sep 2026)", item.RecommendationReason);
         // "Show live values" keeps the rule's recommendation beside today's figures.
-        var view = await portal.GetRequiredService<GetReviewItem>().HandleAsync(TestOrg.Viewer(org.Maya), item.Id, withLiveEvidence: true);
+        var view = (await portal.GetRequiredService<GetReviewItem>().HandleAsync(TestOrg.Viewer(org.Maya), item.Id, withLiveEvidence: true)).Value;
         Assert.Equal((Recommendation.Revoke, item.RecommendationReason), (view!.LiveEvidence!.Recommendation.Recommendation, view.LiveEvidence.Recommendation.Reason));
     }
 
@@ -177,7 +177,7 @@ public sealed class ApplyLifecycleRulesJobTests
 
         var result = await org.DecideAsync(item, org.Maya, DecisionOutcome.Keep);
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         await using (var db = await portal.CreateDbContextAsync())
         {
             var owned = await db.Identities.SingleAsync(i => i.Id == key.Id);
@@ -210,14 +210,14 @@ public sealed class ApplyLifecycleRulesJobTests
         var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(Campaigns.TestOrg.Viewer(org.Maya),
             new BulkDecide.Command([item.Id], DecisionOutcome.Keep, null), "test-bulk");
 
-        Assert.Equal(1, bulk.Saved);
+        Assert.Equal(1, bulk.Value!.Saved);
         Assert.Single(await org.AuditAsync("identity.owner-changed"));
         await using (var db = await portal.CreateDbContextAsync())
         {
             Assert.Equal(org.Maya.Id, (await db.Identities.SingleAsync(i => i.Id == key.Id)).OwnerId);
         }
         var kept = Assert.Single(await org.ItemsAsync());
-        Assert.Equal(DecisionStatus.Saved, (await org.DecideAsync(kept, org.Maya, DecisionOutcome.Revoke)).Status);
+        Assert.True((await org.DecideAsync(kept, org.Maya, DecisionOutcome.Revoke)).Ok);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class ApplyLifecycleRulesJobTests
         await org.EnableAsync(departedOwner: true);
         await org.RunAsync();
         var item = Assert.Single(await org.ItemsAsync());
-        Assert.Equal(DecisionStatus.Saved, (await org.DecideAsync(item, org.Maya, DecisionOutcome.Revoke)).Status);
+        Assert.True((await org.DecideAsync(item, org.Maya, DecisionOutcome.Revoke)).Ok);
 
         portal.Time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, await org.RunAsync());
@@ -252,8 +252,7 @@ public sealed class ApplyLifecycleRulesJobTests
         await org.EnableAsync(dormantKeys: true);
         await org.RunAsync();
         var item = Assert.Single(await org.ItemsAsync());
-        Assert.Equal(DecisionStatus.Saved,
-            (await org.DecideAsync(item, org.Maya, DecisionOutcome.Keep, "Quarterly batch job, runs in January.")).Status);
+        Assert.True((await org.DecideAsync(item, org.Maya, DecisionOutcome.Keep, "Quarterly batch job, runs in January.")).Ok);
 
         portal.Time.Advance(TimeSpan.FromDays(44));
         Assert.Equal(0, await org.RunAsync());

@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Lifecycle;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Lifecycle;
 
@@ -44,7 +45,7 @@ public sealed class LifecycleOrg
 
     public Task SaveAsync() => Org.SaveAsync(Portal);
 
-    public Task<UpdateRulesResult> EnableAsync(bool departedOwner = false, bool dormantKeys = false, int dormantDays = 45) =>
+    public Task<Result<int>> EnableAsync(bool departedOwner = false, bool dormantKeys = false, int dormantDays = 45) =>
         Portal.GetRequiredService<UpdateLifecycleRules>().HandleAsync(Org.AdminViewer, new UpdateLifecycleRules.Command
         {
             DepartedOwnerEnabled = departedOwner, DormantKeysEnabled = dormantKeys, DormantDays = dormantDays,
@@ -64,7 +65,7 @@ public sealed class LifecycleOrg
         return await db.AuditEntries.AsNoTracking().Where(e => e.Action == action).OrderBy(e => e.Sequence).ToListAsync();
     }
 
-    public Task<DecisionResult> DecideAsync(ReviewItem item, Identity reviewer, DecisionOutcome outcome, string? justification = null) =>
+    public Task<Result<int>> DecideAsync(ReviewItem item, Identity reviewer, DecisionOutcome outcome, string? justification = null) =>
         Portal.GetRequiredService<DecideReviewItem>().HandleAsync(TestOrg.Viewer(reviewer), new DecideReviewItem.Command
         {
             ItemId = item.Id, Outcome = outcome, Justification = justification, ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,

@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Lifecycle;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Lifecycle;
 
@@ -24,7 +25,7 @@ public sealed class UpdateLifecycleRulesTests
             new UpdateLifecycleRules.Command { DepartedOwnerEnabled = true, DormantKeysEnabled = true }, "test");
 
         Assert.False(result.Ok);
-        Assert.Equal("Only admins can change lifecycle rules.", result.Error);
+        Assert.Equal("Only admins can change lifecycle rules.", result.Refusal.Message);
         await using var db = await portal.CreateDbContextAsync();
         Assert.Empty(await db.LifecycleRules.ToListAsync());
         Assert.Empty(await org.AuditAsync("lifecycle.rule-updated"));
@@ -39,19 +40,19 @@ public sealed class UpdateLifecycleRulesTests
 
         var result = await org.EnableAsync(departedOwner: true);
 
-        Assert.Equal((true, 1), (result.Ok, result.Changed));
+        Assert.Equal((true, 1), (result.Ok, result.Value));
         var entry = Assert.Single(await org.AuditAsync("lifecycle.rule-updated"));
         Assert.Equal((nameof(LifecycleRule), LifecycleRule.DepartedOwner, org.Org.Admin.Id), (entry.TargetType, entry.TargetId, entry.ActorId));
         Assert.Contains("\"Enabled\":false", entry.Before);
         Assert.Contains("\"Enabled\":true", entry.After);
-        var view = await portal.GetRequiredService<GetLifecycleRules>().HandleAsync(TestOrg.Viewer(org.Maya, Roles.Compliance));
+        var view = (await portal.GetRequiredService<GetLifecycleRules>().HandleAsync(TestOrg.Viewer(org.Maya, Roles.Compliance))).Value;
         Assert.NotNull(view);
         Assert.False(view.CanEdit);
         Assert.True(view[LifecycleRule.DepartedOwner].Enabled);
         Assert.Equal(org.Org.Admin.DisplayName, view[LifecycleRule.DepartedOwner].UpdatedBy);
         Assert.False(view[LifecycleRule.DormantKeys].Enabled);
         Assert.Equal(45, view[LifecycleRule.DormantKeys].DormantDays);
-        Assert.Null(await portal.GetRequiredService<GetLifecycleRules>().HandleAsync(TestOrg.Viewer(org.Maya)));
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<GetLifecycleRules>().HandleAsync(TestOrg.Viewer(org.Maya))).Refusal?.Kind);
     }
 
     [Theory]
@@ -69,7 +70,7 @@ public sealed class UpdateLifecycleRulesTests
         await org.SaveAsync();
         var result = await org.EnableAsync(dormantKeys: true, dormantDays: days);
         Assert.False(result.Ok);
-        Assert.Equal(error.ErrorMessage, result.Errors![nameof(UpdateLifecycleRules.Command.DormantDays)]);
+        Assert.Equal(error.ErrorMessage, result.Refusal.FieldErrors![nameof(UpdateLifecycleRules.Command.DormantDays)]);
         await using var db = await portal.CreateDbContextAsync();
         Assert.Empty(await db.LifecycleRules.ToListAsync());
     }

@@ -6,6 +6,7 @@ using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.People;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.People;
 
@@ -53,7 +54,7 @@ public sealed class ImportPeopleCsvTests : IAsyncLifetime
     [Fact]
     public async Task Preview_ThenApply_AppliesExactlyWhatThePreviewShowed()
     {
-        Assert.True((await Import.ApplyAsync(Admin, new StringReader(File(Team)), "people.csv", "corr-1")).Applied);
+        Assert.True((await Import.ApplyAsync(Admin, new StringReader(File(Team)), "people.csv", "corr-1")).Value!.Applied);
         _portal.Time.Advance(TimeSpan.FromDays(1));
         // p01 moves to Marketing, p02 left, p03 is absent from the file (gone), p20 is new; the rest unchanged.
         var next = File([.. Team.Where((_, n) => n is not (1 or 2 or 3)),
@@ -62,14 +63,14 @@ public sealed class ImportPeopleCsvTests : IAsyncLifetime
             "p20@northwind.example,Person 20,Sales,Rep,p00@northwind.example,active,"]);
         var before = await StoredAsync();
 
-        var preview = await Import.PreviewAsync(Admin, new StringReader(next));
+        var preview = (await Import.PreviewAsync(Admin, new StringReader(next))).Value!;
 
         Assert.Equal(before, await StoredAsync());
         var changes = preview.Changes!;
         Assert.Equal("new p20 · moved p01 · departed p02 p03 · unchanged 17", string.Join(" · ",
             $"new {Ids(changes.New)}", $"moved {Ids(changes.Moved)}", $"departed {Ids(changes.Departed)}", $"unchanged {changes.Unchanged}"));
 
-        var applied = await Import.ApplyAsync(Admin, new StringReader(next), "people.csv", "corr-2");
+        var applied = (await Import.ApplyAsync(Admin, new StringReader(next), "people.csv", "corr-2")).Value!;
 
         Assert.True(applied.Applied);
         Assert.Equivalent(changes, applied.Changes);
@@ -89,7 +90,7 @@ public sealed class ImportPeopleCsvTests : IAsyncLifetime
     [Fact]
     public async Task InvalidFile_RefusedWholeWithLineNumbersAndNothingStored()
     {
-        var outcome = await Import.ApplyAsync(Admin, new StringReader(File([.. Team, "broken-address,Somebody,Sales,Rep,,active,"])), "people.csv", "corr-bad");
+        var outcome = (await Import.ApplyAsync(Admin, new StringReader(File([.. Team, "broken-address,Somebody,Sales,Rep,,active,"])), "people.csv", "corr-bad")).Value!;
 
         Assert.False(outcome.Applied);
         Assert.Equal(["Line 22: 'broken-address' is not an email address."], outcome.Errors.Select(e => e.ToString()));
@@ -105,7 +106,7 @@ public sealed class ImportPeopleCsvTests : IAsyncLifetime
         var before = await StoredAsync();
 
         // A truncated export: 6 of 20 left, so 14 would be marked departed (limit: max(5, 10 % of 20)).
-        var outcome = await Import.ApplyAsync(Admin, new StringReader(File(Team[..6])), "people-truncated.csv", "corr-cut");
+        var outcome = (await Import.ApplyAsync(Admin, new StringReader(File(Team[..6])), "people-truncated.csv", "corr-cut")).Value!;
 
         Assert.Equal(IngestionRunStatus.Blocked, outcome.Run!.Status);
         Assert.Equal(14, outcome.Changes!.Departed.Count);
@@ -122,8 +123,8 @@ public sealed class ImportPeopleCsvTests : IAsyncLifetime
         var preview = await Import.PreviewAsync(Compliance, new StringReader(File(Team)));
         var apply = await Import.ApplyAsync(Compliance, new StringReader(File(Team)), "people.csv", "corr-x");
 
-        Assert.True(preview.Forbidden && apply.Forbidden);
-        Assert.Null(apply.Changes);
+        Assert.Equal((RefusalKind.Forbidden, RefusalKind.Forbidden), (preview.Refusal?.Kind, apply.Refusal?.Kind));
+        Assert.Null(apply.Value);
         Assert.Empty(await StoredAsync());
     }
 }

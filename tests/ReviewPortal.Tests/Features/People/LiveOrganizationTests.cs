@@ -53,7 +53,7 @@ public sealed class LiveOrganizationTests : IAsyncLifetime
 
     private async Task ImportAsync(string csv)
     {
-        var outcome = await _portal.GetRequiredService<ImportPeopleCsv>().ApplyAsync(Admin, new StringReader(csv), "people.csv", $"corr-{Guid.NewGuid():N}");
+        var outcome = (await _portal.GetRequiredService<ImportPeopleCsv>().ApplyAsync(Admin, new StringReader(csv), "people.csv", $"corr-{Guid.NewGuid():N}")).Value!;
         Assert.True(outcome.Applied, string.Join("; ", outcome.Errors));
     }
 
@@ -75,8 +75,8 @@ public sealed class LiveOrganizationTests : IAsyncLifetime
             new Viewer(carl.Id, carl.DisplayName, new HashSet<string>()),
             new SubmitAccessRequest.Command { EntitlementId = entitlement.Id, BeneficiaryId = carl.Id, Justification = "Running the nightly evaluation suite for research." },
             "corr-request");
-        Assert.True(result.RequestId is not null, string.Join("; ", result.Errors?.Values ?? []));
-        return result.RequestId!.Value;
+        Assert.True(result.Ok, result.Refusal?.Message);
+        return result.Value;
     }
 
     private async Task<List<ApprovalStep>> StepsAsync(long requestId)

@@ -2,6 +2,7 @@ using System.Net;
 using ReviewPortal.Claude.Simulation;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Remediation;
 
@@ -35,8 +36,9 @@ public class RemediationAccessTests
         Assert.Empty(await portal.AuditAsync(manual, MarkRemediationDone.AuditAction));
 
         // Compliance reads everything; a manager reads nothing.
-        Assert.NotNull(await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(await portal.ViewerForAsync("compliance")));
-        Assert.Null(await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(await portal.ViewerForAsync("manager")));
+        Assert.NotNull((await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(await portal.ViewerForAsync("compliance"))).Value);
+        Assert.Equal(RefusalKind.Forbidden,
+            (await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(await portal.ViewerForAsync("manager"))).Refusal?.Kind);
 
         // The admin's retry makes it due at once with a fresh budget, and the next run succeeds.
         Assert.True((await retry.HandleAsync(await portal.ViewerForAsync("admin"), failed, "test")).Ok);

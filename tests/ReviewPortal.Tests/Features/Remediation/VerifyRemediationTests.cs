@@ -39,7 +39,7 @@ public class VerifyRemediationTests
         Assert.Equal(RemediationStatus.Drift, (await portal.TaskAsync(id)).Status);
         var drift = Assert.Single(await portal.AuditAsync(id, "remediation.drift"));
         Assert.Contains("came back", drift.After);
-        var overview = await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(await portal.ViewerForAsync("compliance"));
+        var overview = (await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(await portal.ViewerForAsync("compliance"))).Value;
         Assert.Equal(1, overview!.Count(RemediationStatus.Drift));
         Assert.Equal(id, overview.Tasks[0].Id);
     }
@@ -77,7 +77,7 @@ public class VerifyRemediationTests
         Assert.Equal(RemediationStatus.Succeeded, (await portal.TaskAsync(id)).Status);
         var confirmation = Assert.Single(await portal.AuditAsync(id, MarkRemediationDone.AuditAction));
         Assert.Equal(adminViewer.IdentityId, confirmation.ActorId);
-        var overview = await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(adminViewer);
+        var overview = (await portal.GetRequiredService<GetRemediationOverview>().HandleAsync(adminViewer)).Value;
         Assert.StartsWith(adminViewer.Name, overview!.Tasks.Single(t => t.Id == id).ConfirmedBy);
 
         // Nobody actually removed the admin: the next sync says so.
@@ -146,9 +146,9 @@ public class VerifyRemediationTests
             ItemId = item.Id, Outcome = DecisionOutcome.Reduce, Justification = "Only needs to use the workspace, not deploy to it.",
             ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,
         }, "test");
-        Assert.Equal(DecisionStatus.Saved, decided.Status);
+        Assert.True(decided.Ok, decided.Refusal?.Message);
         var closed = await portal.GetRequiredService<CloseCampaign>().HandleAsync(await portal.ViewerForAsync("admin"), item.CampaignId, "test");
-        Assert.True(closed.Closed, closed.Error);
+        Assert.True(closed.Ok, closed.Refusal?.Message);
         portal.ClearCalls();
 
         await portal.RunRemediationAsync();

@@ -67,8 +67,8 @@ public sealed class ApprovalRoutingTests(EmptyPortalAppFactory portal) : IClassF
 
         var result = await org.SubmitAsync(org.Olga, RequestOrg.Command(org.Developer, org.Olga));
 
-        Assert.Null(result.RequestId);
-        var (field, message) = Assert.Single(result.Errors!);
+        Assert.False(result.Ok);
+        var (field, message) = Assert.Single(result.Refusal.FieldErrors!);
         Assert.Equal("EntitlementId", field);
         Assert.Contains("configure a fallback approver", message, StringComparison.Ordinal);
         Assert.Equal(before, await org.CountsAsync());

@@ -2,6 +2,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Requests;
 
@@ -18,10 +19,10 @@ public sealed class ApproverScopeTests(EmptyPortalAppFactory portal) : IClassFix
         var forOlga = await org.SubmitOkAsync(org.Rita, ownerOnly);
         var list = portal.GetRequiredService<ListPendingApprovals>();
 
-        var max = await list.HandleAsync(org.As(org.Max));
-        var olga = await list.HandleAsync(org.As(org.Olga));
-        var rita = await list.HandleAsync(org.As(org.Rita));
-        var admin = await list.HandleAsync(org.As(org.Org.Admin, Roles.Admin));
+        var max = (await list.HandleAsync(org.As(org.Max))).Value!;
+        var olga = (await list.HandleAsync(org.As(org.Olga))).Value!;
+        var rita = (await list.HandleAsync(org.As(org.Rita))).Value!;
+        var admin = (await list.HandleAsync(org.As(org.Org.Admin, Roles.Admin))).Value!;
 
         Assert.Equal(new[] { ritas, keys }.Order(), max.Select(p => p.RequestId).Order());
         Assert.All(max, p => Assert.Equal(1, p.Step));
@@ -39,7 +40,7 @@ public sealed class ApproverScopeTests(EmptyPortalAppFactory portal) : IClassFix
         await org.SubmitOkAsync(org.Pete, org.Developer);
         var list = portal.GetRequiredService<ListMyRequests>();
 
-        var mine = await list.HandleAsync(org.As(org.Rita));
+        var mine = (await list.HandleAsync(org.As(org.Rita))).Value!;
 
         var request = Assert.Single(mine);
         Assert.Equal(ritas, request.Id);
@@ -47,7 +48,7 @@ public sealed class ApproverScopeTests(EmptyPortalAppFactory portal) : IClassFix
     }
 
     [Fact]
-    public async Task ListAwaitingFulfilment_NonAdmin_ReturnsNothing()
+    public async Task ListAwaitingFulfilment_NonAdmin_Forbidden()
     {
         var org = await RequestOrg.CreateAsync(portal);
         var role = await org.RoleWithPolicyAsync(ApprovalFlow.OwnerOnly, fallback: org.Fred);
@@ -55,8 +56,8 @@ public sealed class ApproverScopeTests(EmptyPortalAppFactory portal) : IClassFix
         Assert.True((await org.DecideAsync(org.As(org.Olga), (await org.StepAsync(id, 1)).Id)).Ok);
         var list = portal.GetRequiredService<ListAwaitingFulfilment>();
 
-        Assert.Empty(await list.HandleAsync(org.As(org.Olga, Roles.AppOwner)));
-        Assert.Empty(await list.HandleAsync(org.As(org.Rita)));
-        Assert.Contains(await list.HandleAsync(org.As(org.Org.Admin, Roles.Admin)), a => a.RequestId == id);
+        Assert.Equal(RefusalKind.Forbidden, (await list.HandleAsync(org.As(org.Olga, Roles.AppOwner))).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Forbidden, (await list.HandleAsync(org.As(org.Rita))).Refusal?.Kind);
+        Assert.Contains((await list.HandleAsync(org.As(org.Org.Admin, Roles.Admin))).Value!, a => a.RequestId == id);
     }
 }

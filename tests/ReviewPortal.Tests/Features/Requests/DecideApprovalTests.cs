@@ -3,6 +3,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Requests;
 
@@ -39,8 +40,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
 
         var result = await org.DecideAsync(org.As(org.Rita), step.Id);
 
-        Assert.Equal((false, true), (result.Ok, result.Denied));
-        Assert.Contains("own request", result.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
+        Assert.Contains("own request", result.Refusal?.Message, StringComparison.Ordinal);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
@@ -56,7 +57,7 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
 
         var result = await org.DecideAsync(org.As(org.RitasKey), step.Id);
 
-        Assert.Equal((false, true), (result.Ok, result.Denied));
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
@@ -74,8 +75,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
 
         var result = await org.DecideAsync(org.As(org.Max), second.Id);
 
-        Assert.Equal((false, true), (result.Ok, result.Denied));
-        Assert.Contains("already approved an earlier step", result.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
+        Assert.Contains("already approved an earlier step", result.Refusal?.Message, StringComparison.Ordinal);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
@@ -110,8 +111,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
 
         var result = await org.DecideAsync(org.As(org.Max), step.Id, approve: false, comment: comment);
 
-        Assert.Equal((false, false), (result.Ok, result.Denied));
-        Assert.Contains("Say why you deny it", result.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Contains("Say why you deny it", result.Refusal?.Message, StringComparison.Ordinal);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
@@ -129,8 +130,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
 
         var result = await org.DecideAsync(org.As(org.Max), step.Id, approve, comment);
 
-        Assert.Equal((false, false), (result.Ok, result.Denied));
-        Assert.Equal($"Keep the comment to {MaxLengths.ApprovalStep.Comment} characters; this one has {comment.Length}.", result.Message);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal($"Keep the comment to {MaxLengths.ApprovalStep.Comment} characters; this one has {comment.Length}.", result.Refusal?.Message);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
@@ -163,8 +164,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
         {
             var approve = await org.DecideAsync(outsider, step.Id);
             var deny = await org.DecideAsync(outsider, step.Id, approve: false, comment: "Not my call, but no.");
-            Assert.Equal((false, true), (approve.Ok, approve.Denied));
-            Assert.Equal((false, true), (deny.Ok, deny.Denied));
+            Assert.Equal(RefusalKind.Forbidden, approve.Refusal?.Kind);
+            Assert.Equal(RefusalKind.Forbidden, deny.Refusal?.Kind);
         }
         await AssertUnchangedAsync(org, id, before, counts);
     }
@@ -180,7 +181,7 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
         var result = await org.DecideAsync(org.As(org.Olga), before.Steps[1].Id);
 
         Assert.False(result.Ok);
-        Assert.Contains("waiting", result.Message, StringComparison.Ordinal);
+        Assert.Contains("waiting", result.Refusal?.Message, StringComparison.Ordinal);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 

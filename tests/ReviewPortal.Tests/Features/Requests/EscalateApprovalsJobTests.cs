@@ -2,6 +2,7 @@ using System.Globalization;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Requests;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Requests;
 
@@ -60,7 +61,7 @@ public sealed class EscalateApprovalsJobTests
         Assert.Equal((org.Boss.Id, ApproverKind.Fallback), (step.ApproverId, step.ApproverKind));
         Assert.Single(await org.AuditAsync("request.escalated", nameof(AccessRequest), id.ToString(CultureInfo.InvariantCulture)));
         // The new approver can answer it, the old one no longer can.
-        Assert.True((await org.DecideAsync(org.As(org.Max), step.Id)).Denied);
+        Assert.Equal(RefusalKind.Forbidden, (await org.DecideAsync(org.As(org.Max), step.Id)).Refusal?.Kind);
         Assert.True((await org.DecideAsync(org.As(org.Boss), step.Id)).Ok);
     }
 

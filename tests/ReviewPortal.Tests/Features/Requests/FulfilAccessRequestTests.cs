@@ -51,7 +51,7 @@ public sealed class FulfilAccessRequestTests
         var result = await portal.GetRequiredService<DecideApproval>().HandleAsync(await portal.ViewerForIdentityAsync(ownerId),
             new DecideApproval.Command(stepId, true, "Launch team, time-bound."), "test-provision");
 
-        Assert.True(result.Ok, result.Message);
+        Assert.True(result.Ok, result.Refusal?.Message);
         var member = Assert.Single(await ListAsync(admin.ListWorkspaceMembersAsync(workspace)), m => m.UserId == user);
         Assert.Equal("workspace_developer", member.WorkspaceRole);
         await using var check = await portal.CreateDbContextAsync();
@@ -85,7 +85,8 @@ public sealed class FulfilAccessRequestTests
             EntitlementId = org.Developer.Id, BeneficiaryId = org.RitasKey.Id, DurationDays = 60, StartsOn = startsOn,
             Justification = "Evaluation pipeline starts with the new quarter.",
         });
-        var id = Assert.IsType<long>(submitted.RequestId);
+        Assert.True(submitted.Ok, submitted.Refusal?.Message);
+        var id = submitted.Value;
         Assert.True((await org.DecideAsync(org.As(org.Max), (await org.StepAsync(id, 1)).Id)).Ok);
         Assert.True((await org.DecideAsync(org.As(org.Olga), (await org.StepAsync(id, 2)).Id)).Ok);
         var job = portal.GetRequiredService<ProvisionScheduledRequestsJob>();
@@ -97,7 +98,7 @@ public sealed class FulfilAccessRequestTests
         var scheduled = await org.RequestAsync(id);
         Assert.Equal((AccessRequestStatus.Approved, new DateTimeOffset(startsOn, TimeSpan.Zero)), (scheduled.Status, scheduled.ProvisionAt!.Value));
         Assert.StartsWith("Starts ", scheduled.FulfilmentNote, StringComparison.Ordinal);
-        Assert.DoesNotContain(await queue.HandleAsync(admin), a => a.RequestId == id);
+        Assert.DoesNotContain((await queue.HandleAsync(admin)).Value!, a => a.RequestId == id);
         Assert.Single(await org.AuditAsync("request.fulfilment-scheduled", nameof(AccessRequest), target));
         Assert.Equal(0, await job.RunAsync());
 
@@ -108,7 +109,7 @@ public sealed class FulfilAccessRequestTests
         var due = await org.RequestAsync(id);
         Assert.Null(due.ProvisionAt);
         Assert.Contains("cannot grant", due.FulfilmentNote, StringComparison.Ordinal);
-        Assert.Contains(await queue.HandleAsync(admin), a => a.RequestId == id);
+        Assert.Contains((await queue.HandleAsync(admin)).Value!, a => a.RequestId == id);
         Assert.Single(await org.AuditAsync("request.fulfilment-manual", nameof(AccessRequest), target));
     }
 
@@ -128,7 +129,7 @@ public sealed class FulfilAccessRequestTests
         Assert.Contains("cannot grant", request.FulfilmentNote, StringComparison.Ordinal);
         Assert.False(await db.Grants.AnyAsync(g => g.AccessRequestId == id));
         Assert.Single(await org.AuditAsync("request.fulfilment-manual", nameof(AccessRequest), id.ToString(CultureInfo.InvariantCulture)));
-        var queued = Assert.Single(await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin)),
+        var queued = Assert.Single((await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin))).Value!,
             a => a.RequestId == id);
         Assert.Equal(org.RitasKey.Id, queued.BeneficiaryId);
     }
@@ -146,15 +147,15 @@ public sealed class FulfilAccessRequestTests
 
         var byOwner = await confirm.HandleAsync(org.As(org.Olga, Roles.AppOwner), id, "test-confirm");
         var byRequester = await confirm.HandleAsync(org.As(org.Rita), id, "test-confirm");
-        Assert.Equal("Only admins confirm manual fulfilment.", byOwner);
-        Assert.Equal(byOwner, byRequester);
+        Assert.Equal("Only admins confirm manual fulfilment.", byOwner.Refusal?.Message);
+        Assert.Equal(byOwner.Refusal, byRequester.Refusal);
         Assert.Equal(before, await org.CountsAsync());
         Assert.Equal(AccessRequestStatus.Approved, (await org.RequestAsync(id)).Status);
 
         portal.Time.Advance(TimeSpan.FromHours(2));
         var confirmedAt = portal.Time.GetUtcNow();
-        Assert.Null(await confirm.HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "test-confirm"));
-        Assert.NotNull(await confirm.HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "test-confirm-again"));
+        Assert.True((await confirm.HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "test-confirm")).Ok);
+        Assert.False((await confirm.HandleAsync(org.As(org.Org.Admin, Roles.Admin), id, "test-confirm-again")).Ok);
 
         await using var db = await portal.CreateDbContextAsync();
         var grant = await db.Grants.Include(g => g.History).SingleAsync(g => g.AccessRequestId == id);
@@ -165,7 +166,7 @@ public sealed class FulfilAccessRequestTests
         Assert.Contains("confirmed by", grant.History.Single(h => h.Kind == "provisioned").Detail, StringComparison.Ordinal);
         Assert.Equal(AccessRequestStatus.Fulfilled, (await org.RequestAsync(id)).Status);
         Assert.Single(await org.AuditAsync("grant.opened", nameof(Grant), grant.Id.ToString(CultureInfo.InvariantCulture)));
-        Assert.DoesNotContain(await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin)),
+        Assert.DoesNotContain((await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(org.As(org.Org.Admin, Roles.Admin))).Value!,
             a => a.RequestId == id);
     }
 }

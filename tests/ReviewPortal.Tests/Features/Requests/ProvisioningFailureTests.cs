@@ -5,6 +5,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Requests;
 
@@ -32,7 +33,7 @@ public sealed class ProvisioningFailureTests
     /// The approver's click. On the frozen clock a click that waits on a retry delay or an attempt timeout waits for ever,
     /// so a real-time guard ends it: such a click fails the test instead of hanging it.
     /// </summary>
-    private static async Task<ApprovalResult> ApproveAsync(RequestOrg org, Identity approver, long stepId, Func<Task>? whileWaiting = null)
+    private static async Task<Result<ApprovalResult>> ApproveAsync(RequestOrg org, Identity approver, long stepId, Func<Task>? whileWaiting = null)
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var approving = org.Portal.GetRequiredService<DecideApproval>().HandleAsync(org.As(approver), new DecideApproval.Command(stepId, true, null),
@@ -70,9 +71,9 @@ public sealed class ProvisioningFailureTests
             portal.Time.Advance(TimeSpan.FromSeconds(15));
         });
 
-        Assert.True(result.Ok, result.Message);
-        Assert.Contains("did not answer within 15 s", result.Message, StringComparison.Ordinal);
-        Assert.Contains("tries again", result.Message, StringComparison.Ordinal);
+        Assert.True(result.Ok, result.Refusal?.Message);
+        Assert.Contains("did not answer within 15 s", result.Value.Message, StringComparison.Ordinal);
+        Assert.Contains("tries again", result.Value.Message, StringComparison.Ordinal);
         var pending = await org.RequestAsync(id);
         Assert.Equal((AccessRequestStatus.Approved, ApprovalStatus.Approved), (pending.Status, pending.Steps[1].Status));
         Assert.Equal(portal.Time.GetUtcNow().AddMinutes(5), pending.ProvisionAt);
@@ -81,9 +82,9 @@ public sealed class ProvisioningFailureTests
         Assert.Equal(2, (await AuditAsync(org, id, "request.step-approved")).Count);
         Assert.Single(await AuditAsync(org, id, "request.fulfilment-failed"));
         // The admin sees it, and is told the portal is on it: nothing to confirm by hand while retries are due.
-        var queued = Assert.Single(await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(Admin(org)), a => a.RequestId == id);
+        var queued = Assert.Single((await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(Admin(org))).Value!, a => a.RequestId == id);
         Assert.Contains("tries again", queued.Note, StringComparison.Ordinal);
-        Assert.NotNull(await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(Admin(org), id, "test-confirm-too-early"));
+        Assert.False((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(Admin(org), id, "test-confirm-too-early")).Ok);
         Assert.Equal(0, await GrantsAsync(portal, id));
 
         var job = portal.GetRequiredService<ProvisionScheduledRequestsJob>();
@@ -97,7 +98,7 @@ public sealed class ProvisioningFailureTests
         Assert.Equal(2, portal.Api.Mutations.Count);
         Assert.Equal(1, await GrantsAsync(portal, id));
         Assert.Single(await AuditAsync(org, id, "request.fulfilled"));
-        Assert.DoesNotContain(await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(Admin(org)), a => a.RequestId == id);
+        Assert.DoesNotContain((await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(Admin(org))).Value!, a => a.RequestId == id);
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class ProvisioningFailureTests
             await portal.Api.NextArrivalAsync();
             portal.Time.Advance(TimeSpan.FromSeconds(15));
         });
-        Assert.True(approved.Ok, approved.Message);
+        Assert.True(approved.Ok, approved.Refusal?.Message);
         portal.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(1, await portal.GetRequiredService<ProvisionScheduledRequestsJob>().RunAsync());
 
@@ -144,12 +145,12 @@ public sealed class ProvisioningFailureTests
         var overloaded = await ApproveAsync(org, org.Olga, pete.FinalStep);
         var paused = await ApproveAsync(org, org.Olga, sam.FinalStep);
 
-        Assert.True(reset.Ok, reset.Message);
-        Assert.Contains("could not be reached", reset.Message, StringComparison.Ordinal);
-        Assert.True(overloaded.Ok, overloaded.Message);
-        Assert.Contains("failing or overloaded (it answered 503", overloaded.Message, StringComparison.Ordinal);
-        Assert.True(paused.Ok, paused.Message);
-        Assert.Contains("pausing its calls", paused.Message, StringComparison.Ordinal);
+        Assert.True(reset.Ok, reset.Refusal?.Message);
+        Assert.Contains("could not be reached", reset.Value.Message, StringComparison.Ordinal);
+        Assert.True(overloaded.Ok, overloaded.Refusal?.Message);
+        Assert.Contains("failing or overloaded (it answered 503", overloaded.Value.Message, StringComparison.Ordinal);
+        Assert.True(paused.Ok, paused.Refusal?.Message);
+        Assert.Contains("pausing its calls", paused.Value.Message, StringComparison.Ordinal);
         Assert.Equal(2, portal.Api.Requests.Count); // the third call never left the portal
         foreach (var (id, _) in new[] { rita, pete, sam })
         {
@@ -192,7 +193,7 @@ public sealed class ProvisioningFailureTests
         {
             var next = (await org.RequestAsync(id)).ProvisionAt!.Value;
             backoffs.Add(next - portal.Time.GetUtcNow());
-            Assert.NotNull(await confirm.HandleAsync(Admin(org), id, "test-confirm-while-retrying"));
+            Assert.False((await confirm.HandleAsync(Admin(org), id, "test-confirm-while-retrying")).Ok);
             portal.Time.Advance(next - portal.Time.GetUtcNow());
             Assert.Equal(1, await job.RunAsync());
         }
@@ -202,7 +203,7 @@ public sealed class ProvisioningFailureTests
         Assert.Equal((AccessRequestStatus.Approved, (DateTimeOffset?)null), (manual.Status, manual.ProvisionAt));
         Assert.Contains("failed 3 times", manual.FulfilmentNote, StringComparison.Ordinal);
         Assert.Contains("by hand", manual.FulfilmentNote, StringComparison.Ordinal);
-        Assert.Contains(await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(Admin(org)), a => a.RequestId == id);
+        Assert.Contains((await portal.GetRequiredService<ListAwaitingFulfilment>().HandleAsync(Admin(org))).Value!, a => a.RequestId == id);
         Assert.Equal(2, (await AuditAsync(org, id, "request.fulfilment-failed")).Count);
         Assert.Single(await AuditAsync(org, id, "request.fulfilment-manual"));
 
@@ -210,7 +211,7 @@ public sealed class ProvisioningFailureTests
         portal.Time.Advance(TimeSpan.FromDays(1));
         Assert.Equal(0, await job.RunAsync());
         Assert.Equal(3, portal.Api.Mutations.Count);
-        Assert.Null(await confirm.HandleAsync(Admin(org), id, "test-confirm"));
+        Assert.True((await confirm.HandleAsync(Admin(org), id, "test-confirm")).Ok);
         Assert.Equal(1, await GrantsAsync(portal, id));
     }
 
@@ -260,8 +261,8 @@ public sealed class ProvisioningFailureTests
 
         var result = await ApproveAsync(org, org.Olga, finalStep);
 
-        Assert.True(result.Ok, result.Message);
-        Assert.Contains("rate limiting the organization until 2026-11-27 12:00 UTC", result.Message, StringComparison.Ordinal);
+        Assert.True(result.Ok, result.Refusal?.Message);
+        Assert.Contains("rate limiting the organization until 2026-11-27 12:00 UTC", result.Value.Message, StringComparison.Ordinal);
         Assert.Equal(limitEnds, (await org.RequestAsync(id)).ProvisionAt);
         Assert.Single(await AuditAsync(org, id, "request.fulfilment-deferred"));
         var job = portal.GetRequiredService<ProvisionScheduledRequestsJob>();

@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Requests;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Requests;
 
@@ -89,18 +90,18 @@ public sealed class RequestOrg
         string justification = "Deploying the evaluation pipeline for the Q1 launch.") =>
         new() { EntitlementId = entitlement.Id, BeneficiaryId = beneficiary.Id, DurationDays = days, Justification = justification };
 
-    public Task<SubmitResult> SubmitAsync(Identity requester, SubmitAccessRequest.Command command) =>
+    public Task<Result<long>> SubmitAsync(Identity requester, SubmitAccessRequest.Command command) =>
         Portal.GetRequiredService<SubmitAccessRequest>().HandleAsync(As(requester), command, $"test-{Guid.NewGuid():N}");
 
     /// <summary>Submits and insists it was accepted.</summary>
     public async Task<long> SubmitOkAsync(Identity requester, Entitlement entitlement, Identity? beneficiary = null, int? days = 30)
     {
         var result = await SubmitAsync(requester, Command(entitlement, beneficiary ?? requester, days));
-        Assert.Null(result.Errors);
-        return Assert.IsType<long>(result.RequestId);
+        Assert.Null(result.Refusal);
+        return result.Value;
     }
 
-    public Task<ApprovalResult> DecideAsync(Viewer viewer, long stepId, bool approve = true, string? comment = null) =>
+    public Task<Result<ApprovalResult>> DecideAsync(Viewer viewer, long stepId, bool approve = true, string? comment = null) =>
         Portal.GetRequiredService<DecideApproval>().HandleAsync(viewer, new DecideApproval.Command(stepId, approve, comment), $"test-{Guid.NewGuid():N}");
 
     public async Task<AccessRequest> RequestAsync(long requestId)

@@ -15,9 +15,9 @@ public sealed class SubmitAccessRequestValidationTests(EmptyPortalAppFactory por
 
         var result = await org.SubmitAsync(requester, command);
 
-        Assert.Null(result.RequestId);
-        Assert.NotNull(result.Errors);
-        var (key, message) = Assert.Single(result.Errors);
+        Assert.False(result.Ok);
+        Assert.NotNull(result.Refusal.FieldErrors);
+        var (key, message) = Assert.Single(result.Refusal.FieldErrors);
         Assert.Equal(field, key);
         Assert.Contains(expected, message, StringComparison.Ordinal);
         Assert.Equal(before, await org.CountsAsync());

@@ -2,6 +2,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Tests.Features.Campaigns;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -22,7 +23,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
 
         var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, "Project ended in October."), "bulk");
 
-        Assert.Equal((3, 0), (result.Saved, result.Skipped));
+        Assert.Equal((3, 0), (result.Value!.Saved, result.Value.Skipped));
         var decisions = await teams.DecisionsAsync();
         Assert.Equal(selected.Order(), decisions.Select(d => d.ReviewItemId).Order());
         Assert.All(decisions, d => Assert.Equal((DecisionOutcome.Revoke, "Project ended in October."), (d.Outcome, d.Justification)));
@@ -42,8 +43,8 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
 
         var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, null), "bulk");
 
-        Assert.Equal((0, 2), (result.Saved, result.Skipped));
-        Assert.Equal(2, result.Problems.Count);
+        Assert.Equal((0, 2), (result.Value!.Saved, result.Value.Skipped));
+        Assert.Equal(2, result.Value.Problems.Count);
         Assert.Empty(await teams.DecisionsAsync());
         Assert.Empty(await teams.AuditAsync("review.decided"));
     }
@@ -58,9 +59,9 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
 
         var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, justification), "bulk");
 
-        Assert.Equal((0, 2), (result.Saved, result.Skipped));
-        var problem = Assert.Single(result.Problems);
-        Assert.Equal($"Keep the justification to {MaxLengths.ReviewDecision.Justification} characters; this one has {justification.Length}.", problem);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal($"Keep the justification to {MaxLengths.ReviewDecision.Justification} characters; this one has {justification.Length}.",
+            result.Refusal?.Message);
         Assert.Empty(await teams.DecisionsAsync());
         Assert.Empty(await teams.AuditAsync("review.decided"));
     }
@@ -72,7 +73,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
 
         var result = await Handler.AcceptRecommendationsAsync(teams.A, teams.CampaignId, "accept");
 
-        Assert.Equal((4, 0), (result.Saved, result.Skipped));
+        Assert.Equal((4, 0), (result.Value!.Saved, result.Value.Skipped));
         Assert.Equal(DecisionOutcome.Keep, (await teams.ItemAsync(teams.Alice, teams.User)).Outcome);
         Assert.Equal(DecisionOutcome.Keep, (await teams.ItemAsync(teams.Alice, teams.Developer)).Outcome);
         var reduced = await teams.ItemAsync(teams.Alice, teams.ProdAdmin);
@@ -98,7 +99,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
         var again = await decide.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(item.Id), DecisionOutcome.Keep, "Confirmed with her lead."),
             "stage-1-again");
 
-        Assert.Equal((DecisionStatus.Saved, DecisionStatus.Saved), (kept.Status, again.Status));
+        Assert.Equal((true, true), (kept.Ok, again.Ok));
         var stageTwo = Assert.Single(await teams.ItemsAsync(), i => i.Stage == 2);
         Assert.Equal((item.GrantId, teams.Olga.Id), (stageTwo.GrantId, stageTwo.ReviewerId));
         Assert.Equal(item.EvidenceHash, stageTwo.EvidenceHash);
@@ -117,7 +118,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
         var revoked = await decide.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(item.Id), DecisionOutcome.Revoke, "She moved to the data team."),
             "stage-1-changed");
 
-        Assert.Equal(DecisionStatus.Saved, revoked.Status);
+        Assert.True(revoked.Ok, revoked.Refusal?.Message);
         Assert.DoesNotContain(await teams.ItemsAsync(), i => i.Stage == 2 && i.GrantId == item.GrantId);
         var withdrawn = Assert.Single(await teams.AuditAsync("review.stage-two-withdrawn"));
         Assert.Equal("stage-1-changed", withdrawn.CorrelationId);
@@ -132,7 +133,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
         var item = await teams.ItemAsync(teams.Alice, teams.Developer);
         await decide.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "stage-1");
         var stageTwo = Assert.Single(await teams.ItemsAsync(), i => i.Stage == 2 && i.GrantId == item.GrantId);
-        Assert.Equal(DecisionStatus.Saved, (await decide.HandleAsync(TestOrg.Viewer(teams.Olga), TwoTeams.Command(stageTwo, DecisionOutcome.Keep), "stage-2")).Status);
+        Assert.True((await decide.HandleAsync(TestOrg.Viewer(teams.Olga), TwoTeams.Command(stageTwo, DecisionOutcome.Keep), "stage-2")).Ok);
 
         await decide.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(item.Id), DecisionOutcome.Revoke, "She moved to the data team."), "late");
 
@@ -150,7 +151,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
         var revoked = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(teams.A,
             TwoTeams.Command(item, DecisionOutcome.Revoke, "She moved to the data team."), "stage-1");
 
-        Assert.Equal(DecisionStatus.Saved, revoked.Status);
+        Assert.True(revoked.Ok, revoked.Refusal?.Message);
         Assert.DoesNotContain(await teams.ItemsAsync(), i => i.Stage == 2);
     }
 

@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -36,8 +37,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(TestOrg.Viewer(teams.Alice), TwoTeams.Command(item, DecisionOutcome.Keep), "test");
 
-        Assert.Equal(DecisionStatus.Forbidden, result.Status);
-        Assert.Equal("You cannot review your own access.", result.Message);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
+        Assert.Equal("You cannot review your own access.", result.Refusal?.Message);
         await AssertNothingStoredAsync(teams, item);
     }
 
@@ -50,7 +51,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(TestOrg.Viewer(teams.Gone), TwoTeams.Command(item, DecisionOutcome.Keep, "It is still needed."), "test");
 
-        Assert.Equal(DecisionStatus.Forbidden, result.Status);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
         await AssertNothingStoredAsync(teams, item);
     }
 
@@ -68,8 +69,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
             ReassignToId = to,
         }, "test");
 
-        Assert.Equal(DecisionStatus.Invalid, result.Status);
-        Assert.Contains("ReassignToId", result.Errors!.Keys);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Contains("ReassignToId", result.Refusal!.FieldErrors!.Keys);
         var after = await teams.ItemAsync(item.Id);
         Assert.Equal(teams.ManagerA.Id, after.ReviewerId);
         Assert.Empty(await teams.AuditAsync("review.reassigned"));
@@ -86,7 +87,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
             ReassignToId = teams.Olga.Id,
         }, "test");
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Equal(teams.Olga.Id, (await teams.ItemAsync(teams.Alice, teams.User)).ReviewerId);
         Assert.Single(await teams.AuditAsync("review.reassigned"));
     }
@@ -100,11 +101,11 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
         var first = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "tab-1");
         var second = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Revoke, "Revoking from the other tab."), "tab-2");
 
-        Assert.Equal(DecisionStatus.Saved, first.Status);
-        Assert.Equal(item.Version + 1, first.NewVersion);
-        Assert.Equal(DecisionStatus.Conflict, second.Status);
-        Assert.Contains($"It is now \"Keep\" by {teams.ManagerA.DisplayName}", second.Message);
-        Assert.Contains("Your choice was not saved", second.Message);
+        Assert.True(first.Ok, first.Refusal?.Message);
+        Assert.Equal(item.Version + 1, first.Value);
+        Assert.Equal(RefusalKind.Conflict, second.Refusal?.Kind);
+        Assert.Contains($"It is now \"Keep\" by {teams.ManagerA.DisplayName}", second.Refusal?.Message);
+        Assert.Contains("Your choice was not saved", second.Refusal?.Message);
         var decision = Assert.Single(await teams.DecisionsAsync());
         Assert.Equal(DecisionOutcome.Keep, decision.Outcome);
         var after = await teams.ItemAsync(teams.Alice, teams.User);
@@ -125,8 +126,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
             tab1.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "tab-1"),
             tab2.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Revoke, "Revoking from the other tab."), "tab-2"));
 
-        Assert.Single(results, r => r.Status == DecisionStatus.Saved);
-        Assert.Single(results, r => r.Status == DecisionStatus.Conflict);
+        Assert.Single(results, r => r.Ok);
+        Assert.Single(results, r => r.Refusal?.Kind == RefusalKind.Conflict);
         var decision = Assert.Single(await teams.DecisionsAsync());
         Assert.Equal(decision.Outcome, (await teams.ItemAsync(teams.Alice, teams.User)).Outcome);
     }
@@ -139,9 +140,9 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Revoke), "test");
 
-        Assert.Equal(DecisionStatus.Invalid, result.Status);
-        Assert.Equal(["Justification"], result.Errors!.Keys);
-        Assert.Contains("at least 10 characters", result.Errors["Justification"]);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal(["Justification"], result.Refusal!.FieldErrors!.Keys);
+        Assert.Contains("at least 10 characters", result.Refusal.FieldErrors["Justification"]);
         await AssertNothingStoredAsync(teams, item);
     }
 
@@ -154,8 +155,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "test");
 
-        Assert.Equal(DecisionStatus.Invalid, result.Status);
-        Assert.Contains("keeping access the recommendation says to revoke", result.Errors!["Justification"]);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Contains("keeping access the recommendation says to revoke", result.Refusal!.FieldErrors!["Justification"]);
         await AssertNothingStoredAsync(teams, item);
     }
 
@@ -168,7 +169,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "test");
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         var decision = Assert.Single(await teams.DecisionsAsync());
         Assert.Null(decision.Justification);
         Assert.Equal(teams.ManagerA.Id, decision.DecidedById);
@@ -182,8 +183,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Reassign, "Someone else knows this better."), "test");
 
-        Assert.Equal(DecisionStatus.Invalid, result.Status);
-        Assert.Equal("Choose who should review this item instead.", result.Errors!["ReassignToId"]);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal("Choose who should review this item instead.", result.Refusal!.FieldErrors!["ReassignToId"]);
         Assert.Equal(teams.ManagerA.Id, (await teams.ItemAsync(teams.Alice, teams.User)).ReviewerId);
     }
 
@@ -195,8 +196,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Reduce, "Developer is more than she needs."), "test");
 
-        Assert.Equal(DecisionStatus.Invalid, result.Status);
-        Assert.Contains("has no lesser role to reduce to", result.Message);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Contains("has no lesser role to reduce to", result.Refusal?.Message);
         await AssertNothingStoredAsync(teams, item);
     }
 
@@ -208,7 +209,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Reduce, "Admin rights are not used."), "test");
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Equal(teams.Developer.Id, (await teams.ItemAsync(teams.Alice, teams.ProdAdmin)).ReducedToEntitlementId);
     }
 
@@ -220,7 +221,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep), "test");
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Equal(ItemEvidence.Hash(item.EvidenceJson), item.EvidenceHash);
         Assert.Equal(item.EvidenceHash, Assert.Single(await teams.DecisionsAsync()).EvidenceHash);
     }
@@ -234,8 +235,8 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
 
         var result = await Handler.HandleAsync(teams.A, TwoTeams.Command(item, DecisionOutcome.Keep) with { EvidenceHash = stale }, "test");
 
-        Assert.Equal(DecisionStatus.Conflict, result.Status);
-        Assert.Contains("evidence for this item changed", result.Message);
+        Assert.Equal(RefusalKind.Conflict, result.Refusal?.Kind);
+        Assert.Contains("evidence for this item changed", result.Refusal?.Message);
         await AssertNothingStoredAsync(teams, item);
     }
 
@@ -256,7 +257,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
         var changed = await Handler.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(teams.Alice, teams.User), DecisionOutcome.Revoke,
             "On reflection she moved teams."), "audit-4");
 
-        Assert.All(saved.Append(changed), r => Assert.Equal(DecisionStatus.Saved, r.Status));
+        Assert.All(saved.Append(changed), r => Assert.True(r.Ok, r.Refusal?.Message));
         var decisions = await teams.DecisionsAsync();
         var audit = await teams.AuditAsync("review.decided");
         Assert.Equal(4, decisions.Count);

@@ -5,6 +5,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -50,7 +51,7 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         var teams = await TwoTeams.LaunchAsync(portal);
         var item = await teams.ItemAsync(teams.Alice, teams.User);
         var retries = portal.Logs.Count(LedgerLock.Retrying);
-        Task<DecisionResult> decision;
+        Task<Result<int>> decision;
 
         using (var holder = portal.Database.HoldLedgerLock())
         {
@@ -62,7 +63,7 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         }
         var result = await decision.WaitAsync(Deadline);
 
-        Assert.Equal(DecisionStatus.Saved, result.Status);
+        Assert.True(result.Ok, result.Refusal?.Message);
         Assert.Equal(DecisionOutcome.Keep, (await teams.ItemAsync(item.Id)).Outcome);
         await AssertOneDecisionWithOneEntryAsync(teams, item.Id);
     }
@@ -74,16 +75,16 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         var item = await teams.ItemAsync(teams.Alice, teams.User);
         var retries = portal.Logs.Count(LedgerLock.Retrying);
         var command = TwoTeams.Command(item, DecisionOutcome.Revoke, "No longer in the team.");
-        DecisionResult busy;
+        Result<int> busy;
 
         using (portal.Database.HoldLedgerLock())
         {
             busy = await Decide.HandleAsync(teams.A, command, "lock-busy").WaitAsync(Deadline);
         }
 
-        Assert.Equal(DecisionStatus.Busy, busy.Status);
-        Assert.Contains("busy", busy.Message);
-        Assert.Contains("not saved: try again", busy.Message);
+        Assert.Equal(RefusalKind.Busy, busy.Refusal?.Kind);
+        Assert.Contains("busy", busy.Refusal?.Message);
+        Assert.Contains("not saved. Try again", busy.Refusal?.Message);
         Assert.Equal(retries + Attempts - 1, portal.Logs.Count(LedgerLock.Retrying));
         var untouched = await teams.ItemAsync(item.Id);
         Assert.Null(untouched.Outcome);
@@ -94,7 +95,7 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         // The reviewer tries again once the ledger is free.
         var again = await Decide.HandleAsync(teams.A, command, "lock-busy-again");
 
-        Assert.Equal(DecisionStatus.Saved, again.Status);
+        Assert.True(again.Ok, again.Refusal?.Message);
         await AssertOneDecisionWithOneEntryAsync(teams, item.Id);
     }
 
@@ -105,7 +106,7 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         var alice = await teams.ItemAsync(teams.Alice, teams.User);
         var aaron = await teams.ItemAsync(teams.Aaron, teams.User);
         var retries = portal.Logs.Count(LedgerLock.Retrying);
-        Task<BulkResult> bulk;
+        Task<Result<BulkResult>> bulk;
 
         using (var holder = portal.Database.HoldLedgerLock())
         {
@@ -117,8 +118,8 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         }
         var result = await bulk.WaitAsync(Deadline);
 
-        Assert.Equal(2, result.Saved);
-        Assert.Empty(result.Problems);
+        Assert.Equal(2, result.Value!.Saved);
+        Assert.Empty(result.Value.Problems);
         await AssertOneDecisionWithOneEntryAsync(teams, alice.Id);
         await AssertOneDecisionWithOneEntryAsync(teams, aaron.Id);
     }

@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -17,9 +18,9 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
         var beas = await teams.ItemAsync(teams.Bea, teams.User);
         var handler = portal.GetRequiredService<GetReviewItem>();
 
-        var asAdmin = await handler.HandleAsync(teams.Admin, beas.Id);
-        var asCompliance = await handler.HandleAsync(teams.Compliance, beas.Id);
-        var asB = await handler.HandleAsync(teams.B, beas.Id);
+        var asAdmin = (await handler.HandleAsync(teams.Admin, beas.Id)).Value;
+        var asCompliance = (await handler.HandleAsync(teams.Compliance, beas.Id)).Value;
+        var asB = (await handler.HandleAsync(teams.B, beas.Id)).Value;
 
         Assert.False(asAdmin!.CanDecide);
         Assert.False(asCompliance!.CanDecide);
@@ -32,7 +33,7 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
         var teams = await TwoTeams.LaunchAsync(portal);
         var item = await teams.ItemAsync(teams.Alice, teams.User);
 
-        var view = await portal.GetRequiredService<GetReviewItem>().HandleAsync(teams.A, item.Id);
+        var view = (await portal.GetRequiredService<GetReviewItem>().HandleAsync(teams.A, item.Id)).Value;
 
         Assert.Equal(item.EvidenceHash, view!.EvidenceHash);
         Assert.Equal(ItemEvidence.Hash(view.EvidenceJson), view.EvidenceHash);
@@ -53,11 +54,11 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
         Assert.Equal(teams.Gone.Id, item.ReviewerId);
         var owner = TestOrg.Viewer(teams.Gone);
 
-        var view = await portal.GetRequiredService<GetReviewItem>().HandleAsync(owner, item.Id);
+        var view = (await portal.GetRequiredService<GetReviewItem>().HandleAsync(owner, item.Id)).Value;
         var decided = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(owner,
             TwoTeams.Command(item, DecisionOutcome.Keep, "Still used by the nightly export."), "t");
 
-        Assert.Equal(DecisionStatus.Saved, decided.Status);
+        Assert.True(decided.Ok, decided.Refusal?.Message);
         Assert.True(view!.CanDecide);
     }
 
@@ -71,8 +72,9 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
 
         var launched = await portal.LaunchCampaignAsync(org.Definition(d => d.Reviewer = ReviewerRule.Manager), org.AdminViewer);
 
+        var campaignId = launched.Value?.CampaignId;
         await using var db = await portal.CreateDbContextAsync();
-        Assert.DoesNotContain(await db.ReviewItems.Where(i => i.CampaignId == launched.CampaignId).ToListAsync(),
+        Assert.DoesNotContain(await db.ReviewItems.Where(i => i.CampaignId == campaignId).ToListAsync(),
             i => i.ReviewerId == i.IdentityId);
     }
 
@@ -87,8 +89,8 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
         var result = await portal.GetRequiredService<DecideReviewItem>().HandleAsync(teams.A,
             TwoTeams.Command(item, DecisionOutcome.Reassign, justification) with { ReassignToId = teams.Olga.Id }, "t");
 
-        Assert.Equal(DecisionStatus.Invalid, result.Status);
-        Assert.Contains("Justification", result.Errors!.Keys);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Contains("Justification", result.Refusal!.FieldErrors!.Keys);
     }
 
     [Fact]
@@ -100,7 +102,7 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
         var result = await portal.GetRequiredService<BulkDecide>().HandleAsync(teams.A,
             new BulkDecide.Command(bs, DecisionOutcome.Revoke, "Cleaning up access across the board."), "t");
 
-        Assert.DoesNotContain(result.Problems, p => p.Contains(teams.Bea.DisplayName));
+        Assert.DoesNotContain(result.Value!.Problems, p => p.Contains(teams.Bea.DisplayName));
     }
 }
 

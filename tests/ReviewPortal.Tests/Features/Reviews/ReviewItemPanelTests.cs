@@ -13,6 +13,7 @@ using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Identities;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -66,13 +67,13 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
         1, Recommendation.Reduce, "Reduce: admin rights unused for 30 days", Evidence(), Evidence().ToJson(), Hash, null, null, null, 3,
         canDecide, [], null, null);
 
-    private IRenderedComponent<ReviewItemPanel> Render(ReviewItemView item, Func<DecideReviewItem.Command, DecisionResult>? decide = null) =>
+    private IRenderedComponent<ReviewItemPanel> Render(ReviewItemView item, Func<DecideReviewItem.Command, Result<int>>? decide = null) =>
         Render<ReviewItemPanel>(p => p
             .Add(c => c.Item, item)
             .Add(c => c.Decide, command =>
             {
                 _sent.Add(command);
-                return Task.FromResult(decide?.Invoke(command) ?? DecisionResult.Saved(command.ExpectedVersion + 1));
+                return Task.FromResult(decide?.Invoke(command) ?? command.ExpectedVersion + 1);
             })
             .AddCascadingValue(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity())))));
 
@@ -123,7 +124,7 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
     public void Panel_RevokeWithoutJustificationRefused_ShowsTheFieldError()
     {
         const string error = "This campaign requires a justification of at least 10 characters for a Revoke decision.";
-        var cut = Render(Item(canDecide: true), _ => DecisionResult.Invalid(new Dictionary<string, string> { ["Justification"] = error }));
+        var cut = Render(Item(canDecide: true), _ => Refusal.Invalid(new Dictionary<string, string> { ["Justification"] = error }));
 
         Assert.DoesNotContain(error, cut.Markup);
 
@@ -139,7 +140,7 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
     [Fact]
     public void Panel_ConflictOnDecide_ShowsTheMessageAsAnAlert()
     {
-        var cut = Render(Item(canDecide: true), _ => DecisionResult.Conflict("This item changed while you were looking at it."));
+        var cut = Render(Item(canDecide: true), _ => Refusal.Conflict("This item changed while you were looking at it."));
 
         cut.Find("[data-testid=decide-keep]").Click();
 

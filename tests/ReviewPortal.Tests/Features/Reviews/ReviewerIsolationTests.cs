@@ -1,6 +1,7 @@
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Reviews;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Reviews;
 
@@ -17,7 +18,7 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
     {
         var teams = await TwoTeams.LaunchAsync(portal);
 
-        var queue = await Handler<ListMyReviewItems>().HandleAsync(teams.A, new ListMyReviewItems.Query { CampaignId = teams.CampaignId });
+        var queue = (await Handler<ListMyReviewItems>().HandleAsync(teams.A, new ListMyReviewItems.Query { CampaignId = teams.CampaignId })).Value!;
 
         var expected = (await teams.ItemsAsync()).Where(i => i.ReviewerId == teams.ManagerA.Id).Select(i => i.Id).Order().ToList();
         Assert.Equal(5, expected.Count);
@@ -27,14 +28,14 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
     }
 
     [Fact]
-    public async Task GetReviewItem_ReviewerAOpensBsItem_Null()
+    public async Task GetReviewItem_ReviewerAOpensBsItem_Forbidden()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
         var beas = await teams.ItemAsync(teams.Bea, teams.User);
 
         var view = await Handler<GetReviewItem>().HandleAsync(teams.A, beas.Id);
 
-        Assert.Null(view);
+        Assert.Equal(RefusalKind.Forbidden, view.Refusal?.Kind);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
         var result = await Handler<DecideReviewItem>().HandleAsync(teams.A,
             TwoTeams.Command(beas, DecisionOutcome.Revoke, "Not on my team any more."), "test");
 
-        Assert.Equal(DecisionStatus.Forbidden, result.Status);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
         var after = await teams.ItemAsync(teams.Bea, teams.User);
         Assert.Null(after.Outcome);
         Assert.Equal(beas.Version, after.Version);
@@ -64,8 +65,8 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
         var result = await Handler<BulkDecide>().HandleAsync(teams.A,
             new BulkDecide.Command(bs, DecisionOutcome.Revoke, "Cleaning up access across the board."), "test");
 
-        Assert.Equal(0, result.Saved);
-        Assert.Equal(2, result.Skipped);
+        Assert.Equal(0, result.Value!.Saved);
+        Assert.Equal(2, result.Value.Skipped);
         Assert.All(await teams.ItemsAsync(), i => Assert.Null(i.Outcome));
         Assert.Empty(await teams.DecisionsAsync());
     }
@@ -78,7 +79,7 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
         var result = await Handler<BulkDecide>().AcceptRecommendationsAsync(teams.A, teams.CampaignId, "test");
 
         var items = await teams.ItemsAsync();
-        Assert.Equal(4, result.Saved);
+        Assert.Equal(4, result.Value!.Saved);
         Assert.All(items.Where(i => i.ReviewerId == teams.ManagerB.Id), i => Assert.Null(i.Outcome));
         Assert.All(await teams.DecisionsAsync(), d => Assert.Equal(teams.ManagerA.Id, d.DecidedById));
     }
@@ -95,9 +96,9 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
             new BulkDecide.Command(items.Select(i => i.Id).ToList(), DecisionOutcome.Keep, null), "test");
         var accepted = await Handler<BulkDecide>().AcceptRecommendationsAsync(teams.Compliance, null, "test");
 
-        Assert.Equal(DecisionStatus.Forbidden, single.Status);
-        Assert.Equal((0, items.Count), (bulk.Saved, bulk.Skipped));
-        Assert.Equal(0, accepted.Saved);
+        Assert.Equal(RefusalKind.Forbidden, single.Refusal?.Kind);
+        Assert.Equal((0, items.Count), (bulk.Value!.Saved, bulk.Value.Skipped));
+        Assert.Equal(0, accepted.Value!.Saved);
         Assert.All(await teams.ItemsAsync(), i => Assert.Null(i.Outcome));
         Assert.Empty(await teams.DecisionsAsync());
     }

@@ -74,8 +74,8 @@ public sealed class TwoTeams
         await org.SaveAsync(portal);
 
         var launched = await portal.LaunchCampaignAsync(org.Definition(configure), org.AdminViewer);
-        Assert.Null(launched.Error);
-        teams.CampaignId = launched.CampaignId!.Value;
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+        teams.CampaignId = launched.Value.CampaignId;
         return teams;
     }
 

@@ -38,13 +38,13 @@ public sealed class ApprovalPolicyPrecedenceTests
         await org.SaveOkAsync(PolicyOrg.ForResource(r.Prod, ApprovalFlow.OwnerOnly));
         await org.SaveOkAsync(PolicyOrg.Default(ApprovalFlow.TwoOwners, second: r.Fred));
 
-        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Entitlement, r.Developer.Id, null)).Status);
+        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Entitlement, r.Developer.Id, null)).Value?.Status);
         Assert.Equal([(ApproverKind.ResourceOwner, r.Olga.Id)], await org.RouteAsync(r.Rita, r.Developer));
 
-        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Resource, null, r.Prod.Id)).Status);
+        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Resource, null, r.Prod.Id)).Value?.Status);
         Assert.Equal([(ApproverKind.ResourceOwner, r.Olga.Id), (ApproverKind.Named, r.Fred.Id)], await org.RouteAsync(r.Pete, r.Developer));
 
-        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Default, null, null)).Status);
+        Assert.Equal(SetupStatus.Saved, (await org.RemoveAsync(ApprovalPolicyScope.Default, null, null)).Value?.Status);
         Assert.Equal([(ApproverKind.Manager, r.Max.Id), (ApproverKind.ResourceOwner, r.Olga.Id)], await org.RouteAsync(r.Rita, r.Viewer));
     }
 
@@ -77,11 +77,11 @@ public sealed class ApprovalPolicyPrecedenceTests
 
         var tooLong = await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Developer, r.Rita, days: 30));
         var permanent = await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Viewer, r.Rita, days: null));
-        var catalog = await portal.GetRequiredService<ListRequestCatalog>().HandleAsync(r.As(r.Rita), r.Org.Tag);
+        var catalog = (await portal.GetRequiredService<ListRequestCatalog>().HandleAsync(r.As(r.Rita), r.Org.Tag)).Value!;
 
-        Assert.Equal($"{r.Developer.DisplayName} can be granted for at most 14 days.", tooLong.Errors!["DurationDays"]);
-        Assert.Equal("This access is time-bound: choose a duration of at most 14 days.", permanent.Errors!["DurationDays"]);
+        Assert.Equal($"{r.Developer.DisplayName} can be granted for at most 14 days.", tooLong.Refusal!.FieldErrors!["DurationDays"]);
+        Assert.Equal("This access is time-bound: choose a duration of at most 14 days.", permanent.Refusal!.FieldErrors!["DurationDays"]);
         Assert.Equal((14, false), catalog.Entitlements.Where(e => e.Id == r.Viewer.Id).Select(e => (e.MaxDurationDays, e.AllowsPermanent)).Single());
-        Assert.Null((await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Developer, r.Rita, days: 14))).Errors);
+        Assert.Null((await r.SubmitAsync(r.Rita, RequestOrg.Command(r.Developer, r.Rita, days: 14))).Refusal);
     }
 }

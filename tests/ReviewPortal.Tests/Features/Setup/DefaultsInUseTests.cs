@@ -21,7 +21,7 @@ public sealed class DefaultsInUseTests
     {
         var result = await portal.GetRequiredService<UpdateDefaults>().HandleAsync(org.AdminViewer,
             new UpdateDefaults.Command { FallbackReviewerId = reviewer.Id, FallbackApproverId = approver.Id, ExpectedVersion = 0 }, "test-defaults");
-        Assert.Equal(SetupStatus.Saved, result.Status);
+        Assert.Equal(SetupStatus.Saved, result.Value?.Status);
     }
 
     [Fact]
@@ -42,16 +42,16 @@ public sealed class DefaultsInUseTests
         var options = await portal.GetRequiredService<GetCampaignOptions>().HandleAsync(org.AdminViewer);
         var launched = await portal.LaunchCampaignAsync(org.Definition(d => d.FallbackReviewerId = null), org.AdminViewer);
 
-        Assert.Null(withoutDefault.CampaignId);
-        Assert.Contains("A fallback reviewer is required", withoutDefault.Error, StringComparison.Ordinal);
-        Assert.Equal(deputy.Id, options!.DefaultFallbackReviewer?.Id);
-        Assert.Null(launched.Error);
+        Assert.False(withoutDefault.Ok);
+        Assert.Contains("A fallback reviewer is required", withoutDefault.Refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(deputy.Id, options.Value!.DefaultFallbackReviewer?.Id);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
         await using var db = await portal.CreateDbContextAsync();
-        var reviewers = await db.ReviewItems.Where(i => i.CampaignId == launched.CampaignId).ToDictionaryAsync(i => i.IdentityId, i => i.ReviewerId);
+        var reviewers = await db.ReviewItems.Where(i => i.CampaignId == launched.Value.CampaignId).ToDictionaryAsync(i => i.IdentityId, i => i.ReviewerId);
         // The head has no manager: their item falls to the fallback, which is now the default.
         Assert.Equal(deputy.Id, reviewers[head.Id]);
         Assert.Equal(head.Id, reviewers[report.Id]);
-        var stored = await db.Campaigns.Where(c => c.Id == launched.CampaignId).Select(c => c.Definition).SingleAsync();
+        var stored = await db.Campaigns.Where(c => c.Id == launched.Value.CampaignId).Select(c => c.Definition).SingleAsync();
         Assert.Equal(deputy.Id, stored.FallbackReviewerId);
     }
 
@@ -66,7 +66,7 @@ public sealed class DefaultsInUseTests
 
         var request = await org.RequestAsync(await org.SubmitOkAsync(org.Olga, org.Developer));
 
-        Assert.Null(refused.RequestId);
+        Assert.False(refused.Ok);
         Assert.Equal([(ApproverKind.Manager, org.Boss.Id), (ApproverKind.Fallback, org.Fred.Id)],
             request.Steps.Select(s => (s.ApproverKind, s.ApproverId)));
     }

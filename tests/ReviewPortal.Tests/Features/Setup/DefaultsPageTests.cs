@@ -66,7 +66,7 @@ public sealed class DefaultsPageTests : BunitContext, IAsyncLifetime
         Assert.Contains("Choose a fallback approver: approval steps nobody else may take, and escalations, go to them.",
             FieldText(page, "defaults-fallback-approver"), StringComparison.Ordinal);
         Assert.DoesNotContain("fallback approver", FieldText(page, "defaults-fallback-reviewer"), StringComparison.Ordinal);
-        Assert.Equal(0, (await _portal.GetRequiredService<GetDefaults>().HandleAsync(_org.Admin))!.Version);
+        Assert.Equal(0, (await _portal.GetRequiredService<GetDefaults>().HandleAsync(_org.Admin)).Value!.Version);
         Assert.Single(page.FindAll("[data-testid=change-history-empty]"));
     }
 
@@ -75,7 +75,7 @@ public sealed class DefaultsPageTests : BunitContext, IAsyncLifetime
     {
         var saved = await _portal.GetRequiredService<UpdateDefaults>().HandleAsync(_org.Admin,
             new UpdateDefaults.Command { FallbackReviewerId = _org.Sam.Id, FallbackApproverId = _org.Pat.Id }, "test");
-        Assert.Equal(SetupStatus.Saved, saved.Status);
+        Assert.Equal(SetupStatus.Saved, saved.Value?.Status);
 
         var page = RenderAs(_org.Cora, Roles.Compliance);
 

@@ -44,7 +44,7 @@ public sealed class OwnersAcrossSyncsTests : IAsyncLifetime
             new TransferNhiOwnership.Command { IdentityId = key.Id, NewOwnerId = newOwner.Id, ExpectedVersion = key.OwnerVersion }, "test-transfer");
         var run = await _portal.SyncAsync();
 
-        Assert.Equal(SetupStatus.Saved, transfer.Status);
+        Assert.Equal(SetupStatus.Saved, transfer.Value?.Status);
         Assert.Equal(IngestionRunStatus.Succeeded, run.Status);
         await using var check = await _portal.CreateDbContextAsync();
         var after = await check.Identities.AsNoTracking().SingleAsync(i => i.Id == key.Id);
@@ -92,7 +92,7 @@ public sealed class OwnersAcrossSyncsTests : IAsyncLifetime
         }, "test-owners");
         var run = await _portal.SyncAsync();
 
-        Assert.Equal(SetupStatus.Saved, save.Status);
+        Assert.Equal(SetupStatus.Saved, save.Value?.Status);
         Assert.Equal(IngestionRunStatus.Succeeded, run.Status);
         await using var check = await _portal.CreateDbContextAsync();
         var after = await check.Resources.AsNoTracking().SingleAsync(r => r.Id == workspace.Id);

@@ -3,6 +3,7 @@ using ReviewPortal.Tests.Features.Requests;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
@@ -59,16 +60,16 @@ public sealed class PolicyOrg
         Scope = ApprovalPolicyScope.Default, Flow = flow, SecondApproverId = second?.Id, FallbackApproverId = fallback?.Id, ExpectedVersion = expectedVersion,
     };
 
-    public Task<SetupResult> SaveAsync(SaveApprovalPolicy.Command command, Viewer? viewer = null) =>
+    public Task<Result<SetupResult>> SaveAsync(SaveApprovalPolicy.Command command, Viewer? viewer = null) =>
         Requests.Portal.GetRequiredService<SaveApprovalPolicy>().HandleAsync(viewer ?? Admin, command, $"test-{Guid.NewGuid():N}");
 
     public async Task SaveOkAsync(SaveApprovalPolicy.Command command)
     {
         var result = await SaveAsync(command);
-        Assert.True(result.Status == SetupStatus.Saved, result.Message);
+        Assert.True(result.Value?.Status == SetupStatus.Saved, result.Refusal?.Message);
     }
 
-    public async Task<SetupResult> RemoveAsync(ApprovalPolicyScope scope, int? entitlementId, int? resourceId, Viewer? viewer = null)
+    public async Task<Result<SetupResult>> RemoveAsync(ApprovalPolicyScope scope, int? entitlementId, int? resourceId, Viewer? viewer = null)
     {
         await using var db = await Requests.Portal.CreateDbContextAsync();
         var policy = await db.ApprovalPolicies.AsNoTracking().SingleAsync(p => p.Scope == scope && p.EntitlementId == entitlementId && p.ResourceId == resourceId);

@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
@@ -28,14 +29,14 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
 
         var created = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.OwnerOnly, fallback: r.Fred, maxDays: 30));
         var changed = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.TwoOwners, second: r.Sam, fallback: r.Fred, escalateAfterDays: 5,
-            maxDays: 30, expectedVersion: created.NewVersion));
+            maxDays: 30, expectedVersion: created.Value?.NewVersion));
 
-        Assert.Equal((SetupStatus.Saved, 1, SetupStatus.Saved, 2), (created.Status, created.NewVersion, changed.Status, changed.NewVersion));
+        Assert.Equal((SetupStatus.Saved, 1, SetupStatus.Saved, 2), (created.Value?.Status, created.Value?.NewVersion, changed.Value?.Status, changed.Value?.NewVersion));
         var policy = await PolicyAsync(portal, org.Staging);
         Assert.Equal((ApprovalPolicyScope.Resource, ApprovalFlow.TwoOwners, r.Sam.Id, r.Fred.Id, 5, 30, r.Org.Admin.Id),
             (policy!.Scope, policy.Flow, policy.SecondApproverId, policy.FallbackApproverId, policy.EscalateAfterDays, policy.MaxDurationDays, policy.UpdatedById));
         var history = (await portal.GetRequiredService<GetChangeHistory>().HandleAsync(TestOrg.Viewer(r.Sam, Roles.Compliance),
-            ChangeTarget.Policy($"resource:{org.Staging.Id}")))!;
+            ChangeTarget.Policy($"resource:{org.Staging.Id}"))).Value!;
         Assert.Equal(2, history.Count);
         Assert.Equal("Saved the policy", history[0].Action);
         Assert.Equal([
@@ -54,7 +55,7 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
 
         var result = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.OwnerOnly), TestOrg.Viewer(org.Requests.Sam, Roles.Compliance));
 
-        Assert.Equal((SetupStatus.Refused, "Only admins can change approval policies; Compliance can read them."), (result.Status, result.Message));
+        Assert.Equal((RefusalKind.Forbidden, "Only admins can change approval policies; Compliance can read them."), (result.Refusal?.Kind, result.Refusal?.Message));
         Assert.Null(await PolicyAsync(portal, org.Staging));
     }
 
@@ -66,7 +67,7 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
 
         var result = await org.RemoveAsync(ApprovalPolicyScope.Resource, null, org.Staging.Id, TestOrg.Viewer(org.Requests.Sam, Roles.Compliance));
 
-        Assert.Equal(SetupStatus.Refused, result.Status);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
         Assert.NotNull(await PolicyAsync(portal, org.Staging));
     }
 
@@ -79,9 +80,9 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
         var first = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.TwoOwners, expectedVersion: 1));
         var second = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.ManagerThenOwner, expectedVersion: 1));
 
-        Assert.Equal((SetupStatus.Saved, SetupStatus.Conflict), (first.Status, second.Status));
+        Assert.Equal((SetupStatus.Saved, RefusalKind.Conflict), (first.Value?.Status, second.Refusal?.Kind));
         Assert.Equal($"{org.Requests.Org.Admin.DisplayName} changed the policy for {org.Staging.Name} at 2026-11-26 12:00 UTC, after you opened it. " +
-            "Your change was not saved: reload to see theirs, then decide again.", second.Message);
+            "Your change was not saved: reload to see theirs, then decide again.", second.Refusal?.Message);
         Assert.Equal((ApprovalFlow.TwoOwners, 2), ((await PolicyAsync(portal, org.Staging))!.Flow, (await PolicyAsync(portal, org.Staging))!.Version));
     }
 
@@ -93,7 +94,7 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
         var first = await org.SaveAsync(PolicyOrg.ForEntitlement(org.StagingDev, ApprovalFlow.OwnerOnly));
         var second = await org.SaveAsync(PolicyOrg.ForEntitlement(org.StagingDev, ApprovalFlow.TwoOwners));
 
-        Assert.Equal((SetupStatus.Saved, SetupStatus.Conflict), (first.Status, second.Status));
+        Assert.Equal((SetupStatus.Saved, RefusalKind.Conflict), (first.Value?.Status, second.Refusal?.Kind));
         await using var db = await portal.CreateDbContextAsync();
         Assert.Equal(ApprovalFlow.OwnerOnly, (await db.ApprovalPolicies.SingleAsync(p => p.EntitlementId == org.StagingDev.Id)).Flow);
     }
@@ -106,13 +107,13 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
 
         var result = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.OwnerOnly, second: r.Sam, escalateAfterDays: 0, maxDays: 400));
 
-        Assert.Equal(SetupStatus.Invalid, result.Status);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
         Assert.Equal(new Dictionary<string, string>
         {
             ["SecondApproverId"] = "Only a two-owner policy names a second owner.",
             ["EscalateAfterDays"] = "Escalate after 1 to 30 days without an answer.",
             ["MaxDurationDays"] = "A maximum duration is 1 to 365 days; leave it empty to keep only the entitlement's own limit.",
-        }, result.Errors);
+        }, result.Refusal?.FieldErrors);
         Assert.Null(await PolicyAsync(portal, org.Staging));
     }
 
@@ -128,7 +129,7 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
         var result = await org.SaveAsync(PolicyOrg.ForResource(org.Staging, ApprovalFlow.OwnerOnly, fallback: org.Requests.Fred));
 
         Assert.Equal($"{org.Requests.Fred.DisplayName} has left the company: choose someone employed as the fallback approver.",
-            result.Errors!["FallbackApproverId"]);
+            result.Refusal!.FieldErrors!["FallbackApproverId"]);
         Assert.Null(await PolicyAsync(portal, org.Staging));
     }
 
@@ -141,8 +142,8 @@ public sealed class SaveApprovalPolicyTests(EmptyPortalAppFactory portal) : ICla
 
         var removed = await org.RemoveAsync(ApprovalPolicyScope.Entitlement, org.StagingDev.Id, null);
 
-        Assert.Equal(SetupStatus.Saved, removed.Status);
-        var history = (await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Admin, ChangeTarget.Policy($"entitlement:{org.StagingDev.Id}")))!;
+        Assert.Equal(SetupStatus.Saved, removed.Value?.Status);
+        var history = (await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Admin, ChangeTarget.Policy($"entitlement:{org.StagingDev.Id}"))).Value!;
         Assert.Equal(["Removed the policy", "Saved the policy"], history.Select(h => h.Action));
         Assert.Contains(new FieldChange("Approvers", "Owner only", "the next policy that applies"), history[0].Changes);
         Assert.Equal([(ApproverKind.Manager, r.Max.Id), (ApproverKind.ResourceOwner, r.Olga.Id)], await org.RouteAsync(r.Rita, org.StagingDev));

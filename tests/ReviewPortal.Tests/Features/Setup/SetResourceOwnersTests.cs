@@ -1,6 +1,7 @@
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Setup;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
@@ -17,14 +18,14 @@ public sealed class SetResourceOwnersTests(EmptyPortalAppFactory portal) : IClas
 
         var result = await org.SetOwnersAsync(org.Admin, org.Sam, org.Pat, expectedVersion: 0);
 
-        Assert.Equal((SetupStatus.Saved, 1), (result.Status, result.NewVersion));
+        Assert.Equal((SetupStatus.Saved, 1), (result.Value?.Status, result.Value?.NewVersion));
         var prod = await org.ProdAsync();
         Assert.Equal((org.Sam.Id, org.Pat.Id, org.Org.Admin.Id, 1), (prod.OwnerId, prod.BackupOwnerId, prod.OwnerAssignedById, prod.OwnerVersion));
         Assert.Equal(PortalAppFactory.Now, prod.OwnerAssignedAt);
         var entry = Assert.Single(await org.AuditAsync(SetupWords.ResourceOwnersChanged, nameof(Resource), org.Prod.Id));
         Assert.Equal(org.Org.Admin.Id, entry.ActorId);
 
-        var history = await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Compliance, ChangeTarget.ResourceOwners(org.Prod.Id));
+        var history = (await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Compliance, ChangeTarget.ResourceOwners(org.Prod.Id))).Value;
 
         var shown = Assert.Single(history!);
         Assert.Equal((org.Org.Admin.DisplayName, "Changed the owners"), (shown.Actor, shown.Action));
@@ -42,8 +43,8 @@ public sealed class SetResourceOwnersTests(EmptyPortalAppFactory portal) : IClas
 
         var result = await org.SetOwnersAsync(org.Compliance, org.Sam, null, expectedVersion: 0);
 
-        Assert.Equal(SetupStatus.Refused, result.Status);
-        Assert.Equal("Only admins can change owners; Compliance can read them.", result.Message);
+        Assert.Equal(RefusalKind.Forbidden, result.Refusal?.Kind);
+        Assert.Equal("Only admins can change owners; Compliance can read them.", result.Refusal?.Message);
         var prod = await org.ProdAsync();
         Assert.Equal((org.Olga.Id, (DateTimeOffset?)null, 0), (prod.OwnerId, prod.OwnerAssignedAt, prod.OwnerVersion));
         Assert.Empty(await org.AuditAsync(SetupWords.ResourceOwnersChanged, nameof(Resource), org.Prod.Id));
@@ -57,10 +58,10 @@ public sealed class SetResourceOwnersTests(EmptyPortalAppFactory portal) : IClas
 
         var second = await org.SetOwnersAsync(org.Admin, org.Pat, null, expectedVersion: 0);
 
-        Assert.Equal(SetupStatus.Saved, first.Status);
-        Assert.Equal(SetupStatus.Conflict, second.Status);
+        Assert.Equal(SetupStatus.Saved, first.Value?.Status);
+        Assert.Equal(RefusalKind.Conflict, second.Refusal?.Kind);
         Assert.Equal($"{org.Org.Admin.DisplayName} changed the owners of {org.Prod.Name} at 2026-11-26 12:00 UTC, after you opened it. " +
-            "Your change was not saved: reload to see theirs, then decide again.", second.Message);
+            "Your change was not saved: reload to see theirs, then decide again.", second.Refusal?.Message);
         Assert.Equal(org.Sam.Id, (await org.ProdAsync()).OwnerId);
         Assert.Single(await org.AuditAsync(SetupWords.ResourceOwnersChanged, nameof(Resource), org.Prod.Id));
     }
@@ -72,8 +73,8 @@ public sealed class SetResourceOwnersTests(EmptyPortalAppFactory portal) : IClas
 
         var result = await org.SetOwnersAsync(org.Admin, org.Sam, org.Sam, expectedVersion: 0);
 
-        Assert.Equal(SetupStatus.Invalid, result.Status);
-        Assert.Equal("The backup owner must be someone other than the owner.", result.Errors![nameof(SetResourceOwners.Command.BackupOwnerId)]);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
+        Assert.Equal("The backup owner must be someone other than the owner.", result.Refusal!.FieldErrors![nameof(SetResourceOwners.Command.BackupOwnerId)]);
         Assert.Equal(0, (await org.ProdAsync()).OwnerVersion);
     }
 
@@ -84,11 +85,11 @@ public sealed class SetResourceOwnersTests(EmptyPortalAppFactory portal) : IClas
 
         var result = await org.SetOwnersAsync(org.Admin, org.Lee, org.RitasKey, expectedVersion: 0);
 
-        Assert.Equal(SetupStatus.Invalid, result.Status);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
         Assert.Equal($"{org.Lee.DisplayName} has left the company: choose someone employed as the owner.",
-            result.Errors![nameof(SetResourceOwners.Command.OwnerId)]);
+            result.Refusal!.FieldErrors![nameof(SetResourceOwners.Command.OwnerId)]);
         Assert.Equal($"{org.RitasKey.DisplayName} is an API key: the backup owner must be a person.",
-            result.Errors![nameof(SetResourceOwners.Command.BackupOwnerId)]);
+            result.Refusal!.FieldErrors![nameof(SetResourceOwners.Command.BackupOwnerId)]);
         var prod = await org.ProdAsync();
         Assert.Equal((org.Olga.Id, 0), (prod.OwnerId, prod.OwnerVersion));
         Assert.Empty(await org.AuditAsync(SetupWords.ResourceOwnersChanged, nameof(Resource), org.Prod.Id));
@@ -102,6 +103,6 @@ public sealed class SetResourceOwnersTests(EmptyPortalAppFactory portal) : IClas
         var result = await org.SetOwnersAsync(org.Admin, null, null, expectedVersion: 0);
 
         Assert.Equal("Choose the owner: the person who approves requests for it and answers for its access.",
-            result.Errors![nameof(SetResourceOwners.Command.OwnerId)]);
+            result.Refusal!.FieldErrors![nameof(SetResourceOwners.Command.OwnerId)]);
     }
 }

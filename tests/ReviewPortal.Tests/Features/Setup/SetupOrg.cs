@@ -4,6 +4,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
@@ -45,13 +46,13 @@ public sealed class SetupOrg
         return o;
     }
 
-    public Task<SetupResult> SetOwnersAsync(Viewer viewer, Identity? owner, Identity? backup, int expectedVersion) =>
+    public Task<Result<SetupResult>> SetOwnersAsync(Viewer viewer, Identity? owner, Identity? backup, int expectedVersion) =>
         Portal.GetRequiredService<SetResourceOwners>().HandleAsync(viewer, new SetResourceOwners.Command
         {
             ResourceId = Prod.Id, OwnerId = owner?.Id, BackupOwnerId = backup?.Id, ExpectedVersion = expectedVersion,
         }, $"test-{Guid.NewGuid():N}");
 
-    public Task<SetupResult> TransferAsync(Viewer viewer, Identity nhi, Identity? newOwner, int expectedVersion, string? reason = null) =>
+    public Task<Result<SetupResult>> TransferAsync(Viewer viewer, Identity nhi, Identity? newOwner, int expectedVersion, string? reason = null) =>
         Portal.GetRequiredService<TransferNhiOwnership>().HandleAsync(viewer, new TransferNhiOwnership.Command
         {
             IdentityId = nhi.Id, NewOwnerId = newOwner?.Id, ExpectedVersion = expectedVersion, Reason = reason,

@@ -1,6 +1,7 @@
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Setup;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
@@ -17,13 +18,13 @@ public sealed class TransferNhiOwnershipTests(EmptyPortalAppFactory portal) : IC
 
         var result = await org.TransferAsync(org.Admin, org.RitasKey, org.Sam, expectedVersion: 0, reason: "Rita moved to the data team.");
 
-        Assert.Equal(SetupStatus.Saved, result.Status);
+        Assert.Equal(SetupStatus.Saved, result.Value?.Status);
         var key = await org.IdentityAsync(org.RitasKey);
         Assert.Equal((org.Sam.Id, org.Org.Admin.Id, 1, (DateTimeOffset?)PortalAppFactory.Now),
             (key.OwnerId, key.OwnerAssignedById, key.OwnerVersion, key.OwnerAssignedAt));
         var entry = Assert.Single(await org.AuditAsync(SetupWords.IdentityOwnerChanged, nameof(Identity), org.RitasKey.Id));
         Assert.Equal(org.RitasKey.Id, entry.IdentityId);
-        var shown = Assert.Single((await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Compliance, ChangeTarget.NhiOwner(org.RitasKey.Id)))!);
+        var shown = Assert.Single((await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Compliance, ChangeTarget.NhiOwner(org.RitasKey.Id))).Value!);
         Assert.Contains(new FieldChange("Owner", org.Rita.DisplayName, org.Sam.DisplayName), shown.Changes);
         Assert.Contains(new FieldChange("Reason", null, "Rita moved to the data team."), shown.Changes);
     }
@@ -35,7 +36,7 @@ public sealed class TransferNhiOwnershipTests(EmptyPortalAppFactory portal) : IC
 
         var result = await org.TransferAsync(org.Compliance, org.RitasKey, org.Sam, expectedVersion: 0);
 
-        Assert.Equal((SetupStatus.Refused, "Only admins can transfer ownership; Compliance can read it."), (result.Status, result.Message));
+        Assert.Equal((RefusalKind.Forbidden, "Only admins can transfer ownership; Compliance can read it."), (result.Refusal?.Kind, result.Refusal?.Message));
         var key = await org.IdentityAsync(org.RitasKey);
         Assert.Equal((org.Rita.Id, 0), (key.OwnerId, key.OwnerVersion));
         Assert.Empty(await org.AuditAsync(SetupWords.IdentityOwnerChanged, nameof(Identity), org.RitasKey.Id));
@@ -49,9 +50,9 @@ public sealed class TransferNhiOwnershipTests(EmptyPortalAppFactory portal) : IC
 
         var second = await org.TransferAsync(org.Admin, org.RitasKey, org.Pat, expectedVersion: 0);
 
-        Assert.Equal((SetupStatus.Saved, SetupStatus.Conflict), (first.Status, second.Status));
+        Assert.Equal((SetupStatus.Saved, RefusalKind.Conflict), (first.Value?.Status, second.Refusal?.Kind));
         Assert.StartsWith($"{org.Org.Admin.DisplayName} changed the owner of {org.RitasKey.DisplayName} at 2026-11-26 12:00 UTC, after you opened it.",
-            second.Message, StringComparison.Ordinal);
+            second.Refusal?.Message, StringComparison.Ordinal);
         Assert.Equal(org.Sam.Id, (await org.IdentityAsync(org.RitasKey)).OwnerId);
     }
 
@@ -63,7 +64,7 @@ public sealed class TransferNhiOwnershipTests(EmptyPortalAppFactory portal) : IC
         var result = await org.TransferAsync(org.Admin, org.RitasKey, org.Lee, expectedVersion: 0);
 
         Assert.Equal($"{org.Lee.DisplayName} has left the company: choose someone employed as the owner.",
-            result.Errors![nameof(TransferNhiOwnership.Command.NewOwnerId)]);
+            result.Refusal!.FieldErrors![nameof(TransferNhiOwnership.Command.NewOwnerId)]);
         Assert.Equal(org.Rita.Id, (await org.IdentityAsync(org.RitasKey)).OwnerId);
     }
 
@@ -74,7 +75,7 @@ public sealed class TransferNhiOwnershipTests(EmptyPortalAppFactory portal) : IC
 
         var result = await org.TransferAsync(org.Admin, org.Rita, org.Sam, expectedVersion: 0);
 
-        Assert.Equal(SetupStatus.NotFound, result.Status);
+        Assert.Equal(RefusalKind.NotFound, result.Refusal?.Kind);
         Assert.Null((await org.IdentityAsync(org.Rita)).OwnerId);
     }
 
@@ -86,6 +87,6 @@ public sealed class TransferNhiOwnershipTests(EmptyPortalAppFactory portal) : IC
         var result = await org.TransferAsync(org.Admin, org.RitasKey, org.Sam, expectedVersion: 0, reason: new string('x', MaxLengths.Justification + 1));
 
         Assert.Equal($"Keep the reason to {MaxLengths.Justification} characters; this one has {MaxLengths.Justification + 1}.",
-            result.Errors![nameof(TransferNhiOwnership.Command.Reason)]);
+            result.Refusal!.FieldErrors![nameof(TransferNhiOwnership.Command.Reason)]);
     }
 }

@@ -2,6 +2,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Setup;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Setup;
 
@@ -11,7 +12,7 @@ namespace ReviewPortal.Tests.Features.Setup;
 /// </summary>
 public sealed class UpdateDefaultsTests
 {
-    private static Task<SetupResult> SaveAsync(PortalAppFactory portal, SetupOrg org, Viewer viewer, Identity? reviewer,
+    private static Task<Result<SetupResult>> SaveAsync(PortalAppFactory portal, SetupOrg org, Viewer viewer, Identity? reviewer,
         Identity? approver, int expectedVersion) =>
         portal.GetRequiredService<UpdateDefaults>().HandleAsync(viewer, new UpdateDefaults.Command
         {
@@ -26,17 +27,17 @@ public sealed class UpdateDefaultsTests
 
         var result = await SaveAsync(portal, org, org.Admin, org.Sam, org.Pat, expectedVersion: 0);
 
-        Assert.Equal((SetupStatus.Saved, 1), (result.Status, result.NewVersion));
-        var view = await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Compliance);
+        Assert.Equal((SetupStatus.Saved, 1), (result.Value?.Status, result.Value?.NewVersion));
+        var view = (await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Compliance)).Value;
         Assert.NotNull(view);
         Assert.Equal((org.Sam.Id, org.Pat.Id, 1, org.Org.Admin.DisplayName, false),
             (view.FallbackReviewer?.Id, view.FallbackApprover?.Id, view.Version, view.UpdatedBy, view.CanEdit));
-        var history = Assert.Single((await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Compliance, ChangeTarget.Defaults))!);
+        var history = Assert.Single((await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Compliance, ChangeTarget.Defaults)).Value!);
         Assert.Equal([
             new FieldChange("Fallback reviewer", "nobody", org.Sam.DisplayName),
             new FieldChange("Fallback approver", "nobody", org.Pat.DisplayName),
         ], history.Changes);
-        Assert.Null(await portal.GetRequiredService<GetDefaults>().HandleAsync(Campaigns.TestOrg.Viewer(org.Rita)));
+        Assert.Equal(RefusalKind.Forbidden, (await portal.GetRequiredService<GetDefaults>().HandleAsync(Campaigns.TestOrg.Viewer(org.Rita))).Refusal?.Kind);
     }
 
     [Fact]
@@ -47,10 +48,10 @@ public sealed class UpdateDefaultsTests
 
         var result = await SaveAsync(portal, org, org.Compliance, org.Sam, org.Pat, expectedVersion: 0);
 
-        Assert.Equal((SetupStatus.Refused, "Only admins can change the defaults; Compliance can read them."), (result.Status, result.Message));
-        var view = await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Admin);
+        Assert.Equal((RefusalKind.Forbidden, "Only admins can change the defaults; Compliance can read them."), (result.Refusal?.Kind, result.Refusal?.Message));
+        var view = (await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Admin)).Value;
         Assert.Equal(((int?)null, (int?)null, 0), (view!.FallbackReviewer?.Id, view.FallbackApprover?.Id, view.Version));
-        Assert.Empty((await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Admin, ChangeTarget.Defaults))!);
+        Assert.Empty((await portal.GetRequiredService<GetChangeHistory>().HandleAsync(org.Admin, ChangeTarget.Defaults)).Value!);
     }
 
     [Fact]
@@ -62,10 +63,10 @@ public sealed class UpdateDefaultsTests
 
         var second = await SaveAsync(portal, org, org.Admin, org.Olga, org.Olga, expectedVersion: 0);
 
-        Assert.Equal((SetupStatus.Saved, SetupStatus.Conflict), (first.Status, second.Status));
+        Assert.Equal((SetupStatus.Saved, RefusalKind.Conflict), (first.Value?.Status, second.Refusal?.Kind));
         Assert.Equal($"{org.Org.Admin.DisplayName} changed the defaults at 2026-11-26 12:00 UTC, after you opened it. " +
-            "Your change was not saved: reload to see theirs, then decide again.", second.Message);
-        var view = await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Admin);
+            "Your change was not saved: reload to see theirs, then decide again.", second.Refusal?.Message);
+        var view = (await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Admin)).Value;
         Assert.Equal((org.Sam.Id, org.Pat.Id, 1), (view!.FallbackReviewer?.Id, view.FallbackApprover?.Id, view.Version));
     }
 
@@ -77,11 +78,11 @@ public sealed class UpdateDefaultsTests
 
         var result = await SaveAsync(portal, org, org.Admin, null, null, expectedVersion: 0);
 
-        Assert.Equal(SetupStatus.Invalid, result.Status);
+        Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
         Assert.Equal("Choose a fallback reviewer: review items nobody else may decide go to them.",
-            result.Errors![nameof(UpdateDefaults.Command.FallbackReviewerId)]);
+            result.Refusal!.FieldErrors![nameof(UpdateDefaults.Command.FallbackReviewerId)]);
         Assert.Equal("Choose a fallback approver: approval steps nobody else may take, and escalations, go to them.",
-            result.Errors![nameof(UpdateDefaults.Command.FallbackApproverId)]);
+            result.Refusal!.FieldErrors![nameof(UpdateDefaults.Command.FallbackApproverId)]);
     }
 
     [Fact]
@@ -93,9 +94,9 @@ public sealed class UpdateDefaultsTests
         var result = await SaveAsync(portal, org, org.Admin, org.Lee, org.RitasKey, expectedVersion: 0);
 
         Assert.Equal($"{org.Lee.DisplayName} has left the company: choose someone employed as the fallback reviewer.",
-            result.Errors![nameof(UpdateDefaults.Command.FallbackReviewerId)]);
+            result.Refusal!.FieldErrors![nameof(UpdateDefaults.Command.FallbackReviewerId)]);
         Assert.Equal($"{org.RitasKey.DisplayName} is an API key: the fallback approver must be a person.",
-            result.Errors![nameof(UpdateDefaults.Command.FallbackApproverId)]);
-        Assert.Equal(0, (await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Admin))!.Version);
+            result.Refusal!.FieldErrors![nameof(UpdateDefaults.Command.FallbackApproverId)]);
+        Assert.Equal(0, (await portal.GetRequiredService<GetDefaults>().HandleAsync(org.Admin)).Value!.Version);
     }
 }
