@@ -20,7 +20,7 @@ public sealed class VerifyAuditChain(IDbContextFactory<ReviewPortalDbContext> co
         }
         var result = await VerifyAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, time.GetUtcNow(), Guid.NewGuid().ToString("N")), "audit.verified",
+        db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, time.GetUtcNow(), CorrelationId.New()), "audit.verified",
             new AuditTarget("AuditLedger", "chain"), after: new { result.Intact, result.VerifiedUpTo, result.FirstBrokenSequence });
         await db.SaveChangesAsync(cancellationToken);
         return result;

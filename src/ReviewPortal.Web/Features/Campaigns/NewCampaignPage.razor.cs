@@ -1,6 +1,5 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
@@ -19,7 +18,6 @@ public partial class NewCampaignPage
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
-    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private Viewer? _viewer;
     private CampaignOptions? _options;
@@ -33,7 +31,7 @@ public partial class NewCampaignPage
 
     protected override async Task OnInitializedAsync()
     {
-        _viewer = Viewer.From((await AuthState).User);
+        _viewer = await ViewerAsync();
         var options = await GetOptions.HandleAsync(_viewer);
         if (!options.Ok)
         {
@@ -92,7 +90,7 @@ public partial class NewCampaignPage
     private async Task LaunchAsync()
     {
         _busy = true;
-        var result = await Launch.HandleAsync(_viewer!, _definition, Guid.NewGuid().ToString("N"));
+        var result = await Launch.HandleAsync(_viewer!, _definition, CorrelationId.New());
         _busy = false;
         Snackbar.Show(result, launched => $"Launched with {launched.Items:N0} items.");
         if (result.Ok)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Features.Connectors;
 
@@ -43,7 +44,7 @@ public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbConte
             await db.ActivityRollups.Where(r => r.Day >= firstDay).ExecuteDeleteAsync(ct);
             var rollups = await db.Database.ExecuteSqlRawAsync(RollupSql(db.Provider), [Instant(db.Provider, from)], ct);
             await db.Database.ExecuteSqlRawAsync(LastActiveSql, ct);
-            db.Audit(AuditActor.System("rebuild-rollups", time.GetUtcNow(), Guid.NewGuid().ToString("N")), "connector.rollups-rebuilt",
+            db.Audit(AuditActor.System("rebuild-rollups", time.GetUtcNow(), CorrelationId.New()), "connector.rollups-rebuilt",
                 new AuditTarget("ActivityRollups", "all"), after: new { resolved, rollups });
             return (resolved, rollups);
         }, cancellationToken);

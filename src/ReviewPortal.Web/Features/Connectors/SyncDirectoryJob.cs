@@ -5,6 +5,7 @@ using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Remediation;
 using ReviewPortal.Web.Features.Setup;
+using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
 namespace ReviewPortal.Web.Features.Connectors;
@@ -87,7 +88,7 @@ public sealed class SyncDirectoryJob(
             logger.LogError(ex, "Directory sync failed");
             await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
             db.IngestionRuns.Add(run);
-            db.Audit(AuditActor.System(JobName, run.EndedAt.Value, Guid.NewGuid().ToString("N")), "connector.directory-sync-failed",
+            db.Audit(AuditActor.System(JobName, run.EndedAt.Value, CorrelationId.New()), "connector.directory-sync-failed",
                 new AuditTarget("Connector", "claude"), after: new { run.Error });
             await db.SaveChangesAsync(CancellationToken.None);
             throw;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.JSInterop;
 using MudBlazor;
 using ReviewPortal.Web.Domain;
@@ -16,7 +15,6 @@ public partial class MyReviewsPage
     [Inject] private BulkDecide Bulk { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
-    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private Viewer? _viewer;
     private MudDataGrid<ReviewRow>? _grid;
@@ -33,7 +31,7 @@ public partial class MyReviewsPage
 
     private string DecidedText => _query.Decided switch { true => "decided", false => "undecided", _ => "all" };
 
-    protected override async Task OnInitializedAsync() => _viewer = Viewer.From((await AuthState).User);
+    protected override async Task OnInitializedAsync() => _viewer = await ViewerAsync();
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
@@ -112,7 +110,7 @@ public partial class MyReviewsPage
 
     private async Task<Result<int>> DecideAsync(DecideReviewItem.Command command)
     {
-        var result = await Decide.HandleAsync(_viewer!, command, Guid.NewGuid().ToString("N"));
+        var result = await Decide.HandleAsync(_viewer!, command, CorrelationId.New());
         if (result.Ok)
         {
             Snackbar.Add($"Saved: {command.Outcome}", Severity.Success);
@@ -169,7 +167,7 @@ public partial class MyReviewsPage
     private async Task BulkAsync(DecisionOutcome outcome)
     {
         var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Id).ToList(), outcome, _bulkJustification),
-            Guid.NewGuid().ToString("N"));
+            CorrelationId.New());
         Report(result, outcome.ToString().ToLowerInvariant());
         _selected = [];
         if (_grid is not null)
@@ -181,7 +179,7 @@ public partial class MyReviewsPage
     private async Task AcceptRecommendationsAsync()
     {
         _confirmAccept = false;
-        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, null, Guid.NewGuid().ToString("N"));
+        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, null, CorrelationId.New());
         Report(result, "accepted");
         if (_grid is not null)
         {
