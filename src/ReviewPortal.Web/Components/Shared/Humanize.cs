@@ -46,4 +46,17 @@ public static class Humanize
         ApprovalFlow.TwoOwners => "Two owners",
         _ => flow.ToString(),
     };
+
+    /// <summary>An activity category in words (charts, evidence).</summary>
+    public static string Category(ActivityCategory category) => category switch
+    {
+        ActivityCategory.SignIn => "Sign-in",
+        ActivityCategory.ChatAndContent => "Chat & content",
+        ActivityCategory.ApiKeyUse => "API use",
+        ActivityCategory.AdminChange => "Admin change",
+        ActivityCategory.ClaudeCode => "Claude Code",
+        ActivityCategory.Platform => "Platform",
+        ActivityCategory.Compliance => "Compliance API",
+        _ => "Other",
+    };
 }

@@ -77,7 +77,7 @@ public sealed class EvidenceBuilder
         var a = _activity.GetValueOrDefault(grant.IdentityId) ?? new IdentityActivity();
         var daysSince = grant.LastActiveAt is { } last ? Math.Max(0, (int)Math.Floor((_asOf - last).TotalDays)) : (int?)null;
         var activity = new ActivityEvidence(grant.LastActiveAt, daysSince, a.ActiveDays, a.Total, a.Daily,
-            a.ByCategory.ToDictionary(kv => ActivityChart.Label(kv.Key), kv => kv.Value), a.ByCategory.GetValueOrDefault(ActivityCategory.AdminChange));
+            a.ByCategory.ToDictionary(kv => Humanize.Category(kv.Key), kv => kv.Value), a.ByCategory.GetValueOrDefault(ActivityCategory.AdminChange));
         var group = PeerGroup(grant.IdentityKind, grant.Department);
         var median = _peerMedians.GetValueOrDefault(group);
         var peers = new PeerEvidence(group, _peerCounts.GetValueOrDefault(group), median, median > 0 ? Math.Round(a.Total / median, 1) : null);

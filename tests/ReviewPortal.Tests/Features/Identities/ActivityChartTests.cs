@@ -1,11 +1,10 @@
 using Bunit;
 using MudBlazor.Services;
 using ReviewPortal.Tests.Infrastructure;
-using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Identities;
 
-namespace ReviewPortal.Tests.Components.Shared;
+namespace ReviewPortal.Tests.Features.Identities;
 
 public class ActivityChartTests : BunitContext
 {
