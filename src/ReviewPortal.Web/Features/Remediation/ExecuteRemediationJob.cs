@@ -190,44 +190,32 @@ public sealed class ExecuteRemediationJob(
         {
             case RemediationStatus.Pending when outcome.Deferred:
                 // Back to where the claim found it, minus the claim's attempt.
-                task.Status = RemediationStatus.Pending;
-                task.Attempts = Math.Max(0, task.Attempts - 1);
-                task.NextAttemptAt = outcome.DueAgainAt;
-                task.LastError = MaxLengths.Truncate(outcome.Error, MaxLengths.RemediationTask.LastError);
+                task.Defer(outcome.DueAgainAt!.Value, outcome.Error);
                 db.Audit(actor, "remediation.deferred", task, after: new { task.Action, endpoint, task.LastError, task.NextAttemptAt },
                     identityId: identityId, campaignId: campaignId);
                 break;
             case RemediationStatus.Succeeded:
-                task.Status = RemediationStatus.Succeeded;
-                task.CompletedAt = now;
-                task.NextAttemptAt = null;
-                task.LastError = null;
+                task.Succeed(now);
                 db.Audit(actor, "remediation.succeeded", task, after: new
                 {
                     task.Action, target = task.TargetValue, endpoint, alreadyGone = outcome.AlreadyGone, response = outcome.Error, task.Attempts,
                 }, identityId: identityId, campaignId: campaignId);
                 break;
             case RemediationStatus.ManualRequired:
-                task.Status = RemediationStatus.ManualRequired;
-                task.NextAttemptAt = null;
-                task.LastError = MaxLengths.Truncate(outcome.Error, MaxLengths.RemediationTask.LastError);
-                task.Instructions = MaxLengths.Truncate(outcome.Error is null ? outcome.Instructions : $"{outcome.Instructions} {RemediationCall.ManualStep(claimed)}",
-                    MaxLengths.RemediationTask.Instructions);
+                task.RequireManual(outcome.Error, outcome.Error is null ? outcome.Instructions : $"{outcome.Instructions} {RemediationCall.ManualStep(claimed)}");
                 db.Audit(actor, "remediation.manual-required", task, after: new { task.Action, endpoint, task.Instructions, task.Attempts },
                     identityId: identityId, campaignId: campaignId);
                 break;
             default:
-                task.Status = RemediationStatus.Failed;
-                task.LastError = MaxLengths.Truncate(outcome.Error, MaxLengths.RemediationTask.LastError);
-                if (task.Attempts >= options.MaxAttempts)
+                var gaveUp = task.Attempts >= options.MaxAttempts;
+                task.Fail(outcome.Error, gaveUp ? null : now + options.BackoffAfter(task.Attempts));
+                if (gaveUp)
                 {
-                    task.NextAttemptAt = null;
                     db.Audit(actor, "remediation.gave-up", task, after: new { task.Action, endpoint, task.Attempts, task.LastError },
                         identityId: identityId, campaignId: campaignId);
                 }
                 else
                 {
-                    task.NextAttemptAt = now + options.BackoffAfter(task.Attempts);
                     db.Audit(actor, "remediation.failed", task, after: new { task.Action, endpoint, task.Attempts, task.LastError, task.NextAttemptAt },
                         identityId: identityId, campaignId: campaignId);
                 }

@@ -29,15 +29,12 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
         {
             return Refusal.NotFound("No such remediation task.");
         }
-        var gaveUp = task is { Status: RemediationStatus.Failed, NextAttemptAt: null };
-        if (task.Status != RemediationStatus.ManualRequired && !gaveUp)
+        if (!task.CanBeMarkedDone)
         {
             return Refusal.Conflict($"Only manual tasks (or failed tasks that gave up) can be marked done; this one is {task.Status}.");
         }
         var before = new { task.Status, task.Attempts, task.LastError };
-        task.Status = RemediationStatus.Succeeded;
-        task.CompletedAt = now;
-        task.NextAttemptAt = null;
+        task.Succeed(now);
         db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), AuditAction, task, before: before,
             after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null },
             identityId: task.Grant.IdentityId, campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));

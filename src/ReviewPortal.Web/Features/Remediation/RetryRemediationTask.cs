@@ -26,16 +26,12 @@ public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext
         {
             return Refusal.NotFound("No such remediation task.");
         }
-        if (task.Status is not (RemediationStatus.Failed or RemediationStatus.Drift))
+        if (!task.CanBeRetried)
         {
             return Refusal.Conflict($"Only failed or drifted tasks can be retried; this one is {task.Status}.");
         }
         var before = new { task.Status, task.Attempts, task.LastError, task.NextAttemptAt };
-        task.Status = task.Action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending;
-        task.NextAttemptAt = task.Status == RemediationStatus.Pending ? now : null;
-        task.Attempts = 0;
-        task.CompletedAt = null;
-        task.VerifiedAt = null;
+        task.Retry(now);
         db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "remediation.retry-requested", task,
             before: before, after: new { task.Status, task.NextAttemptAt }, identityId: task.Grant.IdentityId,
             campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));

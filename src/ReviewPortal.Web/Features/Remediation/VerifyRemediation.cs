@@ -70,9 +70,8 @@ public sealed class VerifyRemediation(
             {
                 continue;
             }
-            task.Status = next;
             // VerifiedAt is when the sync last judged the task; the identity timeline shows Drift at that time too.
-            task.VerifiedAt = now;
+            task.Judge(gone, now);
             if (next == RemediationStatus.Verified)
             {
                 db.Audit(actor, "remediation.verified", task, before: new { status = previous }, after: new
