@@ -1,8 +1,13 @@
 namespace ReviewPortal.Web.Domain;
 
-/// <summary>A request for an entitlement, for oneself or for a non-human identity one owns.</summary>
+/// <summary>
+/// A request for an entitlement, for oneself or for a non-human identity one owns. Its status moves only through
+/// <see cref="Decide"/> (its approval steps' answers) and <see cref="Fulfil"/>; a new request states where it starts.
+/// </summary>
 public class AccessRequest
 {
+    private AccessRequestStatus _status;
+
     public long Id { get; set; }
     public int RequesterId { get; set; }
     public Identity Requester { get; set; } = null!;
@@ -17,7 +22,7 @@ public class AccessRequest
     public DateTimeOffset StartsAt { get; set; }
     /// <summary>Null means permanent (only where the entitlement allows it).</summary>
     public int? DurationDays { get; set; }
-    public AccessRequestStatus Status { get; set; }
+    public AccessRequestStatus Status { get => _status; init => _status = value; }
     public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>How the approved access was (or must be) provisioned: API call made, or the manual step for an admin.</summary>
     public string? FulfilmentNote { get; set; }
@@ -31,6 +36,41 @@ public class AccessRequest
     public int ProvisionAttempts { get; set; }
 
     public List<ApprovalStep> Steps { get; set; } = [];
+
+    /// <summary>
+    /// The pending <paramref name="step"/>'s answer. A denial ends the request and skips the steps after it; an approval
+    /// hands the request to the next step, or after the last approves it, due for provisioning from now on (so a crash
+    /// before the first attempt loses nothing: the provisioning job finds it).
+    /// </summary>
+    /// <returns>The step that now waits for an answer; null when the request is decided.</returns>
+    public ApprovalStep? Decide(ApprovalStep step, bool approve, int? decidedById, string? comment, DateTimeOffset now)
+    {
+        step.Answer(approve, decidedById, comment, now);
+        var waiting = Steps.Where(s => s.Status == ApprovalStatus.Waiting).OrderBy(s => s.Order).ToList();
+        if (!approve)
+        {
+            waiting.ForEach(s => s.Skip());
+            _status = AccessRequestStatus.Denied;
+            CompletedAt = now;
+            return null;
+        }
+        if (waiting.FirstOrDefault() is { } next)
+        {
+            next.Activate(now);
+            return next;
+        }
+        _status = AccessRequestStatus.Approved;
+        ProvisionAt = now;
+        return null;
+    }
+
+    /// <summary>The access is granted (the grant is recorded beside it): nothing is left to provision.</summary>
+    public void Fulfil(DateTimeOffset now)
+    {
+        _status = AccessRequestStatus.Fulfilled;
+        CompletedAt = now;
+        ProvisionAt = null;
+    }
 }
 
 public enum AccessRequestStatus
@@ -43,9 +83,11 @@ public enum AccessRequestStatus
     Expired = 5,
 }
 
-/// <summary>One ordered approval step of a request (manager, then resource owner …).</summary>
+/// <summary>One ordered approval step of a request (manager, then resource owner …); its request moves it on.</summary>
 public class ApprovalStep
 {
+    private ApprovalStatus _status;
+
     public long Id { get; set; }
     public long AccessRequestId { get; set; }
     public AccessRequest AccessRequest { get; set; } = null!;
@@ -53,13 +95,29 @@ public class ApprovalStep
     public ApproverKind ApproverKind { get; set; }
     public int ApproverId { get; set; }
     public Identity Approver { get; set; } = null!;
-    public ApprovalStatus Status { get; set; }
+    public ApprovalStatus Status { get => _status; init => _status = value; }
     public int? DecidedById { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
     public string? Comment { get; set; }
     /// <summary>When the step became the one waiting for an answer (escalation counts from here).</summary>
     public DateTimeOffset? ActivatedAt { get; set; }
     public DateTimeOffset? EscalatedAt { get; set; }
+
+    internal void Answer(bool approve, int? decidedById, string? comment, DateTimeOffset at)
+    {
+        _status = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied;
+        DecidedById = decidedById;
+        DecidedAt = at;
+        Comment = comment;
+    }
+
+    internal void Activate(DateTimeOffset at)
+    {
+        _status = ApprovalStatus.Pending;
+        ActivatedAt = at;
+    }
+
+    internal void Skip() => _status = ApprovalStatus.Skipped;
 }
 
 public enum ApproverKind

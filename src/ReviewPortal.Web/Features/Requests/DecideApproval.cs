@@ -55,32 +55,7 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
                 return refusal;
             }
             var request = step!.AccessRequest;
-            step.Status = command.Approve ? ApprovalStatus.Approved : ApprovalStatus.Denied;
-            step.DecidedById = viewer.IdentityId;
-            step.DecidedAt = now;
-            step.Comment = comment;
-            var next = request.Steps.Where(s => s.Status == ApprovalStatus.Waiting).OrderBy(s => s.Order).FirstOrDefault();
-            if (!command.Approve)
-            {
-                foreach (var waiting in request.Steps.Where(s => s.Status == ApprovalStatus.Waiting))
-                {
-                    waiting.Status = ApprovalStatus.Skipped;
-                }
-                request.Status = AccessRequestStatus.Denied;
-                request.CompletedAt = now;
-            }
-            else if (next is not null)
-            {
-                next.Status = ApprovalStatus.Pending;
-                next.ActivatedAt = now;
-            }
-            else
-            {
-                request.Status = AccessRequestStatus.Approved;
-                // Due for provisioning from this commit on: if this process dies before the attempt below records
-                // anything, ProvisionScheduledRequestsJob still finds it.
-                request.ProvisionAt = now;
-            }
+            var next = request.Decide(step, command.Approve, viewer.IdentityId, comment, now);
             db.Audit(actor, command.Approve ? "request.step-approved" : "request.denied", request,
                 after: new { step = step.Order, comment, nextApprover = next?.ApproverId }, identityId: request.BeneficiaryId);
             await db.SaveChangesAsync(cancellationToken);

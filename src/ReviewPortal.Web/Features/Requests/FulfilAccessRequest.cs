@@ -98,9 +98,7 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         }
         grant.History.Add(new GrantEvent { OccurredAt = now, Kind = GrantEvent.Provisioned, Detail = how, ActorDescription = actor.Name });
         db.Grants.Add(grant);
-        request.Status = AccessRequestStatus.Fulfilled;
-        request.CompletedAt = now;
-        request.ProvisionAt = null;
+        request.Fulfil(now);
         db.Audit(actor, "grant.opened", grant, after: new { source = "access-request", requestId = request.Id, how, grant.ExpiresAt },
             identityId: request.BeneficiaryId);
     }
