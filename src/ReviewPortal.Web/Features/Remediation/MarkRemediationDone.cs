@@ -36,7 +36,7 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
         var before = new { task.Status, task.Attempts, task.LastError };
         task.Succeed(now);
         db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), AuditAction, task, before: before,
-            after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = note?.Trim() is { Length: > 0 } n ? n[..Math.Min(n.Length, 500)] : null },
+            after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = MaxLengths.Truncate(note?.Trim() is { Length: > 0 } n ? n : null, 500) },
             identityId: task.Grant.IdentityId, campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         return Result.Done;
