@@ -71,6 +71,23 @@ public class AccessRequest
         CompletedAt = now;
         ProvisionAt = null;
     }
+
+    /// <summary>
+    /// An attempt at provisioning ended without the access: due again at <paramref name="retryAt"/>, or handed to an admin
+    /// (null). <paramref name="countsAsAttempt"/> is false when the API could not take calls at all: not this request's failure.
+    /// </summary>
+    public void ProvisioningNotDone(DateTimeOffset? retryAt, bool countsAsAttempt, string note)
+    {
+        if (!countsAsAttempt)
+        {
+            ProvisionAttempts = Math.Max(0, ProvisionAttempts - 1);
+        }
+        ProvisionAt = retryAt;
+        Noted(note);
+    }
+
+    /// <summary>What the requester and admins read about provisioning (it may quote the Admin API: shortened to its column).</summary>
+    public void Noted(string note) => FulfilmentNote = MaxLengths.Truncate(note, MaxLengths.AccessRequest.FulfilmentNote);
 }
 
 public enum AccessRequestStatus
@@ -118,6 +135,18 @@ public class ApprovalStep
     }
 
     internal void Skip() => _status = ApprovalStatus.Skipped;
+
+    /// <summary>Unanswered too long: handed to <paramref name="fallbackApproverId"/>, waiting from now; or, with nobody eligible, only marked.</summary>
+    public void Escalate(int? fallbackApproverId, DateTimeOffset at)
+    {
+        EscalatedAt = at;
+        if (fallbackApproverId is { } to)
+        {
+            ApproverId = to;
+            ApproverKind = ApproverKind.Fallback;
+            ActivatedAt = at;
+        }
+    }
 }
 
 public enum ApproverKind

@@ -63,4 +63,29 @@ public sealed class AccessRequestTests
         Assert.Equal((AccessRequestStatus.Fulfilled, (DateTimeOffset?)Now.AddMinutes(6), (DateTimeOffset?)null),
             (request.Status, request.CompletedAt, request.ProvisionAt));
     }
+
+    [Fact]
+    public void ProvisioningNotDone_TheApiCouldNotTakeCalls_NotChargedAnAttemptAndNoteShortenedToItsColumn()
+    {
+        var request = new AccessRequest { Justification = "x", Status = AccessRequestStatus.Approved, ProvisionAttempts = 2, ProvisionAt = Now };
+
+        request.ProvisioningNotDone(Now.AddMinutes(10), countsAsAttempt: false, new string('n', MaxLengths.AccessRequest.FulfilmentNote + 50));
+
+        Assert.Equal((1, (DateTimeOffset?)Now.AddMinutes(10), MaxLengths.AccessRequest.FulfilmentNote),
+            (request.ProvisionAttempts, request.ProvisionAt, request.FulfilmentNote!.Length));
+        Assert.EndsWith("…", request.FulfilmentNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Escalate_ToAFallback_WaitsForThemFromNow_WithNobodyEligible_OnlyMarked()
+    {
+        var handed = new ApprovalStep { ApproverId = 11, ApproverKind = ApproverKind.Manager, Status = ApprovalStatus.Pending, ActivatedAt = Now.AddDays(-5) };
+        var stuck = new ApprovalStep { ApproverId = 11, ApproverKind = ApproverKind.Manager, Status = ApprovalStatus.Pending, ActivatedAt = Now.AddDays(-5) };
+
+        handed.Escalate(42, Now);
+        stuck.Escalate(null, Now);
+
+        Assert.Equal((42, ApproverKind.Fallback, (DateTimeOffset?)Now, (DateTimeOffset?)Now), (handed.ApproverId, handed.ApproverKind, handed.ActivatedAt, handed.EscalatedAt));
+        Assert.Equal((11, ApproverKind.Manager, (DateTimeOffset?)Now.AddDays(-5), (DateTimeOffset?)Now), (stuck.ApproverId, stuck.ApproverKind, stuck.ActivatedAt, stuck.EscalatedAt));
+    }
 }

@@ -53,13 +53,10 @@ public sealed class EscalateApprovalsJob(IDbContextFactory<ReviewPortalDbContext
             var target = new[] { policy.FallbackApproverId ?? defaults.FallbackApproverId, step.Approver.ManagerId }
                 .FirstOrDefault(id => id is { } v && v != step.ApproverId && v != request.RequesterId && v != request.BeneficiaryId
                     && !decidedBy.Contains(v) && !assigned.Contains(v));
-            step.EscalatedAt = now;
+            var from = step.ApproverId;
+            step.Escalate(target, now);
             if (target is { } to)
             {
-                var from = step.ApproverId;
-                step.ApproverId = to;
-                step.ApproverKind = ApproverKind.Fallback;
-                step.ActivatedAt = now;
                 db.Audit(AuditActor.System(JobName, now, $"escalate-{step.Id}"), "request.escalated", request,
                     before: new { approver = from }, after: new { approver = to, step = step.Order }, identityId: request.BeneficiaryId);
             }

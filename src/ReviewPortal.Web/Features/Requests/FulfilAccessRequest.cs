@@ -198,28 +198,26 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         var who = request.Beneficiary.DisplayName;
         string action;
         FulfilmentOutcome outcome;
-        string note;
         switch (attempt)
         {
             case { State: FulfilmentState.Provisioned }:
-                note = attempt.Note;
                 RecordGrant(db, request, actor, "provisioned through the Admin API");
+                request.Noted(attempt.Note);
                 action = "request.fulfilled";
                 outcome = new FulfilmentOutcome(FulfilmentState.Provisioned, attempt.Message);
                 break;
             case { State: FulfilmentState.HandedToAdmin }:
-                note = attempt.Note;
-                request.ProvisionAt = null;
+                request.ProvisioningNotDone(retryAt: null, countsAsAttempt: true, attempt.Note);
                 action = "request.fulfilment-manual";
                 outcome = new FulfilmentOutcome(FulfilmentState.HandedToAdmin, attempt.Message);
                 break;
             case { State: FulfilmentState.Deferred }:
             {
                 // The API cannot take calls now, whoever asks: not this request's failure, so not one of its attempts.
-                request.ProvisionAttempts = Math.Max(0, request.ProvisionAttempts - 1);
-                var next = attempt.RetryAt is { } at && at > now ? at : now + options.BackoffAfter(Math.Max(1, request.ProvisionAttempts));
-                request.ProvisionAt = next;
-                note = $"Approved; not provisioned yet: {attempt.Why} ({Humanize.DateTime(now)}). The portal tries again at {Humanize.DateTime(next)}.";
+                var attempts = Math.Max(0, request.ProvisionAttempts - 1);
+                var next = attempt.RetryAt is { } at && at > now ? at : now + options.BackoffAfter(Math.Max(1, attempts));
+                request.ProvisioningNotDone(next, countsAsAttempt: false,
+                    $"Approved; not provisioned yet: {attempt.Why} ({Humanize.DateTime(now)}). The portal tries again at {Humanize.DateTime(next)}.");
                 action = "request.fulfilment-deferred";
                 outcome = new FulfilmentOutcome(FulfilmentState.Deferred, Retrying(attempt.Why, next));
                 break;
@@ -227,9 +225,9 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             default:
                 if (request.ProvisionAttempts >= options.MaxAttempts)
                 {
-                    note = $"Provisioning through the Admin API failed {request.ProvisionAttempts} times (last: {attempt.Why}). " +
-                        $"Add {who} to the workspace {entitlement.Resource.Name} as {entitlement.Value} by hand, then confirm here.";
-                    request.ProvisionAt = null;
+                    request.ProvisioningNotDone(retryAt: null, countsAsAttempt: true,
+                        $"Provisioning through the Admin API failed {request.ProvisionAttempts} times (last: {attempt.Why}). " +
+                        $"Add {who} to the workspace {entitlement.Resource.Name} as {entitlement.Value} by hand, then confirm here.");
                     action = "request.fulfilment-manual";
                     outcome = new FulfilmentOutcome(FulfilmentState.HandedToAdmin,
                         $"Approved. Provisioning failed ({attempt.Why}), so an admin provisions it by hand.");
@@ -237,18 +235,16 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
                 else
                 {
                     var next = now + options.BackoffAfter(request.ProvisionAttempts);
-                    request.ProvisionAt = next;
-                    note = $"Approved; not provisioned yet: {attempt.Why} ({Humanize.DateTime(now)}). The portal tries again at {Humanize.DateTime(next)} " +
+                    request.ProvisioningNotDone(next, countsAsAttempt: true,
+                        $"Approved; not provisioned yet: {attempt.Why} ({Humanize.DateTime(now)}). The portal tries again at {Humanize.DateTime(next)} " +
                         $"(attempt {(request.ProvisionAttempts + 1).ToString(CultureInfo.InvariantCulture)} of {options.MaxAttempts.ToString(CultureInfo.InvariantCulture)}); " +
-                        "if that keeps failing, an admin provisions it by hand.";
+                        "if that keeps failing, an admin provisions it by hand.");
                     action = "request.fulfilment-failed";
                     outcome = new FulfilmentOutcome(FulfilmentState.Retrying, Retrying(attempt.Why, next));
                 }
                 break;
         }
 
-        // The note quotes the Admin API's refusal and upstream names, neither of bounded length.
-        request.FulfilmentNote = MaxLengths.Truncate(note, MaxLengths.AccessRequest.FulfilmentNote);
         db.Audit(actor, action, request, after: new { note = request.FulfilmentNote, request.ProvisionAt, request.ProvisionAttempts },
             identityId: request.BeneficiaryId);
         try
