@@ -283,7 +283,7 @@ internal static class AuditBenchmark
             var clock = Stopwatch.StartNew();
             await using (var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                var manifest = await export.WriteAsync(compliance, id, output, $"bench-{name}") ?? throw new InvalidOperationException("No pack.");
+                var manifest = (await export.WriteAsync(compliance, id, output, $"bench-{name}")).Value ?? throw new InvalidOperationException("No pack.");
             }
             clock.Stop();
             process.Refresh();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Audit;
 
@@ -44,21 +45,17 @@ public static class ExportAuditCsv
             await csv.FlushAsync(context.RequestAborted);
         }).RequireAuthorization(Policies.AuditReader);
 
-        endpoints.MapGet("/campaigns/{id:int}/evidence.zip", async (int id, HttpContext context, ExportEvidencePack export,
-            IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time) =>
+        endpoints.MapGet("/campaigns/{id:int}/evidence.zip", async (int id, HttpContext context, ExportEvidencePack export, TimeProvider time) =>
         {
-            await using (var db = await contexts.CreateDbContextAsync(context.RequestAborted))
-            {
-                if (!await db.Campaigns.AnyAsync(c => c.Id == id, context.RequestAborted))
-                {
-                    return Results.NotFound("No such campaign.");
-                }
-            }
             // ZipArchive closes entries with synchronous writes, which Kestrel refuses on the response body:
             // build the pack in a temp file (memory stays flat), then stream it out asynchronously.
             await using var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
                 FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-            await export.WriteAsync(Viewer.From(context.User), id, temp, context.TraceIdentifier, context.RequestAborted);
+            var written = await export.WriteAsync(Viewer.From(context.User), id, temp, context.TraceIdentifier, context.RequestAborted);
+            if (!written.Ok)
+            {
+                return written.Refusal.ToProblem();
+            }
             temp.Position = 0;
             context.Response.ContentType = "application/zip";
             context.Response.ContentLength = temp.Length;

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Web.Features.Audit;
 
@@ -25,19 +26,19 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
         "evidence_events_30d", "evidence_last_active", "evidence_peer_median", "evidence_hash", "remediation_status",
     ];
 
-    public async Task<EvidenceManifest?> WriteAsync(Viewer viewer, int campaignId, Stream output, string correlationId,
+    public async Task<Result<EvidenceManifest>> WriteAsync(Viewer viewer, int campaignId, Stream output, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "export evidence") is { } refused)
         {
-            return null;
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
         if (campaign is null)
         {
-            return null;
+            return Refusal.NotFound($"There is no campaign {campaignId}.");
         }
         var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);

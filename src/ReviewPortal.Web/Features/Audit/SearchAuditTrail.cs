@@ -27,9 +27,9 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
 
     public async Task<Result<AuditResultPage>> HandleAsync(Viewer viewer, Filter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "read the audit trail") is { } refused)
         {
-            return Refusal.Forbidden("Only Compliance and admins can read the audit trail.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = Query(db, filter);

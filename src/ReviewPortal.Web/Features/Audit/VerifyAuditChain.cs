@@ -14,9 +14,9 @@ public sealed class VerifyAuditChain(IDbContextFactory<ReviewPortalDbContext> co
 {
     public async Task<Result<AuditVerification>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "verify the audit trail") is { } refused)
         {
-            return Refusal.Forbidden("Only Compliance and admins can verify the audit trail.");
+            return refused;
         }
         var result = await VerifyAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -16,9 +16,9 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
 {
     public async Task<Result<CloseResult>> HandleAsync(Viewer viewer, int campaignId, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "close campaigns") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can close campaigns.");
+            return refused;
         }
         var now = time.GetUtcNow();
         try

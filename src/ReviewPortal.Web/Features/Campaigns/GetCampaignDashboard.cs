@@ -19,9 +19,9 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
 
     public async Task<Result<CampaignDashboard>> HandleAsync(Viewer viewer, int campaignId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see a campaign's progress") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see a campaign's progress.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);

@@ -13,9 +13,9 @@ public sealed class GetCampaignOptions(IDbContextFactory<ReviewPortalDbContext> 
 {
     public async Task<Result<CampaignOptions>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "plan campaigns") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can plan campaigns.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var resources = await db.Resources.AsNoTracking().Where(r => r.Kind != ResourceKind.Group)

@@ -18,9 +18,10 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
     public async Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin || viewer.IdentityId is null)
+        var admin = AdminScreens.ActingAdmin(viewer, "launch campaigns");
+        if (!admin.Ok)
         {
-            return Refusal.Forbidden("Only admins can launch campaigns.");
+            return admin.Refusal;
         }
         definition = await CampaignFallback.WithDefaultAsync(contexts, definition, cancellationToken);
         var validation = await validator.ValidateAsync(definition, cancellationToken);
@@ -42,7 +43,7 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             }
             // The plan and what it writes are one unit: the campaign (EF, for its id), the items (the provider's bulk
             // path), the audit entry.
-            var campaign = await WriteAsync(db, definition, viewer.IdentityId.Value, plan.Items, plan.GrantsRemovedByDefault,
+            var campaign = await WriteAsync(db, definition, admin.Value, plan.Items, plan.GrantsRemovedByDefault,
                 new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), ct);
             return new LaunchResult(campaign.Id, plan.Items.Count);
         }, cancellationToken);

@@ -10,9 +10,9 @@ public sealed class ListCampaigns(IDbContextFactory<ReviewPortalDbContext> conte
 {
     public async Task<Result<IReadOnlyList<CampaignRow>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see the campaigns") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see the campaigns.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Campaigns.AsNoTracking().OrderByDescending(c => c.Id)

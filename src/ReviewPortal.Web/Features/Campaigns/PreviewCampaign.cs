@@ -12,9 +12,9 @@ public sealed class PreviewCampaign(IDbContextFactory<ReviewPortalDbContext> con
 {
     public async Task<Result<CampaignPreview>> HandleAsync(Viewer viewer, CampaignDefinition definition, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "plan campaigns") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can plan campaigns.");
+            return refused;
         }
         definition = await CampaignFallback.WithDefaultAsync(contexts, definition, cancellationToken);
         var validation = await validator.ValidateAsync(definition, cancellationToken);

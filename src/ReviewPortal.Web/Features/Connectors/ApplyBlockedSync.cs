@@ -23,9 +23,9 @@ public sealed class ApplyBlockedSync(IDbContextFactory<ReviewPortalDbContext> co
     public async Task<Result<string>> HandleAsync(Viewer viewer, long blockedRunId, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "apply a blocked directory sync") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can apply a blocked directory sync.");
+            return refused;
         }
         BlockedDirectorySync? blocked;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))

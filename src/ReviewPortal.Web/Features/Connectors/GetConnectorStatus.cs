@@ -15,9 +15,9 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
 {
     public async Task<Result<ConnectorStatus>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "see the connectors") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can see the connectors.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();

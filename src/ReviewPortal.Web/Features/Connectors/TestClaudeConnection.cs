@@ -29,9 +29,9 @@ public sealed class TestClaudeConnection(IComplianceClient compliance, IAdminCli
 
     public async Task<Result<Report>> HandleAsync(Viewer viewer, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "test the Claude connection") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can test the Claude connection.");
+            return refused;
         }
         var checks = new List<Check>();
         string? organization = null, workspace = null;

@@ -11,9 +11,9 @@ public sealed class GetOutboxEmail(IDbContextFactory<ReviewPortalDbContext> cont
 {
     public async Task<Result<OutboxEmailDetail>> HandleAsync(Viewer viewer, long id, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "read the outbox") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can read the outbox.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var mail = await db.OutboxEmails.AsNoTracking().Where(m => m.Id == id)

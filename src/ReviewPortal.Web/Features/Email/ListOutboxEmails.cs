@@ -12,9 +12,9 @@ public sealed class ListOutboxEmails(IDbContextFactory<ReviewPortalDbContext> co
     public async Task<Result<OutboxPageResult>> HandleAsync(Viewer viewer, OutboxStatus? status, int page, int pageSize,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "read the outbox") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can read the outbox.");
+            return refused;
         }
         pageSize = Math.Clamp(pageSize, 1, 200);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -14,9 +14,9 @@ public sealed class RequeueOutboxEmail(IDbContextFactory<ReviewPortalDbContext> 
 {
     public async Task<Result> HandleAsync(Viewer viewer, long id, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "send a mail again") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can send a mail again.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var mail = await db.OutboxEmails.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);

@@ -11,9 +11,9 @@ public sealed class GetLifecycleRules(IDbContextFactory<ReviewPortalDbContext> c
 {
     public async Task<Result<LifecycleRulesView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see the lifecycle rules") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see the lifecycle rules.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var saved = await db.LifecycleRules.AsNoTracking()

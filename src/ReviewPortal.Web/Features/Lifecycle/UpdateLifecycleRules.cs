@@ -38,9 +38,10 @@ public sealed class UpdateLifecycleRules(IDbContextFactory<ReviewPortalDbContext
     /// <returns>How many rules changed (none when the admin saved what is already in force).</returns>
     public async Task<Result<int>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin || viewer.IdentityId is null)
+        var admin = AdminScreens.ActingAdmin(viewer, "change lifecycle rules");
+        if (!admin.Ok)
         {
-            return Refusal.Forbidden("Only admins can change lifecycle rules.");
+            return admin.Refusal;
         }
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)

@@ -29,9 +29,9 @@ public sealed class GetPeopleDirectoryStatus(IDbContextFactory<ReviewPortalDbCon
 
     public async Task<Result<Status>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "see the people directory") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can see the people directory.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var source = options.SourceFor(claude.Value.Mode == ClaudeMode.Simulated);

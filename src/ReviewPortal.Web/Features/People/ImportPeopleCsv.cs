@@ -22,13 +22,11 @@ public sealed class ImportPeopleCsv(IDbContextFactory<ReviewPortalDbContext> con
         public bool Applied => Run?.Status == IngestionRunStatus.Succeeded;
     }
 
-    private static readonly Refusal NotAnAdmin = Refusal.Forbidden("Only admins can import people.");
-
     public async Task<Result<Outcome>> PreviewAsync(Viewer viewer, TextReader file, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "import people") is { } refused)
         {
-            return NotAnAdmin;
+            return refused;
         }
         var parsed = PeopleCsvFile.Read(file);
         if (!parsed.IsValid)
@@ -44,9 +42,9 @@ public sealed class ImportPeopleCsv(IDbContextFactory<ReviewPortalDbContext> con
     public async Task<Result<Outcome>> ApplyAsync(Viewer viewer, TextReader file, string fileName, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "import people") is { } refused)
         {
-            return NotAnAdmin;
+            return refused;
         }
         var parsed = PeopleCsvFile.Read(file);
         if (!parsed.IsValid)

@@ -15,9 +15,9 @@ public sealed class GetRemediationOverview(IDbContextFactory<ReviewPortalDbConte
     public async Task<Result<RemediationOverview>> HandleAsync(Viewer viewer, RemediationStatus? status = null, int take = 500,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see remediation tasks") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see remediation tasks.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var counts = await db.RemediationTasks.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() })

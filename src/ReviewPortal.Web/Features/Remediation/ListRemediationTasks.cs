@@ -11,9 +11,9 @@ public sealed class ListRemediationTasks(IDbContextFactory<ReviewPortalDbContext
 {
     public async Task<Result<IReadOnlyList<RemediationRow>>> HandleAsync(Viewer viewer, int? campaignId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see remediation tasks") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see remediation tasks.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var tasks = db.RemediationTasks.AsNoTracking();

@@ -18,9 +18,9 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
     public async Task<Result> HandleAsync(Viewer viewer, long taskId, string? note, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "confirm manual remediation") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can confirm manual remediation.");
+            return refused;
         }
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

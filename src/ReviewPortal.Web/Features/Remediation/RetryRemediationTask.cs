@@ -15,9 +15,9 @@ public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext
 {
     public async Task<Result> HandleAsync(Viewer viewer, long taskId, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "retry remediation tasks") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can retry remediation tasks.");
+            return refused;
         }
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -15,9 +15,9 @@ public sealed class ConfirmFulfilment(IDbContextFactory<ReviewPortalDbContext> c
 {
     public async Task<Result> HandleAsync(Viewer viewer, long requestId, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "confirm manual fulfilment") is { } refused)
         {
-            return Refusal.Forbidden("Only admins confirm manual fulfilment.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var request = await db.AccessRequests.Include(r => r.Requester).Include(r => r.Steps).ThenInclude(s => s.Approver)

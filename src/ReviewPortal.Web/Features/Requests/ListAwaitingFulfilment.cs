@@ -15,9 +15,9 @@ public sealed class ListAwaitingFulfilment(IDbContextFactory<ReviewPortalDbConte
 {
     public async Task<Result<IReadOnlyList<AwaitingFulfilment>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "fulfil access by hand") is { } refused)
         {
-            return Refusal.Forbidden("Only admins fulfil access by hand.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.AccessRequests.AsNoTracking()

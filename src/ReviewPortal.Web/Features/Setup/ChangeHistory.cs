@@ -18,9 +18,9 @@ public sealed class GetChangeHistory(IDbContextFactory<ReviewPortalDbContext> co
 
     public async Task<Result<IReadOnlyList<ChangeEntry>>> HandleAsync(Viewer viewer, ChangeTarget target, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see the change history") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see the change history.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var entries = await db.AuditEntries.AsNoTracking()

@@ -12,9 +12,9 @@ public sealed class GetDefaults(IDbContextFactory<ReviewPortalDbContext> context
 {
     public async Task<Result<DefaultsView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see the defaults") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see the defaults.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var view = await db.Defaults.AsNoTracking().Where(d => d.Id == PortalDefaults.SingletonId)

@@ -12,9 +12,9 @@ public sealed class ListApprovalPolicies(IDbContextFactory<ReviewPortalDbContext
 {
     public async Task<Result<ApprovalPoliciesView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see the approval policies") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see the approval policies.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.ApprovalPolicies.AsNoTracking()

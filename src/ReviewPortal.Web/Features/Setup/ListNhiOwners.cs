@@ -19,9 +19,9 @@ public sealed class ListNhiOwners(IDbContextFactory<ReviewPortalDbContext> conte
     public async Task<Result<(IReadOnlyList<NhiOwnerRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see who owns what") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see who owns what.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var nhis = db.Identities.AsNoTracking().Where(i => i.Kind != IdentityKind.Person && i.Status != "archived");

@@ -18,9 +18,9 @@ public sealed class ListResourceOwners(IDbContextFactory<ReviewPortalDbContext> 
     public async Task<Result<(IReadOnlyList<ResourceOwnersRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
-        if (!viewer.CanReadEverything)
+        if (AdminScreens.AdminsAndCompliance(viewer, "see who owns what") is { } refused)
         {
-            return Refusal.Forbidden("Only admins and Compliance can see who owns what.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var resources = db.Resources.AsNoTracking().Where(r => r.ArchivedAt == null);

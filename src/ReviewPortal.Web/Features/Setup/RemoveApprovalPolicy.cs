@@ -16,10 +16,12 @@ public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
+        var admin = AdminScreens.ActingAdmin(viewer, "change approval policies; Compliance can read them");
+        if (!admin.Ok)
         {
-            return Refusal.Forbidden("Only admins can change approval policies; Compliance can read them.");
+            return admin.Refusal;
         }
+        var adminId = admin.Value;
         var now = time.GetUtcNow();
         try
         {

@@ -11,9 +11,9 @@ public sealed class SearchPolicyTargets(IDbContextFactory<ReviewPortalDbContext>
 {
     public async Task<Result<IReadOnlyList<PolicyTarget>>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin)
+        if (AdminScreens.AdminsOnly(viewer, "change approval policies; Compliance can read them") is { } refused)
         {
-            return Refusal.Forbidden("Only admins can change approval policies; Compliance can read them.");
+            return refused;
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var t = term?.Trim().ToLower() ?? "";

@@ -38,10 +38,12 @@ public sealed class SetResourceOwners(IDbContextFactory<ReviewPortalDbContext> c
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
+        var admin = AdminScreens.ActingAdmin(viewer, "change owners; Compliance can read them");
+        if (!admin.Ok)
         {
-            return Refusal.Forbidden("Only admins can change owners; Compliance can read them.");
+            return admin.Refusal;
         }
+        var adminId = admin.Value;
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {

@@ -40,10 +40,12 @@ public sealed class TransferNhiOwnership(IDbContextFactory<ReviewPortalDbContext
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
+        var admin = AdminScreens.ActingAdmin(viewer, "transfer ownership; Compliance can read it");
+        if (!admin.Ok)
         {
-            return Refusal.Forbidden("Only admins can transfer ownership; Compliance can read it.");
+            return admin.Refusal;
         }
+        var adminId = admin.Value;
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {

@@ -36,10 +36,12 @@ public sealed class UpdateDefaults(IDbContextFactory<ReviewPortalDbContext> cont
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (!viewer.IsAdmin || viewer.IdentityId is not { } adminId)
+        var admin = AdminScreens.ActingAdmin(viewer, "change the defaults; Compliance can read them");
+        if (!admin.Ok)
         {
-            return Refusal.Forbidden("Only admins can change the defaults; Compliance can read them.");
+            return admin.Refusal;
         }
+        var adminId = admin.Value;
         var validation = await validator.ValidateAsync(command, cancellationToken);
         if (!validation.IsValid)
         {

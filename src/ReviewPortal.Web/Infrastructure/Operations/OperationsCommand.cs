@@ -105,8 +105,8 @@ public sealed class OperationsCommand
             new HashSet<string> { Infrastructure.Auth.Roles.Compliance });
         await using (var file = File.Create(path))
         {
-            var manifest = await export.WriteAsync(operatorViewer, campaign, file, $"verb-{Guid.NewGuid():N}")
-                ?? throw new InvalidOperationException($"Campaign {campaign} does not exist.");
+            var written = await export.WriteAsync(operatorViewer, campaign, file, $"verb-{Guid.NewGuid():N}");
+            var manifest = written.Value ?? throw new InvalidOperationException(written.Refusal!.Message);
             return new { path, manifest.LedgerHeadSequence, manifest.LedgerHeadHash, files = manifest.Files };
         }
     }

@@ -10,6 +10,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Audit;
 using ReviewPortal.Web.Infrastructure.Auth;
+using ReviewPortal.Web.Infrastructure.Refusals;
 
 namespace ReviewPortal.Tests.Features.Audit;
 
@@ -240,21 +241,21 @@ public sealed class AuditExportTests(PortalAppFactory portal) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task EvidencePack_ManagerViewer_NullAndNothingWritten()
+    public async Task EvidencePack_ManagerViewer_ForbiddenAndNothingWritten()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
         using var output = new MemoryStream();
 
         var manifest = await portal.GetRequiredService<ExportEvidencePack>().WriteAsync(teams.A, teams.CampaignId, output, "test");
 
-        Assert.Null(manifest);
+        Assert.Equal(RefusalKind.Forbidden, manifest.Refusal?.Kind);
         Assert.Equal(0, output.Length);
     }
 
     private async Task<(EvidenceManifest? Manifest, Dictionary<string, byte[]> Files)> ExportAsync(Viewer viewer, int campaignId)
     {
         using var output = new MemoryStream();
-        var manifest = await portal.GetRequiredService<ExportEvidencePack>().WriteAsync(viewer, campaignId, output, $"test-{Guid.NewGuid():N}");
+        var manifest = (await portal.GetRequiredService<ExportEvidencePack>().WriteAsync(viewer, campaignId, output, $"test-{Guid.NewGuid():N}")).Value;
         return (manifest, manifest is null ? [] : Unzip(output.ToArray()));
     }
 }
