@@ -7,6 +7,10 @@ namespace ReviewPortal.Web.Domain;
 public class AccessRequest
 {
     private AccessRequestStatus _status;
+    private DateTimeOffset? _completedAt;
+    private string? _fulfilmentNote;
+    private DateTimeOffset? _provisionAt;
+    private int _provisionAttempts;
 
     public long Id { get; set; }
     public int RequesterId { get; set; }
@@ -23,17 +27,17 @@ public class AccessRequest
     /// <summary>Null means permanent (only where the entitlement allows it).</summary>
     public int? DurationDays { get; set; }
     public AccessRequestStatus Status { get => _status; init => _status = value; }
-    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get => _completedAt; init => _completedAt = value; }
     /// <summary>How the approved access was (or must be) provisioned: API call made, or the manual step for an admin.</summary>
-    public string? FulfilmentNote { get; set; }
+    public string? FulfilmentNote { get => _fulfilmentNote; init => _fulfilmentNote = value; }
     /// <summary>
     /// While provisioning is the portal's to do: when it is next due (set with the approval, so a crash before the first
     /// attempt loses nothing; the start date; the next retry; or the end of an attempt's claim). Null once it is done or
     /// handed to an admin. Attempts claim it by moving it forward; only the holder of that claim records the outcome.
     /// </summary>
-    public DateTimeOffset? ProvisionAt { get; set; }
+    public DateTimeOffset? ProvisionAt { get => _provisionAt; init => _provisionAt = value; }
     /// <summary>Attempts at provisioning through the Admin API so far (deferrals the API asked for not counted).</summary>
-    public int ProvisionAttempts { get; set; }
+    public int ProvisionAttempts { get => _provisionAttempts; init => _provisionAttempts = value; }
 
     public List<ApprovalStep> Steps { get; set; } = [];
 
@@ -51,7 +55,7 @@ public class AccessRequest
         {
             waiting.ForEach(s => s.Skip());
             _status = AccessRequestStatus.Denied;
-            CompletedAt = now;
+            _completedAt = now;
             return null;
         }
         if (waiting.FirstOrDefault() is { } next)
@@ -60,7 +64,7 @@ public class AccessRequest
             return next;
         }
         _status = AccessRequestStatus.Approved;
-        ProvisionAt = now;
+        _provisionAt = now;
         return null;
     }
 
@@ -68,8 +72,8 @@ public class AccessRequest
     public void Fulfil(DateTimeOffset now)
     {
         _status = AccessRequestStatus.Fulfilled;
-        CompletedAt = now;
-        ProvisionAt = null;
+        _completedAt = now;
+        _provisionAt = null;
     }
 
     /// <summary>
@@ -80,14 +84,14 @@ public class AccessRequest
     {
         if (!countsAsAttempt)
         {
-            ProvisionAttempts = Math.Max(0, ProvisionAttempts - 1);
+            _provisionAttempts = Math.Max(0, ProvisionAttempts - 1);
         }
-        ProvisionAt = retryAt;
+        _provisionAt = retryAt;
         Noted(note);
     }
 
     /// <summary>What the requester and admins read about provisioning (it may quote the Admin API: shortened to its column).</summary>
-    public void Noted(string note) => FulfilmentNote = MaxLengths.Truncate(note, MaxLengths.AccessRequest.FulfilmentNote);
+    public void Noted(string note) => _fulfilmentNote = MaxLengths.Truncate(note, MaxLengths.AccessRequest.FulfilmentNote);
 }
 
 public enum AccessRequestStatus
@@ -104,34 +108,41 @@ public enum AccessRequestStatus
 public class ApprovalStep
 {
     private ApprovalStatus _status;
+    private ApproverKind _approverKind;
+    private int _approverId;
+    private int? _decidedById;
+    private DateTimeOffset? _decidedAt;
+    private string? _comment;
+    private DateTimeOffset? _activatedAt;
+    private DateTimeOffset? _escalatedAt;
 
     public long Id { get; set; }
     public long AccessRequestId { get; set; }
     public AccessRequest AccessRequest { get; set; } = null!;
     public int Order { get; set; }
-    public ApproverKind ApproverKind { get; set; }
-    public int ApproverId { get; set; }
+    public ApproverKind ApproverKind { get => _approverKind; init => _approverKind = value; }
+    public int ApproverId { get => _approverId; init => _approverId = value; }
     public Identity Approver { get; set; } = null!;
     public ApprovalStatus Status { get => _status; init => _status = value; }
-    public int? DecidedById { get; set; }
-    public DateTimeOffset? DecidedAt { get; set; }
-    public string? Comment { get; set; }
+    public int? DecidedById { get => _decidedById; init => _decidedById = value; }
+    public DateTimeOffset? DecidedAt { get => _decidedAt; init => _decidedAt = value; }
+    public string? Comment { get => _comment; init => _comment = value; }
     /// <summary>When the step became the one waiting for an answer (escalation counts from here).</summary>
-    public DateTimeOffset? ActivatedAt { get; set; }
-    public DateTimeOffset? EscalatedAt { get; set; }
+    public DateTimeOffset? ActivatedAt { get => _activatedAt; init => _activatedAt = value; }
+    public DateTimeOffset? EscalatedAt { get => _escalatedAt; init => _escalatedAt = value; }
 
     internal void Answer(bool approve, int? decidedById, string? comment, DateTimeOffset at)
     {
         _status = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied;
-        DecidedById = decidedById;
-        DecidedAt = at;
-        Comment = comment;
+        _decidedById = decidedById;
+        _decidedAt = at;
+        _comment = comment;
     }
 
     internal void Activate(DateTimeOffset at)
     {
         _status = ApprovalStatus.Pending;
-        ActivatedAt = at;
+        _activatedAt = at;
     }
 
     internal void Skip() => _status = ApprovalStatus.Skipped;
@@ -139,12 +150,12 @@ public class ApprovalStep
     /// <summary>Unanswered too long: handed to <paramref name="fallbackApproverId"/>, waiting from now; or, with nobody eligible, only marked.</summary>
     public void Escalate(int? fallbackApproverId, DateTimeOffset at)
     {
-        EscalatedAt = at;
+        _escalatedAt = at;
         if (fallbackApproverId is { } to)
         {
-            ApproverId = to;
-            ApproverKind = ApproverKind.Fallback;
-            ActivatedAt = at;
+            _approverId = to;
+            _approverKind = ApproverKind.Fallback;
+            _activatedAt = at;
         }
     }
 }

@@ -8,6 +8,12 @@ namespace ReviewPortal.Web.Domain;
 public class RemediationTask
 {
     private RemediationStatus _status;
+    private int _attempts;
+    private DateTimeOffset? _nextAttemptAt;
+    private string? _lastError;
+    private string? _instructions;
+    private DateTimeOffset? _completedAt;
+    private DateTimeOffset? _verifiedAt;
 
     public long Id { get; set; }
     public long? ReviewItemId { get; set; }
@@ -17,14 +23,14 @@ public class RemediationTask
     /// <summary>Role to move to for reduce actions.</summary>
     public string? TargetValue { get; set; }
     public RemediationStatus Status { get => _status; init => _status = value; }
-    public int Attempts { get; set; }
-    public DateTimeOffset? NextAttemptAt { get; set; }
-    public string? LastError { get; set; }
+    public int Attempts { get => _attempts; init => _attempts = value; }
+    public DateTimeOffset? NextAttemptAt { get => _nextAttemptAt; init => _nextAttemptAt = value; }
+    public string? LastError { get => _lastError; init => _lastError = value; }
     /// <summary>For manual tasks: what an admin must do by hand, and why the API cannot.</summary>
-    public string? Instructions { get; set; }
+    public string? Instructions { get => _instructions; init => _instructions = value; }
     public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? CompletedAt { get; set; }
-    public DateTimeOffset? VerifiedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get => _completedAt; init => _completedAt = value; }
+    public DateTimeOffset? VerifiedAt { get => _verifiedAt; init => _verifiedAt = value; }
 
     /// <summary>An admin may confirm by hand a manual task, or a failed one the executor gave up on.</summary>
     public bool CanBeMarkedDone => Status == RemediationStatus.ManualRequired || (Status == RemediationStatus.Failed && NextAttemptAt is null);
@@ -35,52 +41,52 @@ public class RemediationTask
     public void Defer(DateTimeOffset dueAgainAt, string? why)
     {
         _status = RemediationStatus.Pending;
-        Attempts = Math.Max(0, Attempts - 1);
-        NextAttemptAt = dueAgainAt;
-        LastError = MaxLengths.Truncate(why, MaxLengths.RemediationTask.LastError);
+        _attempts = Math.Max(0, Attempts - 1);
+        _nextAttemptAt = dueAgainAt;
+        _lastError = MaxLengths.Truncate(why, MaxLengths.RemediationTask.LastError);
     }
 
     /// <summary>Done upstream (by the call, or by an admin by hand): the next directory sync verifies it.</summary>
     public void Succeed(DateTimeOffset at)
     {
         _status = RemediationStatus.Succeeded;
-        CompletedAt = at;
-        NextAttemptAt = null;
-        LastError = null;
+        _completedAt = at;
+        _nextAttemptAt = null;
+        _lastError = null;
     }
 
     /// <summary>The API refused in a documented way: a person must do it, following <paramref name="instructions"/>.</summary>
     public void RequireManual(string? apiAnswer, string? instructions)
     {
         _status = RemediationStatus.ManualRequired;
-        NextAttemptAt = null;
-        LastError = MaxLengths.Truncate(apiAnswer, MaxLengths.RemediationTask.LastError);
-        Instructions = MaxLengths.Truncate(instructions, MaxLengths.RemediationTask.Instructions);
+        _nextAttemptAt = null;
+        _lastError = MaxLengths.Truncate(apiAnswer, MaxLengths.RemediationTask.LastError);
+        _instructions = MaxLengths.Truncate(instructions, MaxLengths.RemediationTask.Instructions);
     }
 
     /// <summary>The attempt failed: tried again at <paramref name="retryAt"/>, or never (null) once the executor gives up.</summary>
     public void Fail(string? error, DateTimeOffset? retryAt)
     {
         _status = RemediationStatus.Failed;
-        LastError = MaxLengths.Truncate(error, MaxLengths.RemediationTask.LastError);
-        NextAttemptAt = retryAt;
+        _lastError = MaxLengths.Truncate(error, MaxLengths.RemediationTask.LastError);
+        _nextAttemptAt = retryAt;
     }
 
     /// <summary>An admin's retry of a failed or drifted task: from the start, attempts reset (a manual one goes back to a person).</summary>
     public void Retry(DateTimeOffset now)
     {
         _status = Action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending;
-        NextAttemptAt = _status == RemediationStatus.Pending ? now : null;
-        Attempts = 0;
-        CompletedAt = null;
-        VerifiedAt = null;
+        _nextAttemptAt = _status == RemediationStatus.Pending ? now : null;
+        _attempts = 0;
+        _completedAt = null;
+        _verifiedAt = null;
     }
 
     /// <summary>The directory sync's verdict: the access is gone (Verified) or still there (Drift), judged at <paramref name="at"/>.</summary>
     public void Judge(bool accessGone, DateTimeOffset at)
     {
         _status = accessGone ? RemediationStatus.Verified : RemediationStatus.Drift;
-        VerifiedAt = at;
+        _verifiedAt = at;
     }
 }
 
