@@ -27,7 +27,7 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
         }
         catch (LedgerBusyException)
         {
-            return Refusal.Busy("The campaign was not closed.");
+            return Refusal.Busy("The campaign was not closed");
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
         }
         catch (LedgerBusyException)
         {
-            return Refusal.Busy("Nothing was saved.");
+            return Refusal.Busy("Nothing was saved");
         }
     }
 }

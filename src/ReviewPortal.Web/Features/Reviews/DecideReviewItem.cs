@@ -78,7 +78,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         catch (LedgerBusyException)
         {
             // The save already waited for the ledger and ran again (LedgerLock); the log has the detail.
-            return Refusal.Busy("Your decision was not saved.");
+            return Refusal.Busy("Your decision was not saved");
         }
         return item!.Version;
     }

@@ -31,8 +31,8 @@ public sealed record Refusal(RefusalKind Kind, string Message, IReadOnlyDictiona
     public static Refusal Invalid(IReadOnlyDictionary<string, string> fieldErrors) =>
         new(RefusalKind.Invalid, string.Join(" ", fieldErrors.Values), fieldErrors);
     public static Refusal Conflict(string message) => new(RefusalKind.Conflict, message);
-    /// <param name="notDone">What did not happen, as a sentence: "Your decision was not saved."</param>
-    public static Refusal Busy(string notDone) => new(RefusalKind.Busy, $"{LedgerBusyException.UserMessage} {notDone} Try again in a moment.");
+    /// <param name="notDone">What did not happen, without its full stop: "Your decision was not saved".</param>
+    public static Refusal Busy(string notDone) => new(RefusalKind.Busy, $"{LedgerBusyException.UserMessage} {notDone}: try again in a moment.");
 }
 
 /// <summary>What a handler answers: its value, or a <see cref="Refusal"/>. Handlers return either and let the conversions wrap it.</summary>

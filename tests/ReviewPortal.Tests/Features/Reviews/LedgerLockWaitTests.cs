@@ -84,7 +84,7 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
 
         Assert.Equal(RefusalKind.Busy, busy.Refusal?.Kind);
         Assert.Contains("busy", busy.Refusal?.Message);
-        Assert.Contains("not saved. Try again", busy.Refusal?.Message);
+        Assert.Contains("not saved: try again", busy.Refusal?.Message);
         Assert.Equal(retries + Attempts - 1, portal.Logs.Count(LedgerLock.Retrying));
         var untouched = await teams.ItemAsync(item.Id);
         Assert.Null(untouched.Outcome);
