@@ -29,7 +29,7 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
     public async Task<Result<EvidenceManifest>> WriteAsync(Viewer viewer, int campaignId, Stream output, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "export evidence") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can export evidence") is { } refused)
         {
             return refused;
         }

@@ -27,7 +27,7 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
 
     public async Task<Result<AuditResultPage>> HandleAsync(Viewer viewer, Filter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "read the audit trail") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can read the audit trail") is { } refused)
         {
             return refused;
         }

@@ -14,7 +14,7 @@ public sealed class VerifyAuditChain(IDbContextFactory<ReviewPortalDbContext> co
 {
     public async Task<Result<AuditVerification>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "verify the audit trail") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can verify the audit trail") is { } refused)
         {
             return refused;
         }

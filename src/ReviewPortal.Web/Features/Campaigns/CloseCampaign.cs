@@ -16,7 +16,7 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
 {
     public async Task<Result<CloseResult>> HandleAsync(Viewer viewer, int campaignId, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "close campaigns") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can close campaigns") is { } refused)
         {
             return refused;
         }

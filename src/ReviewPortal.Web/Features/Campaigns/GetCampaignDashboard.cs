@@ -19,7 +19,7 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
 
     public async Task<Result<CampaignDashboard>> HandleAsync(Viewer viewer, int campaignId, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see a campaign's progress") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see a campaign's progress") is { } refused)
         {
             return refused;
         }

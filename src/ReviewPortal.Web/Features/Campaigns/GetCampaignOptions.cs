@@ -13,7 +13,7 @@ public sealed class GetCampaignOptions(IDbContextFactory<ReviewPortalDbContext> 
 {
     public async Task<Result<CampaignOptions>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "plan campaigns") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can plan campaigns") is { } refused)
         {
             return refused;
         }

@@ -18,7 +18,7 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
     public async Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        var admin = AdminScreens.ActingAdmin(viewer, "launch campaigns");
+        var admin = AdminScreens.ActingAdmin(viewer, "can launch campaigns");
         if (!admin.Ok)
         {
             return admin.Refusal;

@@ -10,7 +10,7 @@ public sealed class ListCampaigns(IDbContextFactory<ReviewPortalDbContext> conte
 {
     public async Task<Result<IReadOnlyList<CampaignRow>>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see the campaigns") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see the campaigns") is { } refused)
         {
             return refused;
         }

@@ -12,7 +12,7 @@ public sealed class PreviewCampaign(IDbContextFactory<ReviewPortalDbContext> con
 {
     public async Task<Result<CampaignPreview>> HandleAsync(Viewer viewer, CampaignDefinition definition, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "plan campaigns") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can plan campaigns") is { } refused)
         {
             return refused;
         }

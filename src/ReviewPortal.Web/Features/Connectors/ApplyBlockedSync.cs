@@ -23,7 +23,7 @@ public sealed class ApplyBlockedSync(IDbContextFactory<ReviewPortalDbContext> co
     public async Task<Result<string>> HandleAsync(Viewer viewer, long blockedRunId, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "apply a blocked directory sync") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can apply a blocked directory sync") is { } refused)
         {
             return refused;
         }

@@ -15,7 +15,7 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
 {
     public async Task<Result<ConnectorStatus>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "see the connectors") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can see the connectors") is { } refused)
         {
             return refused;
         }

@@ -39,6 +39,7 @@ public sealed class IngestActivityJob(
         Lease = TimeSpan.FromMinutes(30),
         Schedule = JobDescriptor.From<IngestionOptions>(o => o.ActivityCron),
         RunNowAuditAction = "connector.run-requested",
+        RunNowTarget = new("Connector", "IngestActivity"),
         Run = job => job.RunAsync(CancellationToken.None),
     };
 

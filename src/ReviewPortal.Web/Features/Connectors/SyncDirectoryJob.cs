@@ -40,6 +40,7 @@ public sealed class SyncDirectoryJob(
         Lease = TimeSpan.FromMinutes(30),
         Schedule = JobDescriptor.From<IngestionOptions>(o => o.DirectoryCron),
         RunNowAuditAction = "connector.run-requested",
+        RunNowTarget = new("Connector", "SyncDirectory"),
         Run = job => job.RunAsync(CancellationToken.None),
     };
 

@@ -29,7 +29,7 @@ public sealed class TestClaudeConnection(IComplianceClient compliance, IAdminCli
 
     public async Task<Result<Report>> HandleAsync(Viewer viewer, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "test the Claude connection") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can test the Claude connection") is { } refused)
         {
             return refused;
         }

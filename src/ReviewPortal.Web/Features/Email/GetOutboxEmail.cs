@@ -11,7 +11,7 @@ public sealed class GetOutboxEmail(IDbContextFactory<ReviewPortalDbContext> cont
 {
     public async Task<Result<OutboxEmailDetail>> HandleAsync(Viewer viewer, long id, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "read the outbox") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can read the outbox") is { } refused)
         {
             return refused;
         }

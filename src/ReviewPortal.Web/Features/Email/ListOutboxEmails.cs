@@ -12,7 +12,7 @@ public sealed class ListOutboxEmails(IDbContextFactory<ReviewPortalDbContext> co
     public async Task<Result<OutboxPageResult>> HandleAsync(Viewer viewer, OutboxStatus? status, int page, int pageSize,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "read the outbox") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can read the outbox") is { } refused)
         {
             return refused;
         }

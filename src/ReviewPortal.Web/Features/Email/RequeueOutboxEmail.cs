@@ -14,7 +14,7 @@ public sealed class RequeueOutboxEmail(IDbContextFactory<ReviewPortalDbContext> 
 {
     public async Task<Result> HandleAsync(Viewer viewer, long id, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "send a mail again") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can send a mail again") is { } refused)
         {
             return refused;
         }

@@ -11,7 +11,7 @@ public sealed class GetLifecycleRules(IDbContextFactory<ReviewPortalDbContext> c
 {
     public async Task<Result<LifecycleRulesView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see the lifecycle rules") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see the lifecycle rules") is { } refused)
         {
             return refused;
         }

@@ -38,7 +38,7 @@ public sealed class UpdateLifecycleRules(IDbContextFactory<ReviewPortalDbContext
     /// <returns>How many rules changed (none when the admin saved what is already in force).</returns>
     public async Task<Result<int>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        var admin = AdminScreens.ActingAdmin(viewer, "change lifecycle rules");
+        var admin = AdminScreens.ActingAdmin(viewer, "can change lifecycle rules");
         if (!admin.Ok)
         {
             return admin.Refusal;

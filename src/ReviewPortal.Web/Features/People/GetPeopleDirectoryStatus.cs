@@ -29,7 +29,7 @@ public sealed class GetPeopleDirectoryStatus(IDbContextFactory<ReviewPortalDbCon
 
     public async Task<Result<Status>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "see the people directory") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can see the people directory") is { } refused)
         {
             return refused;
         }

@@ -24,7 +24,7 @@ public sealed class ImportPeopleCsv(IDbContextFactory<ReviewPortalDbContext> con
 
     public async Task<Result<Outcome>> PreviewAsync(Viewer viewer, TextReader file, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "import people") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can import people") is { } refused)
         {
             return refused;
         }
@@ -42,7 +42,7 @@ public sealed class ImportPeopleCsv(IDbContextFactory<ReviewPortalDbContext> con
     public async Task<Result<Outcome>> ApplyAsync(Viewer viewer, TextReader file, string fileName, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "import people") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can import people") is { } refused)
         {
             return refused;
         }

@@ -28,6 +28,7 @@ public sealed class SyncPeopleJob(
         Lease = TimeSpan.FromMinutes(30),
         Schedule = JobDescriptor.From<PeopleOptions>(o => o.Source == PeopleSource.EntraId ? o.SyncCron : null),
         RunNowAuditAction = "connector.run-requested",
+        RunNowTarget = new("Connector", "SyncPeople"),
         Then = SyncDirectoryJob.Descriptor,
         Run = job => job.RunAsync(CancellationToken.None),
     };

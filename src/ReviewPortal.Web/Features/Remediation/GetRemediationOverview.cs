@@ -15,7 +15,7 @@ public sealed class GetRemediationOverview(IDbContextFactory<ReviewPortalDbConte
     public async Task<Result<RemediationOverview>> HandleAsync(Viewer viewer, RemediationStatus? status = null, int take = 500,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see remediation tasks") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see remediation tasks") is { } refused)
         {
             return refused;
         }

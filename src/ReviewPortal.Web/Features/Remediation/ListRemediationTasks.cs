@@ -11,7 +11,7 @@ public sealed class ListRemediationTasks(IDbContextFactory<ReviewPortalDbContext
 {
     public async Task<Result<IReadOnlyList<RemediationRow>>> HandleAsync(Viewer viewer, int? campaignId, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see remediation tasks") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see remediation tasks") is { } refused)
         {
             return refused;
         }

@@ -18,7 +18,7 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
     public async Task<Result> HandleAsync(Viewer viewer, long taskId, string? note, string correlationId,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "confirm manual remediation") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can confirm manual remediation") is { } refused)
         {
             return refused;
         }

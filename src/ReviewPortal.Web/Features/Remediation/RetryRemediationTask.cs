@@ -15,7 +15,7 @@ public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext
 {
     public async Task<Result> HandleAsync(Viewer viewer, long taskId, string correlationId, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "retry remediation tasks") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can retry remediation tasks") is { } refused)
         {
             return refused;
         }

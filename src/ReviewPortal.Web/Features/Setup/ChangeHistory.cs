@@ -18,7 +18,7 @@ public sealed class GetChangeHistory(IDbContextFactory<ReviewPortalDbContext> co
 
     public async Task<Result<IReadOnlyList<ChangeEntry>>> HandleAsync(Viewer viewer, ChangeTarget target, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see the change history") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see the change history") is { } refused)
         {
             return refused;
         }

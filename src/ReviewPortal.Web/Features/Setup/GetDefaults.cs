@@ -12,7 +12,7 @@ public sealed class GetDefaults(IDbContextFactory<ReviewPortalDbContext> context
 {
     public async Task<Result<DefaultsView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see the defaults") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see the defaults") is { } refused)
         {
             return refused;
         }

@@ -12,7 +12,7 @@ public sealed class ListApprovalPolicies(IDbContextFactory<ReviewPortalDbContext
 {
     public async Task<Result<ApprovalPoliciesView>> HandleAsync(Viewer viewer, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see the approval policies") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see the approval policies") is { } refused)
         {
             return refused;
         }

@@ -19,7 +19,7 @@ public sealed class ListNhiOwners(IDbContextFactory<ReviewPortalDbContext> conte
     public async Task<Result<(IReadOnlyList<NhiOwnerRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see who owns what") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see who owns what") is { } refused)
         {
             return refused;
         }

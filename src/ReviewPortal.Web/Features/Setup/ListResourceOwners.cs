@@ -18,7 +18,7 @@ public sealed class ListResourceOwners(IDbContextFactory<ReviewPortalDbContext> 
     public async Task<Result<(IReadOnlyList<ResourceOwnersRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsAndCompliance(viewer, "see who owns what") is { } refused)
+        if (AdminScreens.AdminsAndCompliance(viewer, "can see who owns what") is { } refused)
         {
             return refused;
         }

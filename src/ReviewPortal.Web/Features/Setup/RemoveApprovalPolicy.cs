@@ -16,7 +16,7 @@ public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        var admin = AdminScreens.ActingAdmin(viewer, "change approval policies; Compliance can read them");
+        var admin = AdminScreens.ActingAdmin(viewer, "can change approval policies; Compliance can read them");
         if (!admin.Ok)
         {
             return admin.Refusal;

@@ -11,7 +11,7 @@ public sealed class SearchPolicyTargets(IDbContextFactory<ReviewPortalDbContext>
 {
     public async Task<Result<IReadOnlyList<PolicyTarget>>> HandleAsync(Viewer viewer, string? term, CancellationToken cancellationToken = default)
     {
-        if (AdminScreens.AdminsOnly(viewer, "change approval policies; Compliance can read them") is { } refused)
+        if (AdminScreens.AdminsOnly(viewer, "can change approval policies; Compliance can read them") is { } refused)
         {
             return refused;
         }

@@ -38,7 +38,7 @@ public sealed class SetResourceOwners(IDbContextFactory<ReviewPortalDbContext> c
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        var admin = AdminScreens.ActingAdmin(viewer, "change owners; Compliance can read them");
+        var admin = AdminScreens.ActingAdmin(viewer, "can change owners; Compliance can read them");
         if (!admin.Ok)
         {
             return admin.Refusal;

@@ -40,7 +40,7 @@ public sealed class TransferNhiOwnership(IDbContextFactory<ReviewPortalDbContext
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        var admin = AdminScreens.ActingAdmin(viewer, "transfer ownership; Compliance can read it");
+        var admin = AdminScreens.ActingAdmin(viewer, "can transfer ownership; Compliance can read it");
         if (!admin.Ok)
         {
             return admin.Refusal;

@@ -36,7 +36,7 @@ public sealed class UpdateDefaults(IDbContextFactory<ReviewPortalDbContext> cont
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
-        var admin = AdminScreens.ActingAdmin(viewer, "change the defaults; Compliance can read them");
+        var admin = AdminScreens.ActingAdmin(viewer, "can change the defaults; Compliance can read them");
         if (!admin.Ok)
         {
             return admin.Refusal;

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Hangfire;
 using Microsoft.Extensions.Options;
+using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Web.Infrastructure.Jobs;
@@ -25,6 +26,12 @@ public abstract class JobDescriptor
 
     /// <summary>The audit action of an admin's "run now"; null when the job has no such button.</summary>
     public string? RunNowAuditAction { get; init; }
+
+    /// <summary>
+    /// What a "run now" request is audited against: <c>Job</c>/its id, unless the ledger has always named it otherwise (the
+    /// connectors' <c>Connector</c>/<c>SyncDirectory</c>, which audit searches already filter on).
+    /// </summary>
+    public AuditTarget? RunNowTarget { get; init; }
 
     /// <summary>Who may run it now: admins, whatever the page shows.</summary>
     public Func<Viewer, bool> MayRunNow { get; init; } = viewer => viewer.IsAdmin;

@@ -31,6 +31,6 @@ public sealed class RunJobNow(JobRegistry jobs, AdminJobQueue queue)
                 parent = next.ContinueWith(client, parent);
             }
             return first;
-        }, auditAction, new AuditTarget("Job", job.Id), correlationId, cancellationToken);
+        }, auditAction, job.RunNowTarget ?? new AuditTarget("Job", job.Id), correlationId, cancellationToken);
     }
 }

@@ -73,6 +73,6 @@ public sealed class PeopleDirectoryPanelTests : BunitContext, IAsyncLifetime
         Assert.Empty(panel.FindAll("[data-testid=people-csv-preview]"));
         // ... and a directory sync is queued to give Claude's people that context now, asked for by the admin who applied it.
         await using var db = await _portal.CreateDbContextAsync();
-        Assert.Equal([SyncDirectoryJob.JobName], await db.AuditEntries.Where(a => a.Action == "connector.run-requested").Select(a => a.TargetId).ToListAsync());
+        Assert.Equal(["SyncDirectory"], await db.AuditEntries.Where(a => a.Action == "connector.run-requested").Select(a => a.TargetId).ToListAsync());
     }
 }

@@ -147,7 +147,7 @@ public sealed class FulfilAccessRequestTests
 
         var byOwner = await confirm.HandleAsync(org.As(org.Olga, Roles.AppOwner), id, "test-confirm");
         var byRequester = await confirm.HandleAsync(org.As(org.Rita), id, "test-confirm");
-        Assert.Equal("Only admins can confirm manual fulfilment.", byOwner.Refusal?.Message);
+        Assert.Equal("Only admins confirm manual fulfilment.", byOwner.Refusal?.Message);
         Assert.Equal(byOwner.Refusal, byRequester.Refusal);
         Assert.Equal(before, await org.CountsAsync());
         Assert.Equal(AccessRequestStatus.Approved, (await org.RequestAsync(id)).Status);
