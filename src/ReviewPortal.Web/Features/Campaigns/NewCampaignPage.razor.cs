@@ -33,11 +33,7 @@ public partial class NewCampaignPage
     {
         _viewer = await ViewerAsync();
         var options = await GetOptions.HandleAsync(_viewer);
-        if (!options.Ok)
-        {
-            Snackbar.Show(options.Refusal);
-        }
-        _options = options.Value;
+        _options = Snackbar.ValueOrShow(options);
         var now = Time.GetUtcNow();
         _due = now.UtcDateTime.Date.AddDays(21);
         _definition = new CampaignDefinition
@@ -61,12 +57,7 @@ public partial class NewCampaignPage
     private async Task<IEnumerable<PersonOption>> SearchAsync(string? term, CancellationToken cancellationToken)
     {
         var people = await SearchPeople.HandleAsync(_viewer!, term, cancellationToken);
-        if (!people.Ok)
-        {
-            Snackbar.Show(people.Refusal);
-            return [];
-        }
-        return people.Value;
+        return Snackbar.ValueOrShow(people) ?? [];
     }
 
     private void AddNamed(PersonOption? person)

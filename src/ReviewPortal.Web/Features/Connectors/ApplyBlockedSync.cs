@@ -15,7 +15,7 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// blocked. Admin-only here, whatever the page shows; the request is audited with who asked (target: the blocked run),
 /// and the sync it queues audits what it changed and which blocked run allowed it.
 /// </summary>
-public sealed class ApplyBlockedSync(IDbContextFactory<ReviewPortalDbContext> contexts, AdminJobQueue queue)
+public sealed class ApplyBlockedSync(IDbContextFactory<ReviewPortalDbContext> contexts, RequestedJobQueue queue)
 {
     public const string AuditAction = "connector.directory-sync-approved";
 

@@ -101,11 +101,7 @@ public partial class MyReviewsPage
     private async Task<ReviewItemView?> ReadAsync(long itemId, bool withLiveEvidence = false)
     {
         var result = await GetItem.HandleAsync(_viewer!, itemId, withLiveEvidence);
-        if (!result.Ok)
-        {
-            Snackbar.Show(result.Refusal);
-        }
-        return result.Value;
+        return Snackbar.ValueOrShow(result);
     }
 
     private async Task<Result<int>> DecideAsync(DecideReviewItem.Command command)

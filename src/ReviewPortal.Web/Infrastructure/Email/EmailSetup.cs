@@ -9,9 +9,9 @@ public static class EmailSetup
     public static IServiceCollection AddPortalEmail(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddPortalOptions<EmailOptions>(EmailOptions.Section);
-        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<EmailOptions>() is { UsesSmtp: true }
-            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
-            : new PickupFolderEmailSender(Path.GetFullPath(sp.GetRequiredService<EmailOptions>().PickupFolder, environment.ContentRootPath)));
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<EmailOptions>() is { UsesSmtp: false } options
+            ? new PickupFolderEmailSender(Path.GetFullPath(options.PickupFolder, environment.ContentRootPath))
+            : ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp));
         return services;
     }
 }

@@ -34,7 +34,7 @@ public static class JobsSetup
         }
         services.AddSingleton(options);
         services.AddSingleton(Registry);
-        services.AddSingleton<AdminJobQueue>();
+        services.AddSingleton<RequestedJobQueue>();
         services.AddScoped<RunJobNow>();
         services.AddHangfire((sp, config) =>
         {

@@ -10,7 +10,7 @@ namespace ReviewPortal.Web.Infrastructure.Jobs;
 /// gives Claude's people what it stored). Who may ask is the descriptor's rule, checked here whatever the page shows; the
 /// request is audited with who asked.
 /// </summary>
-public sealed class RunJobNow(JobRegistry jobs, AdminJobQueue queue)
+public sealed class RunJobNow(JobRegistry jobs, RequestedJobQueue queue)
 {
     /// <returns>The Hangfire id of the job queued first.</returns>
     public async Task<Result<string>> HandleAsync(Viewer viewer, string jobId, string correlationId, CancellationToken cancellationToken = default)

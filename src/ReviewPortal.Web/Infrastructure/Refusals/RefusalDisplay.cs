@@ -15,6 +15,16 @@ public static class RefusalDisplay
 
     public static void Show(this ISnackbar snackbar, Refusal refusal) => snackbar.Add(refusal.Message, refusal.Severity());
 
+    /// <summary>The value, or null after showing the refusal: for a page that reads something and shows nothing else when refused.</summary>
+    public static T? ValueOrShow<T>(this ISnackbar snackbar, Result<T> result)
+    {
+        if (!result.Ok)
+        {
+            snackbar.Show(result.Refusal);
+        }
+        return result.Value;
+    }
+
     /// <summary>Shows the refusal, or <paramref name="done"/> of the value as a success; answers whether the handler did it.</summary>
     public static bool Show<T>(this ISnackbar snackbar, Result<T> result, Func<T, string> done, Severity severity = MudBlazor.Severity.Success)
     {

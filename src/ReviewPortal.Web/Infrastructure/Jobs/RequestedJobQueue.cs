@@ -9,7 +9,7 @@ namespace ReviewPortal.Web.Infrastructure.Jobs;
 /// Queues a job a person asked for and records who asked in the ledger, the job id with it. Deciding who may ask is the
 /// caller's (<see cref="RunJobNow"/>, "apply a blocked sync"), done before this is called.
 /// </summary>
-public sealed class AdminJobQueue(IBackgroundJobClient jobs, IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class RequestedJobQueue(IBackgroundJobClient jobs, IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
     /// <returns>The Hangfire id <paramref name="enqueue"/> answered.</returns>
     public async Task<string> QueueAsync(Viewer viewer, Func<IBackgroundJobClient, string> enqueue, string auditAction, AuditTarget target,
