@@ -85,7 +85,7 @@ public sealed class ActivityStore : IAsyncDisposable
             from = Math.Min(from, key);
             to = Math.Max(to, key);
         }
-        var seen = new HashSet<(long At, string Id)>(events.Count);
+        HashSet<(long At, string Id)>? stored = null;
         await using (var read = _connection.CreateCommand())
         {
             read.Transaction = _transaction;
@@ -103,9 +103,15 @@ public sealed class ActivityStore : IAsyncDisposable
                     DatabaseProvider.Postgres => reader.GetFieldValue<DateTime>(0).Ticks,
                     _ => reader.GetFieldValue<DateTimeOffset>(0).UtcTicks,
                 };
-                seen.Add((at, reader.GetString(1)));
+                (stored ??= []).Add((at, reader.GetString(1)));
             }
         }
+        if (stored is null && StrictlyAscending(events))
+        {
+            // Nothing stored in the span and no time twice on the page (the common case of a catch-up): every event is new.
+            return events as List<ActivityEvent> ?? [.. events];
+        }
+        var seen = stored ?? new HashSet<(long At, string Id)>(events.Count);
         var fresh = new List<ActivityEvent>(events.Count);
         foreach (var e in events)
         {
@@ -115,6 +121,19 @@ public sealed class ActivityStore : IAsyncDisposable
             }
         }
         return fresh;
+    }
+
+    /// <summary>Whether every event's time is later than the one before it, so no key can be on the page twice.</summary>
+    private bool StrictlyAscending(IReadOnlyList<ActivityEvent> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (Key(events[i].OccurredAt) <= Key(events[i - 1].OccurredAt))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>An instant as the provider stores it, in ticks: PostgreSQL keeps microseconds, the others 100 ns.</summary>

@@ -22,54 +22,80 @@ public sealed class ActorResolver
     public static async Task<ActorResolver> LoadAsync(ReviewPortalDbContext db, CancellationToken cancellationToken) =>
         new(await db.Identities.AsNoTracking().ToDictionaryAsync(i => i.ExternalId, i => i.Id, StringComparer.Ordinal, cancellationToken));
 
-    public static (string ExternalId, IdentityKind Kind, string Name)? Describe(ActivityActor actor) => actor.Type switch
+    /// <summary>The identity an actor resolves to, by its key; null for actors that resolve to nobody.</summary>
+    public static ActorIdentity? Describe(ActivityActor actor) => actor.Type switch
     {
-        "user_actor" when actor.UserId is { } id => (id, IdentityKind.Person, actor.EmailAddress ?? id),
-        "api_actor" when actor.ApiKeyId is { } id => (id, IdentityKind.ApiKey, id),
-        "admin_api_key_actor" when actor.AdminApiKeyId is { } id => (id, IdentityKind.AdminApiKey, id),
-        "service_account_actor" when actor.ServiceAccountId is { } id => (id, IdentityKind.ServiceAccount, id),
-        "federated_identity_actor" when actor.Subject is { } subject => ($"fed:{actor.Issuer}|{subject}", IdentityKind.Agent, subject),
-        "federated_actor" when actor.Subject is { } subject => ($"fed:{actor.ProviderType}|{subject}", IdentityKind.Agent, subject),
+        "user_actor" when actor.UserId is { } id => new(id, IdentityKind.Person, actor.EmailAddress ?? id),
+        "api_actor" when actor.ApiKeyId is { } id => new(id, IdentityKind.ApiKey, id),
+        "admin_api_key_actor" when actor.AdminApiKeyId is { } id => new(id, IdentityKind.AdminApiKey, id),
+        "service_account_actor" when actor.ServiceAccountId is { } id => new(id, IdentityKind.ServiceAccount, id),
+        "federated_identity_actor" when actor.Subject is { } subject => new($"fed:{actor.Issuer}|{subject}", IdentityKind.Agent, subject),
+        "federated_actor" when actor.Subject is { } subject => new($"fed:{actor.ProviderType}|{subject}", IdentityKind.Agent, subject),
         _ => null,
     };
 
-    /// <summary>A readable actor key for unresolved actors (kept on the event for audit).</summary>
-    public static string? ExternalKey(ActivityActor actor) =>
-        Describe(actor)?.ExternalId ?? actor.Service ?? actor.UnauthenticatedEmailAddress ?? actor.EmailAddress ?? actor.DirectoryId;
+    /// <summary>The actor's key kept on the event for audit: its identity's (<paramref name="described"/>), else a readable one.</summary>
+    public static string? ExternalKey(ActivityActor actor, ActorIdentity? described) =>
+        described?.ExternalId ?? actor.Service ?? actor.UnauthenticatedEmailAddress ?? actor.EmailAddress ?? actor.DirectoryId;
 
     /// <summary>
-    /// Resolves every actor of a page, creating placeholders in the caller's unit of work. Call <see cref="Committed"/>
-    /// once that unit has committed; a retried unit calls this again, forgetting what its failed attempt created.
+    /// Gives each event of the pages the identity of its actor (<see cref="PreparedPage.Actors"/>), creating placeholders
+    /// for actors not seen yet in the caller's unit of work, with one lookup per event. Call <see cref="Committed"/> once
+    /// that unit has committed; a retried unit calls this again, forgetting what its failed attempt created.
     /// </summary>
-    public async Task ResolveAsync(ReviewPortalDbContext db, IEnumerable<ActivityActor> actors, DateTimeOffset now,
+    internal async Task AttributeAsync(ReviewPortalDbContext db, IReadOnlyList<PreparedPage> pages, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         _uncommitted.Clear();
-        var missing = actors.Select(Describe).OfType<(string ExternalId, IdentityKind Kind, string Name)>()
-            .Where(d => !_ids.ContainsKey(d.ExternalId))
-            .DistinctBy(d => d.ExternalId)
-            .Select(d => new Identity
+        Dictionary<string, Identity>? missing = null;
+        foreach (var page in pages)
+        {
+            for (var i = 0; i < page.Events.Count; i++)
             {
-                // The key fits (FeedLimits quarantined the records whose actor id does not); the name is display text, and an
-                // address too long to store is left out rather than shortened into someone else's (the sync fills it in).
-                ExternalId = d.ExternalId, Kind = d.Kind, DisplayName = MaxLengths.Truncate(d.Name, MaxLengths.Identity.DisplayName),
-                Email = d.Kind == IdentityKind.Person && d.Name.Contains('@') && MaxLengths.Fits(d.Name, MaxLengths.Identity.Email)
-                    ? d.Name.ToLowerInvariant() : null,
-                CreatedAt = now, Status = "unsynced",
-            })
-            .ToList();
-        if (missing.Count == 0)
+                var actor = page.Actors[i];
+                var known = actor is not null && _ids.TryGetValue(actor.ExternalId, out var id) ? id : (int?)null;
+                page.Events[i].IdentityId = known;
+                if (known is null && actor is not null && !(missing ??= new(StringComparer.Ordinal)).ContainsKey(actor.ExternalId))
+                {
+                    missing[actor.ExternalId] = Placeholder(actor, now);
+                }
+            }
+        }
+        if (missing is null)
         {
             return;
         }
-        db.Identities.AddRange(missing);
+        db.Identities.AddRange(missing.Values);
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var identity in missing)
+        foreach (var identity in missing.Values)
         {
             _uncommitted[identity.ExternalId] = identity.Id;
         }
         db.ChangeTracker.Clear();
+        foreach (var page in pages)
+        {
+            for (var i = 0; i < page.Events.Count; i++)
+            {
+                if (page.Events[i].IdentityId is null && page.Actors[i] is { } actor)
+                {
+                    page.Events[i].IdentityId = _uncommitted[actor.ExternalId];
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// An identity for an actor the directory sync has not seen yet, which it fills in later. The key fits (FeedLimits
+    /// quarantined the records whose actor id does not); the name is display text, and an address too long to store is
+    /// left out rather than shortened into someone else's.
+    /// </summary>
+    private static Identity Placeholder(ActorIdentity actor, DateTimeOffset now) => new()
+    {
+        ExternalId = actor.ExternalId, Kind = actor.Kind, DisplayName = MaxLengths.Truncate(actor.Name, MaxLengths.Identity.DisplayName),
+        Email = actor.Kind == IdentityKind.Person && actor.Name.Contains('@') && MaxLengths.Fits(actor.Name, MaxLengths.Identity.Email)
+            ? actor.Name.ToLowerInvariant() : null,
+        CreatedAt = now, Status = "unsynced",
+    };
 
     /// <summary>The unit of work that created the latest placeholders has committed: they are known from now on.</summary>
     public void Committed()
@@ -80,7 +106,11 @@ public sealed class ActorResolver
         }
         _uncommitted.Clear();
     }
-
-    public int? IdOf(ActivityActor actor) =>
-        Describe(actor) is { } d && (_ids.TryGetValue(d.ExternalId, out var id) || _uncommitted.TryGetValue(d.ExternalId, out id)) ? id : null;
 }
+
+/// <summary>
+/// The identity an Activity Feed actor resolves to: its key, its kind and a first display name. A class: a page's list of
+/// references stays off the large object heap, where a list of 5,000 of these as values would land and bring on full
+/// collections.
+/// </summary>
+public sealed record ActorIdentity(string ExternalId, IdentityKind Kind, string Name);

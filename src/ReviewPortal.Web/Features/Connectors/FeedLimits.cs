@@ -13,38 +13,20 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// </summary>
 public static class FeedLimits
 {
-    /// <summary>Splits a page into the records to store and those to quarantine (the decoder's malformed ones first).</summary>
-    public static (IReadOnlyList<Activity> Usable, IReadOnlyList<MalformedActivity> Unusable) Screen(ActivityPage page)
-    {
-        var usable = new List<Activity>(page.Data.Count);
-        var unusable = new List<MalformedActivity>(page.Malformed);
-        foreach (var activity in page.Data)
-        {
-            if (Refusal(activity) is { } reason)
-            {
-                unusable.Add(new MalformedActivity(activity.RawJson, reason));
-            }
-            else
-            {
-                usable.Add(activity);
-            }
-        }
-        return (usable, unusable);
-    }
-
-    /// <summary>Why a well-formed record cannot be stored as it is, or null when every identifying value fits.</summary>
-    public static string? Refusal(Activity activity)
-    {
-        var actor = activity.Actor;
-        return TooLong("activity id", activity.Id, MaxLengths.ActivityEvent.ActivityId)
-            ?? TooLong("type", activity.Type, MaxLengths.ActivityEvent.Type)
-            ?? TooLong("actor type", actor.Type, MaxLengths.ActivityEvent.ActorType)
-            ?? TooLong("organization uuid", activity.OrganizationUuid, MaxLengths.ActivityEvent.OrganizationUuid)
-            // A resolvable actor's id becomes an identity's key, the tighter of its two columns.
-            ?? (ActorResolver.Describe(actor) is { } described
-                ? TooLong($"actor id ({actor.Type})", described.ExternalId, MaxLengths.Identity.ExternalId)
-                : TooLong($"actor id ({actor.Type})", ActorResolver.ExternalKey(actor), MaxLengths.ActivityEvent.ActorExternalId));
-    }
+    /// <summary>
+    /// Why a well-formed record cannot be stored as it is, or null when every identifying value fits. <paramref name="actor"/>
+    /// is the identity its actor resolves to (<see cref="ActorResolver.Describe"/>), <paramref name="actorKey"/> the key
+    /// the event keeps (<see cref="ActorResolver.ExternalKey"/>).
+    /// </summary>
+    public static string? Refusal(Activity activity, ActorIdentity? actor, string? actorKey) =>
+        TooLong("activity id", activity.Id, MaxLengths.ActivityEvent.ActivityId)
+        ?? TooLong("type", activity.Type, MaxLengths.ActivityEvent.Type)
+        ?? TooLong("actor type", activity.Actor.Type, MaxLengths.ActivityEvent.ActorType)
+        ?? TooLong("organization uuid", activity.OrganizationUuid, MaxLengths.ActivityEvent.OrganizationUuid)
+        // A resolvable actor's id becomes an identity's key, the tighter of its two columns.
+        ?? (actor is not null
+            ? TooLong($"actor id ({activity.Actor.Type})", actorKey, MaxLengths.Identity.ExternalId)
+            : TooLong($"actor id ({activity.Actor.Type})", actorKey, MaxLengths.ActivityEvent.ActorExternalId));
 
     /// <summary>
     /// Where the stored cursor moves after a page: to its last id, or, when that id is too long for the cursor column, to

@@ -119,19 +119,20 @@ public sealed class IngestActivityJob(
 
     /// <summary>
     /// Reads the feed from <paramref name="query"/> to its end and stores every page. The reads go one request at a time
-    /// and run ahead of the writes by up to <see cref="IngestionOptions.PagesAhead"/> pages, so fetching and decoding
-    /// (on the second core) overlap with storing; the store takes every page already waiting as one unit of work. A
-    /// backfill or a catch-up after an outage, where the store is the slower side, commits a few pages at a time; a feed
-    /// that is caught up stores each page as it arrives. The stored cursor only moves with stored pages. Returns it.
+    /// and run ahead of the writes by up to <see cref="IngestionOptions.PagesAhead"/> pages, so fetching, decoding and
+    /// preparing the rows (<see cref="PreparedPage"/>, on the second core) overlap with storing; the store takes every
+    /// page already waiting as one unit of work. A backfill or a catch-up after an outage, where the store is the slower
+    /// side, commits a few pages at a time; a feed that is caught up stores each page as it arrives. The stored cursor only
+    /// moves with stored pages. Returns it.
     /// </summary>
     private async Task<string?> IngestAsync(IngestionRun run, ActivityQuery query, ActorResolver resolver, string? position,
         bool moveCursor, CancellationToken cancellationToken)
     {
         var ahead = Math.Max(1, options.PagesAhead);
-        var fetched = Channel.CreateBounded<ActivityPage>(new BoundedChannelOptions(ahead) { SingleReader = true, SingleWriter = true });
+        var fetched = Channel.CreateBounded<PreparedPage>(new BoundedChannelOptions(ahead) { SingleReader = true, SingleWriter = true });
         using var stopFetching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var fetching = FetchAsync(query, fetched.Writer, stopFetching.Token);
-        var unit = new List<ActivityPage>(ahead);
+        var unit = new List<PreparedPage>(ahead);
         try
         {
             while (await fetched.Reader.WaitToReadAsync(cancellationToken))
@@ -144,7 +145,7 @@ public sealed class IngestActivityJob(
                 var after = position;
                 foreach (var page in unit)
                 {
-                    after = FeedLimits.CursorAfter(page, after);
+                    after = FeedLimits.CursorAfter(page.Page, after);
                 }
                 await StorePagesAsync(run, unit, resolver, moveCursor ? after : null, cancellationToken);
                 position = after;
@@ -162,14 +163,14 @@ public sealed class IngestActivityJob(
         return position;
     }
 
-    private async Task FetchAsync(ActivityQuery query, ChannelWriter<ActivityPage> pages, CancellationToken cancellationToken)
+    private async Task FetchAsync(ActivityQuery query, ChannelWriter<PreparedPage> pages, CancellationToken cancellationToken)
     {
         try
         {
             while (true)
             {
                 var page = await compliance.ListActivitiesAsync(query, cancellationToken);
-                await pages.WriteAsync(page, cancellationToken);
+                await pages.WriteAsync(PreparedPage.Prepare(page), cancellationToken);
                 if (!page.HasMore || page.LastId is null)
                 {
                     return;
@@ -243,35 +244,20 @@ public sealed class IngestActivityJob(
     /// quarantined records, the run's progress and the moved cursor commit together. A retried unit starts again from its
     /// pages; the run and the resolver learn the outcome only once it has committed.
     /// </summary>
-    private async Task StorePagesAsync(IngestionRun run, IReadOnlyList<ActivityPage> pages, ActorResolver resolver, string? moveCursorTo,
+    private async Task StorePagesAsync(IngestionRun run, IReadOnlyList<PreparedPage> pages, ActorResolver resolver, string? moveCursorTo,
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        // Records whose identifiers do not fit their columns are quarantined with the malformed ones, not stored shortened.
-        var usable = new List<Activity>(pages.Sum(p => p.Data.Count));
-        var unusable = new List<MalformedActivity>();
+        // One list for the store, sized once (grown by doubling, a unit's list would be a large object).
+        var events = new List<ActivityEvent>(pages.Sum(p => p.Events.Count));
         foreach (var page in pages)
         {
-            var screened = FeedLimits.Screen(page);
-            usable.AddRange(screened.Usable);
-            unusable.AddRange(screened.Unusable);
+            events.AddRange(page.Events);
         }
+        var unusable = pages.SelectMany(p => p.Unusable).ToList();
         var recorded = await contexts.WriteAsync(async (db, ct) =>
         {
-            await resolver.ResolveAsync(db, usable.Select(a => a.Actor), now, ct);
-            var events = usable.Select(a => new ActivityEvent
-            {
-                ActivityId = a.Id,
-                OccurredAt = a.CreatedAt,
-                Type = a.Type,
-                Category = ActivityCategories.Of(a.Type, a.Actor.Type),
-                OrganizationUuid = a.OrganizationUuid,
-                ActorType = a.Actor.Type,
-                ActorExternalId = ActorResolver.ExternalKey(a.Actor),
-                IdentityId = resolver.IdOf(a.Actor),
-                RawJson = a.RawJson,
-            }).ToList();
-
+            await resolver.AttributeAsync(db, pages, now, ct);
             int stored;
             await using (var store = ActivityStore.Create(db))
             {
@@ -296,7 +282,7 @@ public sealed class IngestActivityJob(
                     cursor.UpdatedAt = now;
                 }
             }
-            var recorded = new IngestedPages(pages.Count, usable.Count, unusable.Count, stored, pages[^1].RequestId,
+            var recorded = new IngestedPages(pages.Count, events.Count, unusable.Count, stored, pages[^1].Page.RequestId,
                 events.Count > 0 ? events.Max(e => e.OccurredAt) : null);
             var progressed = run.Copy();
             progressed.Record(recorded);
@@ -330,3 +316,4 @@ public sealed class IngestActivityJob(
         await db.SaveChangesAsync();
     }
 }
+
