@@ -18,7 +18,14 @@ public sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Activi
         builder.Property(e => e.ActorExternalId).HasMaxLength(MaxLengths.ActivityEvent.ActorExternalId);
         builder.Property(e => e.OrganizationUuid).HasMaxLength(MaxLengths.ActivityEvent.OrganizationUuid);
         builder.HasIndex(e => new { e.IdentityId, e.OccurredAt });
+        // The admin changes among millions of events (the grants' history reads its access changes from them at the end of
+        // every ingestion run and directory sync): a partial index of those rows only, so that read no longer scans every
+        // event stored since its watermark. Its filter is an integer comparison, which costs an insert next to nothing; a
+        // filter on the type names cost 12 % of the insert rate (docs/performance.md).
+        builder.HasIndex(e => e.Id, AdminChangesIndex).HasFilter($"\"Category\" = {(int)ActivityCategory.AdminChange}");
     }
+
+    public const string AdminChangesIndex = "IX_ActivityEvents_AdminChanges";
 }
 
 public sealed class ActivityRollupConfiguration : IEntityTypeConfiguration<ActivityRollup>

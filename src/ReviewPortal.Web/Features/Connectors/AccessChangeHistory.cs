@@ -9,7 +9,8 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// Attaches access changes seen in the Activity Feed (role updates, workspace membership, key
 /// creation and status, group membership, removals) to the history of the grant they changed,
 /// with who did it. This is the upstream half of every entitlement's approval trail. Incremental:
-/// a watermark over ActivityEvents, and a unique (grant, activity) index makes re-runs harmless.
+/// a watermark over ActivityEvents (the changes read through the partial index of admin changes), and a unique
+/// (grant, activity) index makes re-runs harmless.
 /// </summary>
 public static class AccessChangeHistory
 {
@@ -21,7 +22,8 @@ public static class AccessChangeHistory
     /// </summary>
     public static readonly TimeSpan WaitForDirectory = TimeSpan.FromDays(2);
 
-    private static readonly string[] Types =
+    /// <summary>The access changes; each is an admin change (<see cref="ActivityCategories"/>), so found through their index.</summary>
+    internal static readonly string[] Types =
     [
         "claude_user_role_updated", "platform_workspace_member_added", "platform_workspace_member_updated",
         "platform_workspace_member_removed", "platform_api_key_created", "platform_api_key_updated", "api_key_created",
@@ -32,9 +34,7 @@ public static class AccessChangeHistory
     {
         var watermark = await db.IngestionCursors.FindAsync([WatermarkName], cancellationToken);
         var after = long.TryParse(watermark?.Cursor, out var w) ? w : 0;
-        var events = await db.ActivityEvents.AsNoTracking()
-            .Where(e => e.Id > after && Types.Contains(e.Type))
-            .OrderBy(e => e.Id)
+        var events = await ChangesAfter(db, after)
             .Select(e => new { e.Id, e.ActivityId, e.Type, e.OccurredAt, e.OrganizationUuid, e.RawJson })
             .ToListAsync(cancellationToken);
         var newest = await db.ActivityEvents.MaxAsync(e => (long?)e.Id, cancellationToken) ?? after;
@@ -111,6 +111,15 @@ public static class AccessChangeHistory
         }
         return added;
     }
+
+    /// <summary>
+    /// The access changes stored after <paramref name="after"/>, oldest first, read through the partial index of admin
+    /// changes (IX_ActivityEvents_AdminChanges), not by a scan of every event stored since.
+    /// </summary>
+    internal static IQueryable<ActivityEvent> ChangesAfter(ReviewPortalDbContext db, long after) =>
+        db.ActivityEvents.AsNoTracking()
+            .Where(e => e.Id > after && e.Category == ActivityCategory.AdminChange && Types.Contains(e.Type))
+            .OrderBy(e => e.Id);
 
     private sealed record GrantKey(long Id, int IdentityId, EntitlementKind Kind, string Value, string Resource, DateTimeOffset GrantedAt);
 

@@ -153,6 +153,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.HasIndex("OccurredAt", "ActivityId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Id" }, "IX_ActivityEvents_AdminChanges")
+                        .HasFilter("\"Category\" = 4");
+
                     b.ToTable("ActivityEvents");
                 });
 

@@ -142,6 +142,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.HasIndex("OccurredAt", "ActivityId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Id" }, "IX_ActivityEvents_AdminChanges")
+                        .HasFilter("\"Category\" = 4");
+
                     b.ToTable("ActivityEvents");
                 });
 
