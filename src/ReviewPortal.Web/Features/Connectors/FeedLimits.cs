@@ -31,13 +31,14 @@ public static class FeedLimits
     /// <summary>
     /// Where the stored cursor moves after a page: to its last id, or, when that id is too long for the cursor column, to
     /// the page's last id that fits (the next run re-reads from there: the stored records come back as duplicates, the
-    /// long one is quarantined again); with none, it stays. The run itself pages on with the real last id.
+    /// long one is quarantined again); null when there is none (the cursor stays). The run itself pages on with the real
+    /// last id.
     /// </summary>
-    public static string? CursorAfter(ActivityPage page, string? current) => page.LastId switch
+    public static string? CursorAfter(ActivityPage page) => page.LastId switch
     {
-        null => current,
+        null => null,
         var last when MaxLengths.Fits(last, MaxLengths.IngestionCursor.Cursor) => last,
-        _ => page.Data.LastOrDefault(a => MaxLengths.Fits(a.Id, MaxLengths.IngestionCursor.Cursor))?.Id ?? current,
+        _ => page.Data.LastOrDefault(a => MaxLengths.Fits(a.Id, MaxLengths.IngestionCursor.Cursor))?.Id,
     };
 
     private static string? TooLong(string what, string? value, int maxLength) => MaxLengths.Fits(value, maxLength)

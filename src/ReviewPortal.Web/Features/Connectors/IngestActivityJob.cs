@@ -145,7 +145,7 @@ public sealed class IngestActivityJob(
                 var after = position;
                 foreach (var page in unit)
                 {
-                    after = FeedLimits.CursorAfter(page.Page, after);
+                    after = page.Cursor ?? after;
                 }
                 await StorePagesAsync(run, unit, resolver, moveCursor ? after : null, cancellationToken);
                 position = after;
@@ -165,12 +165,13 @@ public sealed class IngestActivityJob(
 
     private async Task FetchAsync(ActivityQuery query, ChannelWriter<PreparedPage> pages, CancellationToken cancellationToken)
     {
+        var actors = new ActorDescriptions();
         try
         {
             while (true)
             {
                 var page = await compliance.ListActivitiesAsync(query, cancellationToken);
-                await pages.WriteAsync(PreparedPage.Prepare(page), cancellationToken);
+                await pages.WriteAsync(PreparedPage.Prepare(page, actors), cancellationToken);
                 if (!page.HasMore || page.LastId is null)
                 {
                     return;
@@ -282,7 +283,7 @@ public sealed class IngestActivityJob(
                     cursor.UpdatedAt = now;
                 }
             }
-            var recorded = new IngestedPages(pages.Count, events.Count, unusable.Count, stored, pages[^1].Page.RequestId,
+            var recorded = new IngestedPages(pages.Count, events.Count, unusable.Count, stored, pages[^1].RequestId,
                 events.Count > 0 ? events.Max(e => e.OccurredAt) : null);
             var progressed = run.Copy();
             progressed.Record(recorded);

@@ -8,19 +8,19 @@ namespace ReviewPortal.Web.Features.Connectors;
 /// before it (the store is the critical path: docs/performance.md): screened (<see cref="FeedLimits"/>: the records to
 /// quarantine apart), each usable record's row built, with its category and its actor's key, but for the identity it
 /// belongs to, which only the store can give (<see cref="ActorResolver.AttributeAsync"/>: it may create placeholders in
-/// its unit of work).
+/// its unit of work). It keeps nothing of the decoded page but its rows: a page waits for the store across a few
+/// collections, and whatever it holds by then is promoted to the oldest generation, which is rarely collected.
 /// </summary>
 internal sealed class PreparedPage
 {
-    private PreparedPage(ActivityPage page, List<ActivityEvent> events, List<ActorIdentity?> actors, List<MalformedActivity> unusable)
+    private PreparedPage(List<ActivityEvent> events, List<ActorIdentity?> actors, List<MalformedActivity> unusable, string? cursor, string? requestId)
     {
-        Page = page;
         Events = events;
         Actors = actors;
         Unusable = unusable;
+        Cursor = cursor;
+        RequestId = requestId;
     }
-
-    public ActivityPage Page { get; }
 
     /// <summary>The rows to store, their <see cref="ActivityEvent.IdentityId"/> not set yet.</summary>
     public List<ActivityEvent> Events { get; }
@@ -31,14 +31,25 @@ internal sealed class PreparedPage
     /// <summary>The decoder's malformed records, then those whose identifiers do not fit their columns.</summary>
     public List<MalformedActivity> Unusable { get; }
 
-    public static PreparedPage Prepare(ActivityPage page)
+    /// <summary>Where the stored cursor moves once this page is stored (<see cref="FeedLimits.CursorAfter"/>); null: it stays.</summary>
+    public string? Cursor { get; }
+
+    /// <summary>The page's <c>request-id</c>, for the run's record.</summary>
+    public string? RequestId { get; }
+
+    /// <param name="page">The decoded page.</param>
+    /// <param name="actors">
+    /// The run's actor descriptions by key: every event of one actor shares one, so a page holds a reference per event,
+    /// not a description.
+    /// </param>
+    public static PreparedPage Prepare(ActivityPage page, ActorDescriptions actors)
     {
         var events = new List<ActivityEvent>(page.Data.Count);
-        var actors = new List<ActorIdentity?>(page.Data.Count);
+        var eventActors = new List<ActorIdentity?>(page.Data.Count);
         var unusable = new List<MalformedActivity>(page.Malformed);
         foreach (var activity in page.Data)
         {
-            var actor = ActorResolver.Describe(activity.Actor);
+            var actor = actors.Shared(ActorResolver.Describe(activity.Actor));
             var actorKey = ActorResolver.ExternalKey(activity.Actor, actor);
             if (FeedLimits.Refusal(activity, actor, actorKey) is { } reason)
             {
@@ -56,8 +67,35 @@ internal sealed class PreparedPage
                 ActorExternalId = actorKey,
                 RawJson = activity.RawJson,
             });
-            actors.Add(actor);
+            eventActors.Add(actor);
         }
-        return new PreparedPage(page, events, actors, unusable);
+        return new PreparedPage(events, eventActors, unusable, FeedLimits.CursorAfter(page), page.RequestId);
+    }
+}
+
+/// <summary>
+/// One <see cref="ActorIdentity"/> per actor for a whole ingestion run (up to <see cref="Limit"/> actors; an organization
+/// has far fewer): the description an event's actor gets is the first one seen.
+/// </summary>
+internal sealed class ActorDescriptions
+{
+    private const int Limit = 200_000;
+    private readonly Dictionary<string, ActorIdentity> _byKey = new(StringComparer.Ordinal);
+
+    public ActorIdentity? Shared(ActorIdentity? actor)
+    {
+        if (actor is null)
+        {
+            return null;
+        }
+        if (_byKey.TryGetValue(actor.ExternalId, out var known))
+        {
+            return known;
+        }
+        if (_byKey.Count < Limit)
+        {
+            _byKey[actor.ExternalId] = actor;
+        }
+        return actor;
     }
 }
