@@ -21,7 +21,7 @@ public sealed partial class AuditExplorerTests(AppServer app, BrowserFixture bro
     private static async Task<ILocator> InputOfAsync(ILocator field) =>
         await field.EvaluateAsync<string>("e => e.tagName") == "INPUT" ? field : field.Locator("input").First;
 
-    [Fact]
+    [BrowserFact]
     public async Task Compliance_FiltersLedgerToOneIdentityVerifiesChainAndReadsTimeline_PassesAxe()
     {
         var identityId = await _data.QueryAsync(db => db.AuditEntries.Where(e => e.IdentityId != null)
@@ -73,7 +73,7 @@ public sealed partial class AuditExplorerTests(AppServer app, BrowserFixture bro
     }
 
     /// <summary>Passes once the evidence.zip endpoint allows ZipArchive's synchronous flush (see the report; verified with the fix applied).</summary>
-    [Fact]
+    [BrowserFact]
     public async Task Compliance_DownloadsEvidencePack_EveryFileHashMatchesTheManifest()
     {
         var campaignId = await _data.QueryAsync(db => db.Campaigns.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync());

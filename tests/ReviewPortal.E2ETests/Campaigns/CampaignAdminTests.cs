@@ -13,7 +13,7 @@ public sealed partial class CampaignAdminTests(AppServer app, BrowserFixture bro
 {
     private readonly DemoData _data = new(app);
 
-    [Fact]
+    [BrowserFact]
     public async Task Admin_SeesDashboard_PreviewsRevokeDefaultOnAdmins_IsBlocked_ThenLaunchesWithNoChange_AndPassesAxe()
     {
         var admin = await _data.PersonaAsync(Personas.Admin);
@@ -123,7 +123,7 @@ public sealed partial class CampaignAdminTests(AppServer app, BrowserFixture bro
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Compliance_OpensCampaignDashboard_CannotCloseItOrDecideAnything()
     {
         var compliance = await _data.PersonaAsync(Personas.Compliance);

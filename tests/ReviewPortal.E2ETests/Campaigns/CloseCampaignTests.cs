@@ -13,7 +13,7 @@ namespace ReviewPortal.E2ETests.Campaigns;
 [Collection(BrowserCollection.Name)]
 public sealed class CloseCampaignTests(BrowserFixture browser) : IsolatedBrowserTest(browser)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Admin_ClosesDemoCampaign_RemediationTableListsATaskPerRevokeDecision()
     {
         var data = new DemoData(App);

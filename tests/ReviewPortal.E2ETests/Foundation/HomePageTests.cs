@@ -10,7 +10,7 @@ public sealed partial class HomePageTests(AppServer app, BrowserFixture browser)
 {
     private readonly DemoData _data = new(app);
 
-    [Theory]
+    [BrowserTheory]
     [InlineData(Personas.Manager)]
     [InlineData(Personas.AppOwner)]
     [InlineData(Personas.Compliance)]

@@ -8,7 +8,7 @@ public sealed class IdentityPageTests(AppServer app, BrowserFixture browser) : B
 {
     private readonly DemoData _data = new(app);
 
-    [Fact]
+    [BrowserFact]
     public async Task IdentityPage_ManagerOpensDirectReport_ShowsFactsGrantsAndActivityAndPassesAxe()
     {
         var manager = await _data.PersonaAsync(Personas.Manager);
@@ -30,7 +30,7 @@ public sealed class IdentityPageTests(AppServer app, BrowserFixture browser) : B
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task IdentityPage_ManagerOpensUnrelatedPersonByUrl_ShowsAccessDeniedAndNoneOfTheirData()
     {
         var manager = await _data.IdentityAsync((await _data.PersonaAsync(Personas.Manager)).IdentityId);
@@ -48,7 +48,7 @@ public sealed class IdentityPageTests(AppServer app, BrowserFixture browser) : B
         Assert.DoesNotContain(stranger.ExternalId, html, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task IdentityPage_ComplianceOpensPersonUnrelatedToManager_ShowsTheirData()
     {
         var manager = await _data.IdentityAsync((await _data.PersonaAsync(Personas.Manager)).IdentityId);

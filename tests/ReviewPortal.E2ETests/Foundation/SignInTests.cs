@@ -9,7 +9,7 @@ public sealed partial class SignInTests(AppServer app, BrowserFixture browser) :
 {
     private readonly DemoData _data = new(app);
 
-    [Fact]
+    [BrowserFact]
     public async Task DevSignIn_Anonymous_ListsExactlyTheFivePersonasAndPassesAxe()
     {
         await Page.GotoAsync("/dev/sign-in");
@@ -36,7 +36,7 @@ public sealed partial class SignInTests(AppServer app, BrowserFixture browser) :
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task SignOut_FromHome_ReturnsToSignInAndHomeRedirectsThere()
     {
         await Personas.SignInAsAsync(Page, Personas.Manager);

@@ -16,7 +16,7 @@ public sealed class ThemeTests(AppServer app, BrowserFixture browser) : BrowserT
     /// light preference nothing on the page shows when the answer has arrived. So the browser prefers dark here: the
     /// switch to dark is the observable sign that the layout has settled, and every click after it is deterministic.
     /// </remarks>
-    [Fact]
+    [BrowserFact]
     public async Task ThemeToggle_SystemPrefersDark_TogglesLightAndBackAndDarkPassesAxe()
     {
         await Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });

@@ -18,6 +18,20 @@ public static class BrowserLocator
 
     private static readonly string[] CommandNames = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
+    /// <summary>Why no Chromium can be used (what <see cref="Locate"/> would throw), or null when one can.</summary>
+    public static string? WhyNotFound()
+    {
+        try
+        {
+            Locate();
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     public static BrowserChoice Locate()
     {
         var fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);

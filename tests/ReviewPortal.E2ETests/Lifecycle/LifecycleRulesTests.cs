@@ -17,7 +17,7 @@ public sealed class LifecycleRulesTests(BrowserFixture browser) : IsolatedBrowse
 
     private static readonly IdentityKind[] NonHuman = [IdentityKind.ApiKey, IdentityKind.ServiceAccount, IdentityKind.Agent, IdentityKind.AdminApiKey];
 
-    [Fact]
+    [BrowserFact]
     public async Task Admin_SwitchesOnDepartedOwnerRule_RunsItNow_MicroReviewGoesToTheOwnersManagers()
     {
         var data = new DemoData(App);

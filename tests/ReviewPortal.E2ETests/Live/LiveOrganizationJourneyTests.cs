@@ -44,7 +44,7 @@ public sealed class LiveOrganizationJourneyTests(BrowserFixture browser, ITestOu
 
     private static FakeOrganization.Person Person(string name) => FakeOrganization.People.Single(p => p.Name == name);
 
-    [Fact]
+    [BrowserFact]
     public async Task LiveOrganization_SetupCampaignRevokeRemediateVerify_ThenALeaversKeyGoesToTheirManager()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

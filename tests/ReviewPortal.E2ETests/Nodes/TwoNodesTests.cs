@@ -85,7 +85,7 @@ public sealed partial class TwoNodesTests(BrowserFixture browser, ITestOutputHel
 
     private static string Person(string name) => FakeOrganization.People.Single(p => p.Name == name).Id;
 
-    [PostgresFact]
+    [BrowserPostgresFact]
     public async Task TwoNodes_ReviewersAndJobsOnBoth_OneLedgerAndEverythingOnceWithinTheOrganizationsBudget()
     {
         var clock = Stopwatch.StartNew();

@@ -32,7 +32,7 @@ public sealed class CloseToVerifiedJourneyTests(BrowserFixture browser) : Isolat
         ["Email:PortalBaseUrl"] = PortalUrl,
     };
 
-    [Fact]
+    [BrowserFact]
     public async Task Admin_ClosesCampaign_RunsRemediation_SyncVerifiesIt_ThenReadsTheReviewersLaunchReminder()
     {
         var data = new DemoData(App);

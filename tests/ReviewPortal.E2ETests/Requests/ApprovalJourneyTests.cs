@@ -18,7 +18,7 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
     private const string Justification = "The nightly evaluation pipeline deploys to prod.";
     private readonly DemoData _data = new(app);
 
-    [Fact]
+    [BrowserFact]
     public async Task ApprovalJourney_EngineerRequestsForOwnKey_ManagerAndAppOwnerApprove_GrantAndTrailOnIdentityPage()
     {
         var engineer = await _data.PersonaAsync(Personas.Engineer);
@@ -134,7 +134,7 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
             grant.History.OrderBy(h => h.Id).Select(h => (h.Kind, h.ActorIdentityId)));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task ApprovalsInbox_DenyWithoutComment_RefusedAndCardStays()
     {
         var appOwner = await _data.PersonaAsync(Personas.AppOwner);

@@ -9,7 +9,7 @@ public sealed class KeyboardReviewTests(AppServer app, BrowserFixture browser) :
 {
     private readonly DemoData _data = new(app);
 
-    [Fact]
+    [BrowserFact]
     public async Task Manager_PressesKOnKeepRecommendedItem_DecidesKeepAndMovesToNext_NMovesOn()
     {
         var manager = await _data.PersonaAsync(Personas.Manager);

@@ -9,7 +9,7 @@ namespace ReviewPortal.E2ETests.Reviews;
 [Collection(BrowserCollection.Name)]
 public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : IsolatedBrowserTest(browser)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Manager_OpensRevokeItem_SeesEvidence_RevokeNeedsJustification_ThenSaves_ThenAcceptsRecommendations_AndPassesAxe()
     {
         var data = new DemoData(App);

@@ -33,7 +33,7 @@ public sealed class ContentSecurityPolicyTests(AppServer app, BrowserFixture bro
             """);
     }
 
-    [Theory]
+    [BrowserTheory]
     [InlineData(Personas.Manager)]
     [InlineData(Personas.AppOwner)]
     [InlineData(Personas.Compliance)]

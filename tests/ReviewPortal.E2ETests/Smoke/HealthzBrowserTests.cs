@@ -5,7 +5,7 @@ namespace ReviewPortal.E2ETests.Smoke;
 [Collection(BrowserCollection.Name)]
 public sealed class HealthzBrowserTests(AppServer app, BrowserFixture browser) : BrowserTest(app, browser)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Healthz_ThroughChromium_Returns200AndHealthy()
     {
         var response = await Page.GotoAsync("/healthz");
