@@ -38,6 +38,13 @@ public sealed partial class CampaignAdminTests(AppServer app, BrowserFixture bro
         // One row per reviewer, plus the header row.
         await Expect(reviewerTable.GetByRole(AriaRole.Row)).ToHaveCountAsync(reviewers + 1);
         await Expect(Page.GetByTestId("burndown-summary")).ToHaveTextAsync(new Regex($"^{undecided} undecided on \\d{{1,2}} \\w{{3}}$"));
+        // The chart itself (issue #15, 3: it was blank): the even pace to the due date, today's count, an axis from 0 to every item.
+        var chart = Page.GetByTestId("burndown-chart");
+        await Expect(chart.GetByTestId("burndown-pace")).ToHaveCountAsync(1);
+        await Expect(chart.GetByTestId("burndown-latest")).ToHaveCountAsync(1);
+        await Expect(chart.GetByTestId("burndown-y-label").First).ToHaveTextAsync("0");
+        await Expect(chart.GetByTestId("burndown-y-label").Last).ToHaveTextAsync((decided + undecided).ToString("N0", CultureInfo.InvariantCulture));
+        await Expect(chart.Locator("svg")).ToHaveAttributeAsync("aria-label", new Regex($"^Burndown: {undecided:N0} of {decided + undecided:N0} items undecided on "));
         await Expect(Page.GetByTestId("close-campaign")).ToBeVisibleAsync();
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
 

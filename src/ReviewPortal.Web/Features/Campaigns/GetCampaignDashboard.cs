@@ -49,16 +49,8 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
         }).OrderBy(r => r.Decided == r.Items).ThenByDescending(r => r.Items - r.Decided).ToList();
 
         var launched = campaign.LaunchedAt ?? campaign.CreatedAt;
-        var end = campaign.ClosedAt ?? Min(time.GetUtcNow(), campaign.DueAt);
-        var burndown = new List<BurndownPoint>();
-        var totalDays = Math.Max(1, (int)Math.Ceiling((campaign.DueAt - launched).TotalDays));
-        for (var day = launched.Date; day <= end.Date; day = day.AddDays(1))
-        {
-            var endOfDay = new DateTimeOffset(day.AddDays(1), TimeSpan.Zero);
-            var remaining = items.Count(i => i.DecidedAt is null || i.DecidedAt >= endOfDay);
-            var ideal = Math.Max(0, items.Count - items.Count * (day - launched.Date).TotalDays / totalDays);
-            burndown.Add(new BurndownPoint(DateOnly.FromDateTime(day), remaining, Math.Round(ideal)));
-        }
+        var burndown = Burndown.For(items.Where(i => i.DecidedAt != null).Select(i => i.DecidedAt!.Value), items.Count, launched,
+            campaign.DueAt, campaign.ClosedAt, time.GetUtcNow());
 
         var remediation = await db.RemediationTasks.AsNoTracking()
             .Where(t => t.ReviewItemId != null && db.ReviewItems.Any(i => i.Id == t.ReviewItemId && i.CampaignId == campaignId))
@@ -78,8 +70,6 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
         _ => false,
     };
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
 }
 
 public sealed record CampaignDashboard(
@@ -96,4 +86,3 @@ public sealed record ReviewerProgress(int ReviewerId, string Name, int Items, in
     public double Completion => Items == 0 ? 0 : 100.0 * Decided / Items;
 }
 
-public sealed record BurndownPoint(DateOnly Day, int Remaining, double Ideal);
