@@ -11,6 +11,7 @@ public class AccessRequest
     private string? _fulfilmentNote;
     private DateTimeOffset? _provisionAt;
     private int _provisionAttempts;
+    private int _version;
 
     public long Id { get; set; }
     public int RequesterId { get; set; }
@@ -42,6 +43,12 @@ public class AccessRequest
     public List<ApprovalStep> Steps { get; set; } = [];
 
     /// <summary>
+    /// Optimistic concurrency: every transition moves it on, so of two writers that read the same request (Approve in one
+    /// tab and Deny in another, two confirmations, an approval and a provisioning attempt) only the first saves.
+    /// </summary>
+    public int Version { get => _version; init => _version = value; }
+
+    /// <summary>
     /// The pending <paramref name="step"/>'s answer. A denial ends the request and skips the steps after it; an approval
     /// hands the request to the next step, or after the last approves it, due for provisioning from now on (so a crash
     /// before the first attempt loses nothing: the provisioning job finds it).
@@ -50,6 +57,7 @@ public class AccessRequest
     public ApprovalStep? Decide(ApprovalStep step, bool approve, int? decidedById, string? comment, DateTimeOffset now)
     {
         step.Answer(approve, decidedById, comment, now);
+        _version++;
         var waiting = Steps.Where(s => s.Status == ApprovalStatus.Waiting).OrderBy(s => s.Order).ToList();
         if (!approve)
         {
@@ -74,6 +82,7 @@ public class AccessRequest
         _status = AccessRequestStatus.Fulfilled;
         _completedAt = now;
         _provisionAt = null;
+        _version++;
     }
 
     /// <summary>
@@ -87,6 +96,7 @@ public class AccessRequest
             _provisionAttempts = Math.Max(0, ProvisionAttempts - 1);
         }
         _provisionAt = retryAt;
+        _version++;
         Noted(note);
     }
 
@@ -115,6 +125,7 @@ public class ApprovalStep
     private string? _comment;
     private DateTimeOffset? _activatedAt;
     private DateTimeOffset? _escalatedAt;
+    private int _version;
 
     public long Id { get; set; }
     public long AccessRequestId { get; set; }
@@ -130,6 +141,11 @@ public class ApprovalStep
     /// <summary>When the step became the one waiting for an answer (escalation counts from here).</summary>
     public DateTimeOffset? ActivatedAt { get => _activatedAt; init => _activatedAt = value; }
     public DateTimeOffset? EscalatedAt { get => _escalatedAt; init => _escalatedAt = value; }
+    /// <summary>
+    /// Optimistic concurrency: the approver's page carries the version it showed, and every transition (answered, opened,
+    /// skipped, escalated) moves it on, so a second click or another tab's answer on what the approver saw is refused.
+    /// </summary>
+    public int Version { get => _version; init => _version = value; }
 
     internal void Answer(bool approve, int? decidedById, string? comment, DateTimeOffset at)
     {
@@ -137,20 +153,27 @@ public class ApprovalStep
         _decidedById = decidedById;
         _decidedAt = at;
         _comment = comment;
+        _version++;
     }
 
     internal void Activate(DateTimeOffset at)
     {
         _status = ApprovalStatus.Pending;
         _activatedAt = at;
+        _version++;
     }
 
-    internal void Skip() => _status = ApprovalStatus.Skipped;
+    internal void Skip()
+    {
+        _status = ApprovalStatus.Skipped;
+        _version++;
+    }
 
     /// <summary>Unanswered too long: handed to <paramref name="fallbackApproverId"/>, waiting from now; or, with nobody eligible, only marked.</summary>
     public void Escalate(int? fallbackApproverId, DateTimeOffset at)
     {
         _escalatedAt = at;
+        _version++;
         if (fallbackApproverId is { } to)
         {
             _approverId = to;

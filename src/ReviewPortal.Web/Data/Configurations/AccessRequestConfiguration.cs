@@ -15,6 +15,8 @@ public sealed class AccessRequestConfiguration : IEntityTypeConfiguration<Access
         builder.HasIndex(r => r.ProvisionAt);
         // The provisioning claim: a save of a request whose claim moved since it was read fails rather than overwrite it.
         builder.Property(r => r.ProvisionAt).IsConcurrencyToken();
+        // Every transition: of two writers that read the same request (two tabs, two confirmations), only the first saves.
+        builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasOne(r => r.Requester).WithMany().HasForeignKey(r => r.RequesterId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Beneficiary).WithMany().HasForeignKey(r => r.BeneficiaryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(r => r.Entitlement).WithMany().HasForeignKey(r => r.EntitlementId).OnDelete(DeleteBehavior.Restrict);
@@ -26,6 +28,8 @@ public sealed class ApprovalStepConfiguration : IEntityTypeConfiguration<Approva
     public void Configure(EntityTypeBuilder<ApprovalStep> builder)
     {
         builder.Property(s => s.Comment).HasMaxLength(MaxLengths.ApprovalStep.Comment);
+        // The version the approver's page showed: a double click or another tab's answer on the same step saves once.
+        builder.Property(s => s.Version).IsConcurrencyToken();
         builder.HasIndex(s => new { s.AccessRequestId, s.Order }).IsUnique();
         builder.HasIndex(s => new { s.ApproverId, s.Status });
         builder.HasOne(s => s.AccessRequest).WithMany(r => r.Steps).HasForeignKey(s => s.AccessRequestId).OnDelete(DeleteBehavior.Restrict);

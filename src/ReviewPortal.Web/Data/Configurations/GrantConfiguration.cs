@@ -13,6 +13,9 @@ public sealed class GrantConfiguration : IEntityTypeConfiguration<Grant>
         builder.HasOne(g => g.Identity).WithMany(i => i.Grants).HasForeignKey(g => g.IdentityId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(g => g.Entitlement).WithMany().HasForeignKey(g => g.EntitlementId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(g => g.AccessRequest).WithMany().HasForeignKey(g => g.AccessRequestId).OnDelete(DeleteBehavior.Restrict);
+        // One grant per request, whoever records it (the portal's provisioning, an admin's confirmation, a retry): the last
+        // line of defence behind the request's claim and version.
+        builder.HasIndex(g => g.AccessRequestId).IsUnique().HasFilter("\"AccessRequestId\" IS NOT NULL");
         builder.Ignore(g => g.IsOpen);
     }
 }

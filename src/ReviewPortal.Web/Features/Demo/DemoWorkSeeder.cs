@@ -76,7 +76,7 @@ public sealed class DemoWorkSeeder(IDbContextFactory<ReviewPortalDbContext> cont
             if (step is not null && step.ApproverId == requester.ManagerId)
             {
                 var asManager = new Viewer(requester.Manager!.Id, requester.Manager.DisplayName, new HashSet<string>());
-                await approve.HandleAsync(asManager, new DecideApproval.Command(step.Id, true, "Part of the launch team."), "demo-bootstrap", cancellationToken);
+                await approve.HandleAsync(asManager, new DecideApproval.Command(step.Id, true, "Part of the launch team.", step.Version), "demo-bootstrap", cancellationToken);
             }
         }
     }

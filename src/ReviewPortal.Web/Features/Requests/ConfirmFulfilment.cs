@@ -19,34 +19,48 @@ public sealed class ConfirmFulfilment(IDbContextFactory<ReviewPortalDbContext> c
         {
             return refused;
         }
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var request = await db.AccessRequests.Include(r => r.Requester).Include(r => r.Steps).ThenInclude(s => s.Approver)
-            .FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
-        if (request is null)
-        {
-            return Refusal.NotFound("No such access request.");
-        }
-        if (request.Status != AccessRequestStatus.Approved)
-        {
-            return Refusal.Conflict("Only approved requests awaiting fulfilment can be confirmed.");
-        }
         var now = time.GetUtcNow();
-        if (request.ProvisionAt is { } next)
-        {
-            // The portal still owns it: a grant recorded now could meet the portal's own attempt and make two.
-            return Refusal.Conflict(request.StartsAt > now
-                ? $"This access starts on {Humanize.Date(request.StartsAt)}; the portal provisions it then."
-                : $"The portal is still provisioning this through the Admin API (next attempt {Humanize.DateTime(next)}); " +
-                    "if that keeps failing, it comes to you here to do by hand.");
-        }
-        fulfil.RecordGrant(db, request, new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), $"granted by hand, confirmed by {viewer.Name}");
+        var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // One unit: the checks and the grant commit together; the request's version (and the one-grant-per-request index)
+            // make the second of two confirmations that read the same request fail instead of recording a second grant.
+            var refusal = await contexts.WriteAsync<Refusal?>(async (db, ct) =>
+            {
+                var request = await db.AccessRequests.Include(r => r.Requester).Include(r => r.Steps).ThenInclude(s => s.Approver)
+                    .FirstOrDefaultAsync(r => r.Id == requestId, ct);
+                if (request is null)
+                {
+                    return Refusal.NotFound("No such access request.");
+                }
+                if (request.Status != AccessRequestStatus.Approved)
+                {
+                    return Refusal.Conflict("Only approved requests awaiting fulfilment can be confirmed.");
+                }
+                if (request.ProvisionAt is { } next)
+                {
+                    // The portal still owns it: a grant recorded now could meet the portal's own attempt and make two.
+                    return Refusal.Conflict(request.StartsAt > now
+                        ? $"This access starts on {Humanize.Date(request.StartsAt)}; the portal provisions it then."
+                        : $"The portal is still provisioning this through the Admin API (next attempt {Humanize.DateTime(next)}); " +
+                            "if that keeps failing, it comes to you here to do by hand.");
+                }
+                fulfil.RecordGrant(db, request, actor, $"granted by hand, confirmed by {viewer.Name}");
+                return null;
+            }, cancellationToken);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException)
         {
+            // A stale version, or the unique grant of the request: another confirmation (or the portal) recorded it first.
             return Refusal.Conflict("The request changed while you confirmed it; reload the page to see where it stands.");
+        }
+        catch (LedgerBusyException)
+        {
+            return Refusal.Busy("The confirmation was not saved");
         }
         return Result.Done;
     }

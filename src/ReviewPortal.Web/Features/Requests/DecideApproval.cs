@@ -14,18 +14,29 @@ namespace ReviewPortal.Web.Features.Requests;
 /// the request due for provisioning, then provisions while the approver waits, for at most
 /// Claude:UserFacingTimeout; whatever goes wrong after the commit, the approval stands and the
 /// approver hears that provisioning is retried or handed to an admin.
+/// <para>
+/// Once: the answer carries the step's version the approver's page showed, and the unit saves only if the step and its
+/// request are still as it read them (both are concurrency tokens). A double click, or Approve in one tab and Deny in
+/// another, gives one answer, one audit entry and at most one provisioning; the other click hears the request changed.
+/// </para>
 /// </summary>
 public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> contexts, FulfilAccessRequest fulfil, IValidator<DecideApproval.Command> validator,
     TimeProvider time, ILogger<DecideApproval> logger)
 {
     public const int MinimumDenyComment = 5;
 
-    public sealed record Command(long StepId, bool Approve, string? Comment);
+    /// <param name="ExpectedVersion">The step's <see cref="ApprovalStep.Version"/> as the approver's page showed it.</param>
+    public sealed record Command(long StepId, bool Approve, string? Comment, int ExpectedVersion);
+
+    /// <summary>A step as the approver's page showed it (bulk approval answers each at the version it was seen).</summary>
+    public sealed record SeenStep(long StepId, int Version);
 
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator()
         {
+            // Required for Deny only: the requester is told why (ApprovalsPage labels it "required to deny"); an approval
+            // needs no reason beyond the approver's name, which the grant's trail records anyway.
             RuleFor(c => c.Comment).Must(c => c?.Trim().Length >= MinimumDenyComment).When(c => !c.Approve)
                 .WithMessage($"Say why you deny it (at least {MinimumDenyComment} characters): the requester sees your comment.");
             RuleFor(c => c.Comment).MaximumLength(MaxLengths.ApprovalStep.Comment)
@@ -43,32 +54,53 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         var comment = command.Comment?.Trim();
         var now = time.GetUtcNow();
         var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
-        long requestId;
-        bool approvedFinal;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        Answered answered;
+        try
         {
-            var step = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps)
-                .FirstOrDefaultAsync(s => s.Id == command.StepId, cancellationToken);
-            var refusal = Check(viewer, step);
-            if (refusal is not null)
+            // One unit: the read, the checks (the version among them), the answer and its audit entry commit together or not at all.
+            answered = await contexts.WriteAsync(async (db, ct) =>
             {
-                return refusal;
-            }
-            var request = step!.AccessRequest;
-            var next = request.Decide(step, command.Approve, viewer.IdentityId, comment, now);
-            db.Audit(actor, command.Approve ? "request.step-approved" : "request.denied", request,
-                after: new { step = step.Order, comment, nextApprover = next?.ApproverId }, identityId: request.BeneficiaryId);
-            await db.SaveChangesAsync(cancellationToken);
-            requestId = request.Id;
-            approvedFinal = request.Status == AccessRequestStatus.Approved;
+                var step = await db.ApprovalSteps.Include(s => s.AccessRequest).ThenInclude(r => r.Steps)
+                    .FirstOrDefaultAsync(s => s.Id == command.StepId, ct);
+                if (Check(viewer, step, command.ExpectedVersion) is { } refusal)
+                {
+                    return new Answered(refusal, 0, false);
+                }
+                var request = step!.AccessRequest;
+                var next = request.Decide(step, command.Approve, viewer.IdentityId, comment, now);
+                db.Audit(actor, command.Approve ? "request.step-approved" : "request.denied", request,
+                    after: new { step = step.Order, comment, nextApprover = next?.ApproverId }, identityId: request.BeneficiaryId);
+                return new Answered(null, request.Id, request.Status == AccessRequestStatus.Approved);
+            }, cancellationToken);
         }
-        // Provisioning calls the Admin API: outside the transaction that recorded the approval.
-        if (approvedFinal)
+        catch (DbUpdateConcurrencyException)
         {
-            return await ProvisionAsync(requestId, actor, cancellationToken);
+            // Another answer (the other tab, the first of two clicks), an escalation or a provisioning attempt saved between
+            // this unit's read and its save: that one stands, this one changed nothing.
+            return Changed();
+        }
+        catch (LedgerBusyException)
+        {
+            // The unit already waited for the ledger and ran again (LedgerLock); the log has the detail.
+            return Refusal.Busy("Your answer was not saved");
+        }
+        if (answered.Refusal is { } refused)
+        {
+            return refused;
+        }
+        // Provisioning calls the Admin API: outside the unit that recorded the approval (ADR 0007). Of two final
+        // approvals only one got here, and FulfilAccessRequest's claim lets only one attempt call the API.
+        if (answered.ApprovedFinal)
+        {
+            return await ProvisionAsync(answered.RequestId, actor, cancellationToken);
         }
         return new ApprovalResult(command.Approve ? "Approved: the next approver has it now." : "Denied.");
     }
+
+    private sealed record Answered(Refusal? Refusal, long RequestId, bool ApprovedFinal);
+
+    private static Refusal Changed(string? now = null) =>
+        Refusal.Conflict($"This request changed while you were looking at it{now}. Your answer was not saved: reload to see where it stands.");
 
     private async Task<ApprovalResult> ProvisionAsync(long requestId, AuditActor actor, CancellationToken cancellationToken)
     {
@@ -88,27 +120,27 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
     }
 
     /// <summary>Bulk approve: each step goes through the same checks; refusals are reported, never silently skipped.</summary>
-    public async Task<(int Approved, IReadOnlyList<string> Problems)> ApproveManyAsync(Viewer viewer, IReadOnlyList<long> stepIds, string? comment,
+    public async Task<(int Approved, IReadOnlyList<string> Problems)> ApproveManyAsync(Viewer viewer, IReadOnlyList<SeenStep> steps, string? comment,
         string correlationId, CancellationToken cancellationToken = default)
     {
         var approved = 0;
         var problems = new List<string>();
-        foreach (var id in stepIds.Distinct())
+        foreach (var seen in steps.DistinctBy(s => s.StepId))
         {
-            var result = await HandleAsync(viewer, new Command(id, true, comment), correlationId, cancellationToken);
+            var result = await HandleAsync(viewer, new Command(seen.StepId, true, comment, seen.Version), correlationId, cancellationToken);
             if (result.Ok)
             {
                 approved++;
             }
             else
             {
-                problems.Add($"Step {id}: {result.Refusal.Message}");
+                problems.Add($"Step {seen.StepId}: {result.Refusal.Message}");
             }
         }
         return (approved, problems);
     }
 
-    private static Refusal? Check(Viewer viewer, ApprovalStep? step)
+    private static Refusal? Check(Viewer viewer, ApprovalStep? step, int expectedVersion)
     {
         if (step is null)
         {
@@ -118,6 +150,11 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         if (me is null || step.ApproverId != me)
         {
             return Refusal.Forbidden("Only the step's approver can answer it.");
+        }
+        if (step.Version != expectedVersion)
+        {
+            // Answered, skipped, opened or escalated since the approver's page showed it: their answer was to something else.
+            return Changed(step.Status == ApprovalStatus.Pending ? null : $" (this step is now {step.Status.ToString().ToLowerInvariant()})");
         }
         if (step.Status != ApprovalStatus.Pending)
         {

@@ -45,13 +45,15 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         }
 
         // The claim: only the attempt that moves the request out of its due state gets to call the API. Stored at the
-        // microsecond, the finest every provider keeps, so the holder recognises its own claim when it records.
+        // microsecond, the finest every provider keeps, so the holder recognises its own claim when it records. It moves
+        // the version on too, so a writer that read the request before the claim (an admin's confirmation) cannot save.
         var claim = Microseconds(now + FulfilmentOptions.ClaimTimeout);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             var claimed = await Due(db, requestId, now).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.ProvisionAt, claim)
-                .SetProperty(r => r.ProvisionAttempts, r => r.ProvisionAttempts + 1), cancellationToken);
+                .SetProperty(r => r.ProvisionAttempts, r => r.ProvisionAttempts + 1)
+                .SetProperty(r => r.Version, r => r.Version + 1), cancellationToken);
             if (claimed == 0)
             {
                 return FulfilmentOutcome.NothingToDo;
@@ -116,7 +118,7 @@ public sealed class FulfilAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         var scheduled = await contexts.WriteAsync(async (db, ct) =>
         {
             var moved = await Due(db, requestId, now).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.ProvisionAt, startsAt).SetProperty(r => r.FulfilmentNote, note), ct);
+                .SetProperty(r => r.ProvisionAt, startsAt).SetProperty(r => r.FulfilmentNote, note).SetProperty(r => r.Version, r => r.Version + 1), ct);
             if (moved == 1)
             {
                 var request = await db.AccessRequests.AsNoTracking().SingleAsync(r => r.Id == requestId, ct);

@@ -27,7 +27,7 @@ public sealed class ListPendingApprovals(IDbContextFactory<ReviewPortalDbContext
             .OrderBy(s => s.AccessRequest.RequestedAt)
             .Select(s => new
             {
-                StepId = s.Id, s.Order, s.ActivatedAt, s.EscalatedAt, Request = s.AccessRequest.Id, s.AccessRequest.RequestedAt,
+                StepId = s.Id, StepVersion = s.Version, s.Order, s.ActivatedAt, s.EscalatedAt, Request = s.AccessRequest.Id, s.AccessRequest.RequestedAt,
                 s.AccessRequest.Justification, s.AccessRequest.DurationDays, s.AccessRequest.StartsAt,
                 RequesterId = s.AccessRequest.RequesterId, Requester = s.AccessRequest.Requester.DisplayName,
                 BeneficiaryId = s.AccessRequest.BeneficiaryId, Beneficiary = s.AccessRequest.Beneficiary.DisplayName, BeneficiaryKind = s.AccessRequest.Beneficiary.Kind,
@@ -50,7 +50,7 @@ public sealed class ListPendingApprovals(IDbContextFactory<ReviewPortalDbContext
                 .OrderByDescending(r => r.RequestedAt).Take(5)
                 .Select(r => $"{r.RequestedAt:yyyy-MM-dd}: {r.Status}").ToListAsync(cancellationToken);
             var activity = await ActivitySummary.LoadAsync(db, s.BeneficiaryId, now, 30, cancellationToken);
-            result.Add(new PendingApproval(s.StepId, s.Request, s.Order, s.Steps, s.RequestedAt, s.ActivatedAt, s.EscalatedAt, s.Justification,
+            result.Add(new PendingApproval(s.StepId, s.StepVersion, s.Request, s.Order, s.Steps, s.RequestedAt, s.ActivatedAt, s.EscalatedAt, s.Justification,
                 s.DurationDays, s.StartsAt, s.RequesterId, s.Requester, s.BeneficiaryId, s.Beneficiary, s.BeneficiaryKind, s.Department, s.Title, s.Manager,
                 s.Entitlement, s.Resource, s.IsPrivileged, access, peers, history, activity.ActiveDays, activity.TotalEvents,
                 activity.Days.Select(d => d.Total).ToArray()));
@@ -59,7 +59,8 @@ public sealed class ListPendingApprovals(IDbContextFactory<ReviewPortalDbContext
     }
 }
 
-public sealed record PendingApproval(long StepId, long RequestId, int Step, int Steps, DateTimeOffset RequestedAt, DateTimeOffset? WaitingSince,
+/// <param name="StepVersion">The step's version as shown: the approver's answer carries it, so an answer to a step that changed meanwhile is refused.</param>
+public sealed record PendingApproval(long StepId, int StepVersion, long RequestId, int Step, int Steps, DateTimeOffset RequestedAt, DateTimeOffset? WaitingSince,
     DateTimeOffset? EscalatedAt, string Justification, int? DurationDays, DateTimeOffset StartsAt, int RequesterId, string Requester,
     int BeneficiaryId, string Beneficiary, IdentityKind BeneficiaryKind, string? Department, string? Title, string? Manager, string Entitlement,
     string Resource, bool IsPrivileged, IReadOnlyList<string> CurrentAccess, int PeersHolding, IReadOnlyList<string> EarlierRequests,

@@ -221,12 +221,12 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var decide = portal.GetRequiredService<DecideApproval>();
         head = await HeadAsync();
 
-        var byRequester = await decide.HandleAsync(requester, new DecideApproval.Command(step.Id, true, null), "atomic-approve-refused");
+        var byRequester = await decide.HandleAsync(requester, new DecideApproval.Command(step.Id, true, null, step.Version), "atomic-approve-refused");
 
         Assert.False(byRequester.Ok);
         Assert.Equal(head, await HeadAsync());
 
-        var approved = await decide.HandleAsync(await portal.ViewerForIdentityAsync(step.ApproverId), new DecideApproval.Command(step.Id, true, null),
+        var approved = await decide.HandleAsync(await portal.ViewerForIdentityAsync(step.ApproverId), new DecideApproval.Command(step.Id, true, null, step.Version),
             "atomic-approve");
 
         Assert.True(approved.Ok, approved.Refusal?.Message);

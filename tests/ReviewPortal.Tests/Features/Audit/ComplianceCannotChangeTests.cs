@@ -54,7 +54,9 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         await using var db = await portal.CreateDbContextAsync();
         var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Status == CampaignStatus.Active);
         var item = await db.ReviewItems.AsNoTracking().FirstAsync(i => i.CampaignId == campaign.Id && i.Outcome == null && i.ReviewerId != me);
-        var stepId = await db.ApprovalSteps.Where(s => s.Status == ApprovalStatus.Pending && s.ApproverId != me).Select(s => (long?)s.Id).FirstOrDefaultAsync() ?? 1;
+        var pendingStep = await db.ApprovalSteps.Where(s => s.Status == ApprovalStatus.Pending && s.ApproverId != me)
+            .Select(s => new { s.Id, s.Version }).FirstOrDefaultAsync();
+        var (stepId, stepVersion) = (pendingStep?.Id ?? 1, pendingStep?.Version ?? 0);
         var requestId = await db.AccessRequests.OrderByDescending(r => r.Status == AccessRequestStatus.Approved).Select(r => (long?)r.Id).FirstOrDefaultAsync() ?? 1;
         var manualTask = await db.RemediationTasks.OrderByDescending(t => t.Status == RemediationStatus.ManualRequired).Select(t => (long?)t.Id).FirstOrDefaultAsync() ?? 1;
         var failedTask = await db.RemediationTasks.OrderByDescending(t => t.Status == RemediationStatus.Failed).Select(t => (long?)t.Id).FirstOrDefaultAsync() ?? 1;
@@ -98,12 +100,12 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
             Assert.False((await portal.GetRequiredService<RunJobNow>().HandleAsync(compliance, job.Id, "compliance")).Ok);
         }
 
-        var approval = await portal.GetRequiredService<DecideApproval>().HandleAsync(compliance, new DecideApproval.Command(stepId, true, null), "compliance");
+        var approval = await portal.GetRequiredService<DecideApproval>().HandleAsync(compliance, new DecideApproval.Command(stepId, true, null, stepVersion), "compliance");
         Assert.False(approval.Ok);
         var denial = await portal.GetRequiredService<DecideApproval>()
-            .HandleAsync(compliance, new DecideApproval.Command(stepId, false, "Denied by compliance for no reason."), "compliance");
+            .HandleAsync(compliance, new DecideApproval.Command(stepId, false, "Denied by compliance for no reason.", stepVersion), "compliance");
         Assert.False(denial.Ok);
-        var (approvedMany, _) = await portal.GetRequiredService<DecideApproval>().ApproveManyAsync(compliance, [stepId], null, "compliance");
+        var (approvedMany, _) = await portal.GetRequiredService<DecideApproval>().ApproveManyAsync(compliance, [new DecideApproval.SeenStep(stepId, stepVersion)], null, "compliance");
         Assert.Equal(0, approvedMany);
 
         Assert.False((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance")).Ok);

@@ -132,6 +132,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
 
         Assert.Equal(RefusalKind.Invalid, result.Refusal?.Kind);
         Assert.Equal($"Keep the comment to {MaxLengths.ApprovalStep.Comment} characters; this one has {comment.Length}.", result.Refusal?.Message);
+        // On the comment field, where the approvals page shows it.
+        Assert.Equal(result.Refusal?.Message, result.Refusal?.FieldErrors?[nameof(DecideApproval.Command.Comment)]);
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
@@ -185,6 +187,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
         await AssertUnchangedAsync(org, id, before, counts);
     }
 
+    private static DecideApproval.SeenStep Seen(ApprovalStep step) => new(step.Id, step.Version);
+
     [Fact]
     public async Task ApproveMany_StepsOfOthersMixedWithOwn_ApprovesOnlyOwnAndReportsEachRefusal()
     {
@@ -193,8 +197,8 @@ public sealed class DecideApprovalTests(EmptyPortalAppFactory portal) : IClassFi
         var petes = await org.SubmitOkAsync(org.Pete, org.Developer);
         var olgasRole = await org.RoleWithPolicyAsync(ApprovalFlow.OwnerOnly, fallback: org.Fred);
         var forOlga = await org.SubmitOkAsync(org.Pete, olgasRole, org.PetesKey);
-        var maxSteps = new[] { (await org.StepAsync(ritas, 1)).Id, (await org.StepAsync(petes, 1)).Id };
-        var olgaStep = (await org.StepAsync(forOlga, 1)).Id;
+        var maxSteps = new[] { Seen(await org.StepAsync(ritas, 1)), Seen(await org.StepAsync(petes, 1)) };
+        var olgaStep = Seen(await org.StepAsync(forOlga, 1));
 
         var (approved, problems) = await portal.GetRequiredService<DecideApproval>()
             .ApproveManyAsync(org.As(org.Olga), [.. maxSteps, olgaStep, maxSteps[0]], null, "test-bulk");

@@ -31,6 +31,7 @@ public sealed class FulfilAccessRequestTests
         await using var portal = new PortalAppFactory();
         // A demo request for the prod workspace: the manager has approved, the owner step is pending.
         long requestId, stepId;
+        int stepVersion;
         int ownerId, beneficiaryId, managerId;
         string workspace, user;
         await using (var db = await portal.CreateDbContextAsync())
@@ -39,7 +40,7 @@ public sealed class FulfilAccessRequestTests
                 .Include(s => s.AccessRequest).ThenInclude(r => r.Entitlement).ThenInclude(e => e.Resource)
                 .Where(s => s.Status == ApprovalStatus.Pending && s.Order == 2 && s.AccessRequest.Entitlement.Resource.Name == "prod")
                 .OrderBy(s => s.Id).FirstAsync();
-            (requestId, stepId, ownerId) = (step.AccessRequestId, step.Id, step.ApproverId);
+            (requestId, stepId, stepVersion, ownerId) = (step.AccessRequestId, step.Id, step.Version, step.ApproverId);
             (beneficiaryId, workspace, user) = (step.AccessRequest.BeneficiaryId, step.AccessRequest.Entitlement.Resource.ExternalId, step.AccessRequest.Beneficiary.ExternalId);
             managerId = await db.ApprovalSteps.Where(s => s.AccessRequestId == requestId && s.Order == 1).Select(s => s.ApproverId).SingleAsync();
         }
@@ -49,7 +50,7 @@ public sealed class FulfilAccessRequestTests
         var approvedAt = portal.Time.GetUtcNow();
 
         var result = await portal.GetRequiredService<DecideApproval>().HandleAsync(await portal.ViewerForIdentityAsync(ownerId),
-            new DecideApproval.Command(stepId, true, "Launch team, time-bound."), "test-provision");
+            new DecideApproval.Command(stepId, true, "Launch team, time-bound.", stepVersion), "test-provision");
 
         Assert.True(result.Ok, result.Refusal?.Message);
         var member = Assert.Single(await ListAsync(admin.ListWorkspaceMembersAsync(workspace)), m => m.UserId == user);

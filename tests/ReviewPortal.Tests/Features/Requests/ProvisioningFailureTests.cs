@@ -36,8 +36,8 @@ public sealed class ProvisioningFailureTests
     private static async Task<Result<ApprovalResult>> ApproveAsync(RequestOrg org, Identity approver, long stepId, Func<Task>? whileWaiting = null)
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var approving = org.Portal.GetRequiredService<DecideApproval>().HandleAsync(org.As(approver), new DecideApproval.Command(stepId, true, null),
-            $"test-{Guid.NewGuid():N}", guard.Token);
+        var approving = org.Portal.GetRequiredService<DecideApproval>().HandleAsync(org.As(approver),
+            new DecideApproval.Command(stepId, true, null, await org.VersionAsync(stepId)), $"test-{Guid.NewGuid():N}", guard.Token);
         if (whileWaiting is not null)
         {
             await whileWaiting();
@@ -226,8 +226,8 @@ public sealed class ProvisioningFailureTests
         // The circuit closes (or the node dies) while the Admin API call is in flight: after the approval committed,
         // before any outcome is. What is left in the database is the same either way.
         using var leaving = new CancellationTokenSource();
-        var approving = portal.GetRequiredService<DecideApproval>().HandleAsync(org.As(org.Olga), new DecideApproval.Command(finalStep, true, null),
-            "test-leaving", leaving.Token);
+        var approving = portal.GetRequiredService<DecideApproval>().HandleAsync(org.As(org.Olga),
+            new DecideApproval.Command(finalStep, true, null, await org.VersionAsync(finalStep)), "test-leaving", leaving.Token);
         await portal.Api.NextArrivalAsync();
         await leaving.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => approving);

@@ -101,8 +101,17 @@ public sealed class RequestOrg
         return result.Value;
     }
 
-    public Task<Result<ApprovalResult>> DecideAsync(Viewer viewer, long stepId, bool approve = true, string? comment = null) =>
-        Portal.GetRequiredService<DecideApproval>().HandleAsync(viewer, new DecideApproval.Command(stepId, approve, comment), $"test-{Guid.NewGuid():N}");
+    /// <param name="version">The step's version as the approver's page showed it; by default, as it is now (a page just loaded).</param>
+    public async Task<Result<ApprovalResult>> DecideAsync(Viewer viewer, long stepId, bool approve = true, string? comment = null, int? version = null) =>
+        await Portal.GetRequiredService<DecideApproval>().HandleAsync(viewer,
+            new DecideApproval.Command(stepId, approve, comment, version ?? await VersionAsync(stepId)), $"test-{Guid.NewGuid():N}");
+
+    /// <summary>The step's version now, as a freshly loaded approvals page shows it (0 for a step that does not exist).</summary>
+    public async Task<int> VersionAsync(long stepId)
+    {
+        await using var db = await Portal.CreateDbContextAsync();
+        return await db.ApprovalSteps.Where(s => s.Id == stepId).Select(s => s.Version).FirstOrDefaultAsync();
+    }
 
     public async Task<AccessRequest> RequestAsync(long requestId)
     {

@@ -89,6 +89,10 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId");
@@ -284,6 +288,10 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
@@ -572,7 +580,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccessRequestId");
+                    b.HasIndex("AccessRequestId")
+                        .IsUnique()
+                        .HasFilter("\"AccessRequestId\" IS NOT NULL");
 
                     b.HasIndex("EntitlementId", "EndedAt");
 

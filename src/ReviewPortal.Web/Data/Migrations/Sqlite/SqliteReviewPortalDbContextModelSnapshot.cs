@@ -80,6 +80,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EntitlementId");
@@ -269,6 +273,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -549,7 +557,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccessRequestId");
+                    b.HasIndex("AccessRequestId")
+                        .IsUnique()
+                        .HasFilter("\"AccessRequestId\" IS NOT NULL");
 
                     b.HasIndex("EntitlementId", "EndedAt");
 

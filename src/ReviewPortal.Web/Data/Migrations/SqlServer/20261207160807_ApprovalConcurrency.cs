@@ -1,0 +1,60 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ReviewPortal.Web.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class ApprovalConcurrency : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Grants_AccessRequestId",
+                table: "Grants");
+
+            migrationBuilder.AddColumn<int>(
+                name: "Version",
+                table: "ApprovalSteps",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Version",
+                table: "AccessRequests",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Grants_AccessRequestId",
+                table: "Grants",
+                column: "AccessRequestId",
+                unique: true,
+                filter: "\"AccessRequestId\" IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Grants_AccessRequestId",
+                table: "Grants");
+
+            migrationBuilder.DropColumn(
+                name: "Version",
+                table: "ApprovalSteps");
+
+            migrationBuilder.DropColumn(
+                name: "Version",
+                table: "AccessRequests");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Grants_AccessRequestId",
+                table: "Grants",
+                column: "AccessRequestId");
+        }
+    }
+}
