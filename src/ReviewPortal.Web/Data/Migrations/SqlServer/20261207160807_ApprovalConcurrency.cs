@@ -28,6 +28,14 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                 nullable: false,
                 defaultValue: 0);
 
+            // A database the double-apply bug already hit holds two grants of one request, and the unique index would not
+            // build on it: the later grants keep everything but the link (their history and audit entries stay).
+            migrationBuilder.Sql("""
+                UPDATE [Grants] SET [AccessRequestId] = NULL
+                WHERE [AccessRequestId] IS NOT NULL
+                  AND [Id] NOT IN (SELECT MIN([Id]) FROM [Grants] WHERE [AccessRequestId] IS NOT NULL GROUP BY [AccessRequestId])
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_Grants_AccessRequestId",
                 table: "Grants",
