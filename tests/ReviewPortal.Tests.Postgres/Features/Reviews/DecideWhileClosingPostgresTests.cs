@@ -37,4 +37,27 @@ public sealed class DecideWhileClosingPostgresTests(EmptyPortalAppFactory portal
         Assert.Empty(await teams.DecisionsAsync());
         Assert.Empty(await teams.AuditAsync("review.decided"));
     }
+
+    [Fact]
+    public async Task Bulk_CloseCommitsAfterTheBulkReadItsItemsInsideItsTransaction_NothingSavedEachItemReported()
+    {
+        var teams = await TwoTeams.LaunchAsync(portal);
+        var shown = TwoTeams.Seen(await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User));
+        var contexts = HookedContexts.AfterFirstQuery(portal.Database, "\"ReviewItems\"", async () =>
+        {
+            var closed = await portal.GetRequiredService<CloseCampaign>().HandleAsync(teams.Admin, teams.CampaignId, "close");
+            Assert.True(closed.Ok, closed.Refusal?.Message);
+        });
+        var bulk = new BulkDecide(contexts, portal.GetRequiredService<DecideReviewItem>(), portal.GetRequiredService<IValidator<BulkDecide.Command>>());
+
+        var result = await bulk.HandleAsync(teams.A, new BulkDecide.Command(shown, DecisionOutcome.Keep, "Both still work here."), "raced");
+
+        Assert.True(contexts.Fired);
+        Assert.True(result.Ok, result.Refusal?.Message);
+        Assert.Equal((0, 2), (result.Value.Saved, result.Value.Skipped));
+        Assert.All(result.Value.Problems, p => Assert.Contains("campaign was closed", p, StringComparison.Ordinal));
+        Assert.All(await teams.ItemsAsync(), i => Assert.Null(i.Outcome));
+        Assert.Empty(await teams.DecisionsAsync());
+        Assert.Empty(await teams.AuditAsync("review.decided"));
+    }
 }
