@@ -247,11 +247,12 @@ internal static class CampaignBenchmark
 
         // (c) Bulk decision of 1,000 items of another reviewer (Keep with a justification: some go against a revoke recommendation).
         var bulkReviewer = perReviewer.Where(kv => reviewers.Contains(kv.Key) && kv.Key != listReviewer.Key).OrderByDescending(kv => kv.Value).First();
-        List<long> ids;
+        List<SeenItem> ids;
         await using (var db = await contexts.CreateDbContextAsync())
         {
+            // As the reviewer's list shows them: each with its version.
             ids = await db.ReviewItems.Where(i => i.CampaignId == campaignId && i.ReviewerId == bulkReviewer.Key).OrderBy(i => i.Id)
-                .Select(i => i.Id).Take(bulkSize).ToListAsync();
+                .Select(i => new SeenItem(i.Id, i.Version)).Take(bulkSize).ToListAsync();
         }
         var bulk = provider.GetRequiredService<BulkDecide>();
         var bulkViewer = new Viewer(bulkReviewer.Key, $"Person {bulkReviewer.Key}", new HashSet<string>());

@@ -20,11 +20,15 @@ public sealed class CloseCampaignTests(BrowserFixture browser) : IsolatedBrowser
         var demo = await data.DemoCampaignAsync();
         var manager = await data.PersonaAsync(Personas.Manager);
 
-        // Arrange: the manager accepts the recommendations (the same handler as the page's "Accept recommendations").
+        // Arrange: the manager accepts the recommendations (the same handler as the page's "Accept recommendations"), for
+        // every undecided item of theirs in the demo campaign, at the versions stored now.
+        var acceptable = await data.QueryAsync(db => db.ReviewItems.AsNoTracking()
+            .Where(i => i.CampaignId == demo.Id && i.ReviewerId == manager.IdentityId && i.Outcome == null && i.Recommendation != Recommendation.LookCloser)
+            .Select(i => new SeenItem(i.Id, i.Version)).ToListAsync());
         using (var scope = App.Services.CreateScope())
         {
             var bulk = scope.ServiceProvider.GetRequiredService<BulkDecide>();
-            var result = await bulk.AcceptRecommendationsAsync(new Viewer(manager.IdentityId, manager.FullName, new HashSet<string>()), demo.Id, "e2e-arrange");
+            var result = await bulk.AcceptRecommendationsAsync(new Viewer(manager.IdentityId, manager.FullName, new HashSet<string>()), acceptable, "e2e-arrange");
             Assert.True(result.Value?.Saved > 0, "Accepting the manager's recommendations decided nothing.");
         }
         var revoked = await data.QueryAsync(db => db.ReviewItems.AsNoTracking()

@@ -9,14 +9,17 @@ namespace ReviewPortal.Web.Features.Reviews;
 
 /// <summary>
 /// One decision over a selection (one justification for all), or "accept recommendations" over
-/// the reviewer's undecided items. Every item goes through the same rules as a single decision;
-/// items the viewer may not decide are skipped and counted, never silently changed. One unit of work:
+/// the reviewer's undecided items on screen. Each item comes with the version the reviewer saw: one changed since is
+/// reported as changed meanwhile and left alone. Every item goes through the same rules as a single decision, its
+/// campaign still active in this unit included; items the viewer may not decide are skipped and counted, never silently
+/// changed. One unit of work:
 /// refused as a whole only when nothing could be tried (a bulk reassignment, invalid input, or a
 /// conflict or busy ledger that rolled the unit back).
 /// </summary>
 public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts, DecideReviewItem single, IValidator<BulkDecide.Command> validator)
 {
-    public sealed record Command(IReadOnlyList<long> ItemIds, DecisionOutcome Outcome, string? Justification);
+    /// <param name="Items">The selected items, each with the version the reviewer saw in the list.</param>
+    public sealed record Command(IReadOnlyList<SeenItem> Items, DecisionOutcome Outcome, string? Justification);
 
     /// <summary>What a single decision's validator checks of the one justification; the per-item rules run per item.</summary>
     public sealed class Validator : AbstractValidator<Command>
@@ -36,47 +39,83 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
         {
             return validation.ToRefusal();
         }
-        var ids = command.ItemIds.Distinct().ToList();
-        return await DecideAsync(viewer, db => db.ReviewItems.Where(i => ids.Contains(i.Id)), _ => (command.Outcome, command.Justification),
-            correlationId, cancellationToken, requested: ids.Count);
+        var seen = command.Items.DistinctBy(i => i.ItemId).ToList();
+        return await DecideAsync(viewer, seen, _ => new Choice(command.Outcome, command.Justification), correlationId, cancellationToken);
     }
 
-    /// <summary>Keep/revoke/reduce as recommended; "look closer" items stay for a human.</summary>
-    public Task<Result<BulkResult>> AcceptRecommendationsAsync(Viewer viewer, int? campaignId, string correlationId, CancellationToken cancellationToken = default)
-    {
-        var me = viewer.IdentityId ?? -1;
-        return DecideAsync(viewer,
-            db => db.ReviewItems.Where(i => i.ReviewerId == me && i.Outcome == null && i.Recommendation != Recommendation.LookCloser
-                && i.Campaign.Status == CampaignStatus.Active && (campaignId == null || i.CampaignId == campaignId)),
-            item => (item.Recommendation switch
+    /// <summary>
+    /// Keep/revoke/reduce as recommended, for the items the reviewer has on screen (undecided, with a recommendation;
+    /// <see cref="ReviewQueue.AcceptableRecommendations"/>); "look closer" items stay for a human.
+    /// </summary>
+    public Task<Result<BulkResult>> AcceptRecommendationsAsync(Viewer viewer, IReadOnlyList<SeenItem> items, string correlationId,
+        CancellationToken cancellationToken = default) =>
+        DecideAsync(viewer, items.DistinctBy(i => i.ItemId).ToList(),
+            item => item switch
             {
-                Recommendation.Revoke => DecisionOutcome.Revoke,
-                Recommendation.Reduce => DecisionOutcome.Reduce,
-                _ => DecisionOutcome.Keep,
-            }, $"Accepted the recommendation: {item.RecommendationReason}"),
-            correlationId, cancellationToken, requested: null);
-    }
+                // The page sends neither; a request that does is told, and the item left for the reviewer.
+                { Outcome: not null } => Refusal.Invalid("Already decided: change it from its own panel."),
+                { Recommendation: Recommendation.LookCloser } => Refusal.Invalid("The recommendation is to look closer: decide it yourself."),
+                _ => new Choice(item.Recommendation switch
+                {
+                    Recommendation.Revoke => DecisionOutcome.Revoke,
+                    Recommendation.Reduce => DecisionOutcome.Reduce,
+                    _ => DecisionOutcome.Keep,
+                }, $"Accepted the recommendation: {item.RecommendationReason}"),
+            },
+            correlationId, cancellationToken);
 
-    private async Task<Result<BulkResult>> DecideAsync(Viewer viewer, Func<ReviewPortalDbContext, IQueryable<ReviewItem>> select,
-        Func<ReviewItem, (DecisionOutcome Outcome, string? Justification)> decide, string correlationId, CancellationToken cancellationToken,
-        int? requested)
+    /// <summary>What a bulk path decides for one item.</summary>
+    private sealed record Choice(DecisionOutcome Outcome, string? Justification);
+
+    private async Task<Result<BulkResult>> DecideAsync(Viewer viewer, IReadOnlyList<SeenItem> seen,
+        Func<ReviewItem, Result<Choice>> decide, string correlationId, CancellationToken cancellationToken)
     {
+        var ids = seen.Select(i => i.ItemId).ToList();
         try
         {
             return await contexts.WriteAsync(async (db, ct) =>
             {
-                var items = await select(db).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(ct);
+                var items = await db.ReviewItems.Where(i => ids.Contains(i.Id)).Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(ct);
                 // A selection usually comes from one campaign: read its stored definition once, not once per item.
                 var definitions = items.Select(i => i.Campaign).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Definition);
+                var stillActive = new Dictionary<int, bool>();
+                var expected = seen.ToDictionary(i => i.ItemId, i => i.ExpectedVersion);
                 var saved = 0;
+                var changed = new List<long>();
                 var problems = new List<string>();
                 foreach (var item in items)
                 {
-                    var (outcome, justification) = decide(item);
-                    var refusal = ReviewRules.CanDecide(viewer, item) ?? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
+                    var refusal = ReviewRules.CanDecide(viewer, item);
+                    if (refusal is null && item.Version != expected[item.Id])
                     {
-                        ItemId = item.Id, Outcome = outcome, Justification = justification, ExpectedVersion = item.Version, EvidenceHash = item.EvidenceHash,
-                    }, correlationId, ct, definitions[item.CampaignId]);
+                        // Changed since the reviewer's list was read (decided in another tab, or by another path):
+                        // reported, never overwritten with a choice made about what the row used to say.
+                        changed.Add(item.Id);
+                        continue;
+                    }
+                    if (refusal is null)
+                    {
+                        // Checked once per campaign, before its first item is changed; the campaign row stays locked until
+                        // the unit commits, so a close waits for this decision or this decision sees the close.
+                        if (!stillActive.TryGetValue(item.CampaignId, out var active))
+                        {
+                            stillActive[item.CampaignId] = active = await DecideReviewItem.CampaignStillActiveAsync(db, item.CampaignId, ct);
+                        }
+                        refusal = active ? null : DecideReviewItem.CampaignClosed;
+                    }
+                    if (refusal is null)
+                    {
+                        var choice = decide(item);
+                        refusal = choice.Ok
+                            ? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
+                            {
+                                // The evidence snapshot is written once, at launch, and never rewritten, so the row's version
+                                // alone says whether it is still what the reviewer saw; the stored hash is the one they saw.
+                                ItemId = item.Id, Outcome = choice.Value.Outcome, Justification = choice.Value.Justification,
+                                ExpectedVersion = expected[item.Id], EvidenceHash = item.EvidenceHash,
+                            }, correlationId, ct, definitions[item.CampaignId])
+                            : choice.Refusal;
+                    }
                     if (refusal is null)
                     {
                         saved++;
@@ -89,7 +128,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                             : $"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
                     }
                 }
-                return new BulkResult(saved, (requested ?? items.Count) - saved, problems);
+                return new BulkResult(saved, seen.Count - saved - changed.Count, problems, changed);
             }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -103,5 +142,12 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
     }
 }
 
-/// <summary>What a bulk decision did: partial success is a report, not a refusal (one problem per skipped item, up to five).</summary>
-public sealed record BulkResult(int Saved, int Skipped, IReadOnlyList<string> Problems);
+/// <summary>
+/// What a bulk decision did: partial success is a report, not a refusal (one problem per skipped item, up to five). Items
+/// that changed after the reviewer's list was read are neither saved nor skipped: <see cref="ChangedMeanwhile"/> names
+/// them, so the page can say "reload to see them".
+/// </summary>
+public sealed record BulkResult(int Saved, int Skipped, IReadOnlyList<string> Problems, IReadOnlyList<long> ChangedMeanwhile);
+
+/// <summary>An item as the reviewer saw it in their list: its id and the version shown.</summary>
+public sealed record SeenItem(long ItemId, int ExpectedVersion);

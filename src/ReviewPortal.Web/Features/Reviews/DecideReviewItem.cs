@@ -11,8 +11,8 @@ namespace ReviewPortal.Web.Features.Reviews;
 /// <summary>
 /// A reviewer decides one item: keep, revoke, reduce, reassign or don't know. Only the assigned
 /// reviewer, only while the campaign is open, never about themselves; justification rules from
-/// the campaign; optimistic concurrency on the item's version; the decision records the hash of
-/// the evidence the reviewer saw and is audited in the same transaction.
+/// the campaign; optimistic concurrency on the item's version and on the campaign still being active; the decision
+/// records the hash of the evidence the reviewer saw and is audited in the same unit of work.
 /// </summary>
 public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<DecideReviewItem.Command> validator,
     TimeProvider time)
@@ -54,22 +54,31 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         {
             return validation.ToRefusal();
         }
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var item = await db.ReviewItems.Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity)
-            .FirstOrDefaultAsync(i => i.Id == command.ItemId, cancellationToken);
-        var check = ReviewRules.CanDecide(viewer, item);
-        if (check is not null)
-        {
-            return check;
-        }
-        var refusal = await ApplyAsync(db, viewer, item!, command, correlationId, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return await contexts.WriteAsync<Result<int>>(async (db, ct) =>
+            {
+                var item = await db.ReviewItems.Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity)
+                    .FirstOrDefaultAsync(i => i.Id == command.ItemId, ct);
+                // The reviewer opened the item while the campaign was open: a close since then is news to them (reload), not a
+                // permission they lack. Asked only for the assigned reviewer, so nobody else learns about the campaign.
+                if (item is not null && item.ReviewerId == viewer.IdentityId && !await CampaignStillActiveAsync(db, item.CampaignId, ct))
+                {
+                    return CampaignClosed;
+                }
+                var check = ReviewRules.CanDecide(viewer, item);
+                if (check is not null)
+                {
+                    return check;
+                }
+                var refusal = await ApplyAsync(db, viewer, item!, command, correlationId, ct);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+                // The unit saves the change and its entries; a version that moved meanwhile fails that save.
+                return item!.Version;
+            }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -77,11 +86,28 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         }
         catch (LedgerBusyException)
         {
-            // The save already waited for the ledger and ran again (LedgerLock); the log has the detail.
+            // The unit already waited for the ledger and ran again (LedgerLock); the log has the detail.
             return Refusal.Busy("Your decision was not saved");
         }
-        return item!.Version;
     }
+
+    /// <summary>What a decision answers when its campaign closed after the reviewer opened the item.</summary>
+    internal static Refusal CampaignClosed =>
+        Refusal.Conflict("The campaign was closed while you were deciding: your decision was not saved. Reload to see the item as it was closed.");
+
+    /// <summary>
+    /// Whether the campaign is still active, asked inside the deciding unit of work, before anything is staged. Reading
+    /// the status is not enough: on PostgreSQL and SQL Server a read takes no lock, so a close could commit between the
+    /// read and this unit's commit, and close bumps the version only of the items it defaults, so the item's version
+    /// check would not notice. This is a no-op conditional update of the campaign row instead: it finds the row only
+    /// while it is active, and it holds the row's write lock until the unit commits. A close that has updated the row
+    /// first makes it wait and then answers 0 rows (closed); a close that comes second waits at that row for this
+    /// decision to commit. On SQLite the unit holds the database's write lock from its first statement, so a close
+    /// runs wholly before or wholly after it. No migration: the status is set to itself.
+    /// </summary>
+    internal static async Task<bool> CampaignStillActiveAsync(ReviewPortalDbContext db, int campaignId, CancellationToken cancellationToken) =>
+        await db.Campaigns.Where(c => c.Id == campaignId && c.Status == CampaignStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, c => c.Status), cancellationToken) == 1;
 
     /// <summary>
     /// Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.
@@ -92,7 +118,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
     {
         if (item.Version != command.ExpectedVersion)
         {
-            return await ConflictAsync(item.Id, cancellationToken);
+            return await ConflictAsync(db, item.Id, cancellationToken);
         }
         if (!string.Equals(item.EvidenceHash, command.EvidenceHash, StringComparison.OrdinalIgnoreCase))
         {
@@ -158,9 +184,15 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         return null;
     }
 
+    /// <summary>After the unit rolled back (the save's version check failed): what the item is now, read afresh.</summary>
     private async Task<Refusal> ConflictAsync(long itemId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await ConflictAsync(db, itemId, cancellationToken);
+    }
+
+    private static async Task<Refusal> ConflictAsync(ReviewPortalDbContext db, long itemId, CancellationToken cancellationToken)
+    {
         var current = await db.ReviewItems.AsNoTracking().Where(i => i.Id == itemId)
             .Select(i => new { i.Outcome, i.DecidedAt, Who = db.Identities.Where(p => p.Id == i.DecidedById).Select(p => p.DisplayName).FirstOrDefault() })
             .FirstOrDefaultAsync(cancellationToken);

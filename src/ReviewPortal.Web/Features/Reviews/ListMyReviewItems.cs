@@ -91,8 +91,16 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
 public sealed record ReviewQueue(int Total, int Decided, int Filtered, IReadOnlyList<ReviewRow> Rows)
 {
     public double Progress => Total == 0 ? 0 : 100.0 * Decided / Total;
+
+    /// <summary>What "accept recommendations" decides: the rows on screen still undecided whose recommendation is not "look closer".</summary>
+    public IReadOnlyList<SeenItem> AcceptableRecommendations() =>
+        Rows.Where(r => r.Outcome is null && r.Recommendation != Recommendation.LookCloser).Select(r => r.Seen).ToList();
 }
 
 public sealed record ReviewRow(long Id, int CampaignId, int IdentityId, string Identity, IdentityKind IdentityKind, string Entitlement,
     EntitlementKind EntitlementKind, string Resource, bool IsPrivileged, Recommendation Recommendation, string RecommendationReason,
-    DecisionOutcome? Outcome, DateTimeOffset? DecidedAt, DateTimeOffset? LastActiveAt, int Version, int Stage, int[] Daily);
+    DecisionOutcome? Outcome, DateTimeOffset? DecidedAt, DateTimeOffset? LastActiveAt, int Version, int Stage, int[] Daily)
+{
+    /// <summary>This row as a bulk decision takes it: a change since the list was read is reported, not overwritten.</summary>
+    public SeenItem Seen => new(Id, Version);
+}

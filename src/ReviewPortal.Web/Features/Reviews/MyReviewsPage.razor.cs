@@ -162,7 +162,8 @@ public partial class MyReviewsPage
 
     private async Task BulkAsync(DecisionOutcome outcome)
     {
-        var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Id).ToList(), outcome, _bulkJustification),
+        // Each row goes with the version the reviewer saw: a row changed since (decided in another tab) is reported back.
+        var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Seen).ToList(), outcome, _bulkJustification),
             CorrelationId.New());
         Report(result, outcome.ToString().ToLowerInvariant());
         _selected = [];
@@ -175,7 +176,8 @@ public partial class MyReviewsPage
     private async Task AcceptRecommendationsAsync()
     {
         _confirmAccept = false;
-        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, null, CorrelationId.New());
+        // What the reviewer is accepting is what they see: the rows on screen, at the versions shown.
+        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, _queue?.AcceptableRecommendations() ?? [], CorrelationId.New());
         Report(result, "accepted");
         if (_grid is not null)
         {
@@ -191,13 +193,18 @@ public partial class MyReviewsPage
             return;
         }
         var report = result.Value;
-        Snackbar.Add($"{report.Saved} item(s) {verb}" + (report.Skipped > 0 ? $", {report.Skipped} skipped" : ""),
-            report.Saved > 0 ? Severity.Success : Severity.Warning);
+        Snackbar.Add(Summary(report, verb), report.Saved > 0 && report.ChangedMeanwhile.Count == 0 ? Severity.Success : Severity.Warning);
         foreach (var problem in report.Problems)
         {
             Snackbar.Add(problem, Severity.Warning);
         }
     }
+
+    /// <summary>For example "12 item(s) kept, 1 changed meanwhile: reload to see it".</summary>
+    internal static string Summary(BulkResult report, string verb) =>
+        $"{report.Saved} item(s) {verb}"
+        + (report.Skipped > 0 ? $", {report.Skipped} skipped" : "")
+        + (report.ChangedMeanwhile.Count > 0 ? $", {report.ChangedMeanwhile.Count} changed meanwhile: reload to see it" : "");
 
     public async ValueTask DisposeAsync()
     {

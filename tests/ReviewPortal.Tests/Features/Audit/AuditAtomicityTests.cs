@@ -74,7 +74,7 @@ public sealed class AuditAtomicityTests(PortalAppFactory portal) : IClassFixture
         var others = await teams.ItemAsync(teams.Bea, teams.User);
 
         var result = await portal.GetRequiredService<BulkDecide>()
-            .HandleAsync(teams.A, new BulkDecide.Command([mine.Id, others.Id], DecisionOutcome.Keep, "Still needed by the team."), "atomic-bulk");
+            .HandleAsync(teams.A, new BulkDecide.Command([new SeenItem(mine.Id, mine.Version), new SeenItem(others.Id, others.Version)], DecisionOutcome.Keep, "Still needed by the team."), "atomic-bulk");
 
         Assert.Equal(1, result.Value!.Saved);
         Assert.Single(await EntriesAsync("review.decided", mine.Id.ToString()));

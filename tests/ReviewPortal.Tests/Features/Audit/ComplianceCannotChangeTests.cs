@@ -78,10 +78,10 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         Assert.Equal(RefusalKind.Forbidden, decided.Refusal?.Kind);
 
         var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(compliance,
-            new BulkDecide.Command([item.Id], DecisionOutcome.Revoke, "Compliance says so."), "compliance");
+            new BulkDecide.Command([new SeenItem(item.Id, item.Version)], DecisionOutcome.Revoke, "Compliance says so."), "compliance");
         Assert.Equal(0, bulk.Value!.Saved);
 
-        var accepted = await portal.GetRequiredService<BulkDecide>().AcceptRecommendationsAsync(compliance, campaign.Id, "compliance");
+        var accepted = await portal.GetRequiredService<BulkDecide>().AcceptRecommendationsAsync(compliance, [new SeenItem(item.Id, item.Version)], "compliance");
         Assert.Equal(0, accepted.Value!.Saved);
 
         var launched = await portal.LaunchCampaignAsync(new CampaignDefinition

@@ -208,7 +208,7 @@ public sealed class ApplyLifecycleRulesJobTests
         var item = Assert.Single(await org.ItemsAsync());
 
         var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(Campaigns.TestOrg.Viewer(org.Maya),
-            new BulkDecide.Command([item.Id], DecisionOutcome.Keep, null), "test-bulk");
+            new BulkDecide.Command([new SeenItem(item.Id, item.Version)], DecisionOutcome.Keep, null), "test-bulk");
 
         Assert.Equal(1, bulk.Value!.Saved);
         Assert.Single(await org.AuditAsync("identity.owner-changed"));

@@ -15,15 +15,14 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
     public async Task Bulk_RevokeSelectedItemsWithOneJustification_OneDecisionAndOneAuditEntryEach()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
-        var selected = new[]
-        {
-            await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Alice, teams.Developer),
-            await teams.ItemAsync(teams.Aaron, teams.User),
-        }.Select(i => i.Id).ToList();
+        var shown = TwoTeams.Seen(await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Alice, teams.Developer),
+            await teams.ItemAsync(teams.Aaron, teams.User));
+        var selected = shown.Select(i => i.ItemId).ToList();
 
-        var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, "Project ended in October."), "bulk");
+        var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(shown, DecisionOutcome.Revoke, "Project ended in October."), "bulk");
 
         Assert.Equal((3, 0), (result.Value!.Saved, result.Value.Skipped));
+        Assert.Empty(result.Value.ChangedMeanwhile);
         var decisions = await teams.DecisionsAsync();
         Assert.Equal(selected.Order(), decisions.Select(d => d.ReviewItemId).Order());
         Assert.All(decisions, d => Assert.Equal((DecisionOutcome.Revoke, "Project ended in October."), (d.Outcome, d.Justification)));
@@ -38,8 +37,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
     public async Task Bulk_RevokeWithoutJustification_NothingSavedAndEachItemReported()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
-        var selected = new[] { await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User) }
-            .Select(i => i.Id).ToList();
+        var selected = TwoTeams.Seen(await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User));
 
         var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, null), "bulk");
 
@@ -53,8 +51,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
     public async Task Bulk_JustificationLongerThanTheColumn_RefusedWithItsMessageAndNothingSaved()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
-        var selected = new[] { await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User) }
-            .Select(i => i.Id).ToList();
+        var selected = TwoTeams.Seen(await teams.ItemAsync(teams.Alice, teams.User), await teams.ItemAsync(teams.Aaron, teams.User));
         var justification = new string('j', MaxLengths.ReviewDecision.Justification + 1);
 
         var result = await Handler.HandleAsync(teams.A, new BulkDecide.Command(selected, DecisionOutcome.Revoke, justification), "bulk");
@@ -71,7 +68,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
     {
         var teams = await TwoTeams.LaunchAsync(portal);
 
-        var result = await Handler.AcceptRecommendationsAsync(teams.A, teams.CampaignId, "accept");
+        var result = await Handler.AcceptRecommendationsAsync(teams.A, await teams.AcceptableOnScreenAsync(teams.A), "accept");
 
         Assert.Equal((4, 0), (result.Value!.Saved, result.Value.Skipped));
         Assert.Equal(DecisionOutcome.Keep, (await teams.ItemAsync(teams.Alice, teams.User)).Outcome);
@@ -160,7 +157,7 @@ public class BulkDecideTests(EmptyPortalAppFactory portal) : IClassFixture<Empty
     {
         var teams = await TwoTeams.LaunchAsync(portal, d => { d.SecondStage = true; d.SecondStageOutcomes = [DecisionOutcome.Keep]; });
 
-        await Handler.AcceptRecommendationsAsync(teams.A, teams.CampaignId, "accept");
+        await Handler.AcceptRecommendationsAsync(teams.A, await teams.AcceptableOnScreenAsync(teams.A), "accept");
 
         var items = await teams.ItemsAsync();
         var kept = items.Where(i => i.Stage == 1 && i.Outcome == DecisionOutcome.Keep).Select(i => i.GrantId).Order().ToList();

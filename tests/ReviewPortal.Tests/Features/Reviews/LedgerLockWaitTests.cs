@@ -111,7 +111,7 @@ public sealed class LedgerLockWaitTests(LedgerLockWaitTests.Portal portal) : ICl
         using (var holder = portal.Database.HoldLedgerLock())
         {
             bulk = Task.Run(() => portal.GetRequiredService<BulkDecide>()
-                .HandleAsync(teams.A, new BulkDecide.Command([alice.Id, aaron.Id], DecisionOutcome.Keep, "Both still work here."), "lock-wait-bulk"));
+                .HandleAsync(teams.A, new BulkDecide.Command(TwoTeams.Seen(alice, aaron), DecisionOutcome.Keep, "Both still work here."), "lock-wait-bulk"));
             await portal.Logs.WaitForAsync(LedgerLock.Retrying, retries + 1, Deadline);
             Assert.False(bulk.IsCompleted);
             holder.Release();

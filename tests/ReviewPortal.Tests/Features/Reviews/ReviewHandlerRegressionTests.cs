@@ -97,7 +97,7 @@ public class ReviewHandlerRegressionTests(EmptyPortalAppFactory portal) : IClass
     public async Task BulkDecide_ReviewerAWithBsIds_ProblemsDoNotNameBsHolders()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
-        var bs = (await teams.ItemsAsync()).Where(i => i.ReviewerId == teams.ManagerB.Id).Select(i => i.Id).ToList();
+        var bs = TwoTeams.Seen((await teams.ItemsAsync()).Where(i => i.ReviewerId == teams.ManagerB.Id));
 
         var result = await portal.GetRequiredService<BulkDecide>().HandleAsync(teams.A,
             new BulkDecide.Command(bs, DecisionOutcome.Revoke, "Cleaning up access across the board."), "t");

@@ -59,7 +59,7 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
     public async Task BulkDecide_ReviewerAWithBsIds_AllSkippedNothingChanged()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
-        var bs = (await teams.ItemsAsync()).Where(i => i.ReviewerId == teams.ManagerB.Id).Select(i => i.Id).ToList();
+        var bs = TwoTeams.Seen((await teams.ItemsAsync()).Where(i => i.ReviewerId == teams.ManagerB.Id));
         Assert.Equal(2, bs.Count);
 
         var result = await Handler<BulkDecide>().HandleAsync(teams.A,
@@ -76,7 +76,9 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
     {
         var teams = await TwoTeams.LaunchAsync(portal);
 
-        var result = await Handler<BulkDecide>().AcceptRecommendationsAsync(teams.A, teams.CampaignId, "test");
+        // A's own rows as shown, plus B's items forged into the request: only A's are decided.
+        var bs = TwoTeams.Seen((await teams.ItemsAsync()).Where(i => i.ReviewerId == teams.ManagerB.Id));
+        var result = await Handler<BulkDecide>().AcceptRecommendationsAsync(teams.A, [.. await teams.AcceptableOnScreenAsync(teams.A), .. bs], "test");
 
         var items = await teams.ItemsAsync();
         Assert.Equal(4, result.Value!.Saved);
@@ -93,8 +95,8 @@ public class ReviewerIsolationTests(EmptyPortalAppFactory portal) : IClassFixtur
 
         var single = await Handler<DecideReviewItem>().HandleAsync(teams.Compliance, TwoTeams.Command(beas, DecisionOutcome.Keep), "test");
         var bulk = await Handler<BulkDecide>().HandleAsync(teams.Compliance,
-            new BulkDecide.Command(items.Select(i => i.Id).ToList(), DecisionOutcome.Keep, null), "test");
-        var accepted = await Handler<BulkDecide>().AcceptRecommendationsAsync(teams.Compliance, null, "test");
+            new BulkDecide.Command(TwoTeams.Seen(items), DecisionOutcome.Keep, null), "test");
+        var accepted = await Handler<BulkDecide>().AcceptRecommendationsAsync(teams.Compliance, TwoTeams.Seen(items), "test");
 
         Assert.Equal(RefusalKind.Forbidden, single.Refusal?.Kind);
         Assert.Equal((0, items.Count), (bulk.Value!.Saved, bulk.Value.Skipped));

@@ -112,6 +112,18 @@ public sealed class TwoTeams
             .OrderBy(e => e.Sequence).ToListAsync();
     }
 
+    /// <summary>Items as the reviewer's list shows them: id and the version seen (what a bulk decision takes).</summary>
+    public static List<SeenItem> Seen(params IEnumerable<ReviewItem> items) => items.Select(i => new SeenItem(i.Id, i.Version)).ToList();
+
+    /// <summary>What the reviewer's "Accept recommendations" sends: the page's default list (undecided) of this campaign, as shown.</summary>
+    public async Task<IReadOnlyList<SeenItem>> AcceptableOnScreenAsync(Viewer reviewer)
+    {
+        var queue = await Portal.GetRequiredService<ListMyReviewItems>()
+            .HandleAsync(reviewer, new ListMyReviewItems.Query { CampaignId = CampaignId, Decided = false });
+        Assert.True(queue.Ok, queue.Refusal?.Message);
+        return queue.Value.AcceptableRecommendations();
+    }
+
     /// <summary>A command as the panel sends it for an item just loaded.</summary>
     public static DecideReviewItemCommand Command(ReviewItem item, DecisionOutcome outcome, string? justification = null) => new()
     {
