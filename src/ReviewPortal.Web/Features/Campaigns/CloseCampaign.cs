@@ -10,7 +10,8 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// <summary>
 /// Closes a campaign: unreviewed items get the configured outcome, every final revoke/reduce
 /// becomes one remediation task (the last stage's decision wins), and a removal that would leave a
-/// resource without any admin/owner becomes a manual task instead. One unit of work, audited.
+/// resource without any admin/owner, once the removals already under way are done (<see cref="AdminsLeft"/>), becomes a
+/// manual task instead. One unit of work, audited.
 /// </summary>
 public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
