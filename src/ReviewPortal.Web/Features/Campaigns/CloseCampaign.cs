@@ -10,7 +10,8 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// <summary>
 /// Closes a campaign: unreviewed items get the configured outcome, every final revoke/reduce
 /// becomes one remediation task (the last stage's decision wins), and a removal that would leave a
-/// resource without any admin/owner becomes a manual task instead. One unit of work, audited.
+/// resource without any admin/owner, once the removals already under way are done (<see cref="AdminsLeft"/>), becomes a
+/// manual task instead. One unit of work, audited.
 /// </summary>
 public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
@@ -77,28 +78,23 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
             .Where(i => i.Outcome is DecisionOutcome.Revoke or DecisionOutcome.Reduce).ToList();
         var reduceTargets = await db.Entitlements.Where(e => finals.Select(f => f.ReducedToEntitlementId).Contains(e.Id))
             .ToDictionaryAsync(e => e.Id, cancellationToken);
-        var privilegedHolders = await db.Grants.Where(g => g.EndedAt == null && g.Entitlement.IsPrivileged)
-            .GroupBy(g => g.Entitlement.ResourceId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        // The admins/owners each resource keeps, after the removals already under way from other campaigns, lifecycle
+        // micro-reviews and the grant expiry (AdminsLeft.Removals.Planned says which count), then after this close's own.
+        var privilegedResources = finals.Where(i => i.Entitlement.IsPrivileged).Select(i => i.Entitlement.ResourceId).Distinct().ToList();
+        var staying = privilegedResources.Count == 0 ? [] : await AdminsLeft.Staying(db, privilegedResources, AdminsLeft.Removals.Planned)
+            .ToDictionaryAsync(a => a.GrantId, a => a.ResourceId, cancellationToken);
         var tasks = 0;
         foreach (var item in finals)
         {
             var reduceTo = item.ReducedToEntitlementId is { } r ? reduceTargets.GetValueOrDefault(r) : null;
             var (action, target, instructions) = RemediationPlanner.For(item.Entitlement, item.Outcome!.Value, reduceTo, item.Identity.DisplayName);
-            if (item.Entitlement.IsPrivileged)
+            // A grant already going (or already gone) takes no further admin away, so only a staying one is guarded; once
+            // this close plans its removal, automatic or by hand, it no longer keeps the resource administered.
+            if (item.Entitlement.IsPrivileged && staying.Remove(item.GrantId, out var resourceId) && !staying.ContainsValue(resourceId))
             {
-                var resourceId = item.Entitlement.ResourceId;
-                var left = privilegedHolders.GetValueOrDefault(resourceId) - 1;
-                if (left < 1)
-                {
-                    (action, instructions) = (RemediationAction.Manual,
-                        $"Not removed automatically: {item.Identity.DisplayName} is the last admin/owner of {item.Entitlement.Resource.Name}. " +
-                        "Assign another admin first, then remove this access by hand.");
-                }
-                else
-                {
-                    privilegedHolders[resourceId] = left;
-                }
+                (action, instructions) = (RemediationAction.Manual,
+                    $"{AdminsLeft.NotRemoved(item.Identity.DisplayName, item.Entitlement.Resource.Name)} " +
+                    "Assign another admin first, then remove this access by hand.");
             }
             var task = new RemediationTask
             {

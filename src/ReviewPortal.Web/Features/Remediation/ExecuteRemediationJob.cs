@@ -18,6 +18,7 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// re-run after success finds nothing to do and calls nothing. When the API cannot take calls now (rate limited beyond
 /// Claude:MaxRetryAfter, or its circuit open), the task is due again when the API said, without being charged an
 /// attempt, and the run ends: the tasks behind it would only hear the same. While a rate limit lasts, runs send nothing.
+/// A removal that would leave its resource without an admin/owner is not called but left to a person (<see cref="AdminsLeft"/>).
 /// </summary>
 public sealed class ExecuteRemediationJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
@@ -93,6 +94,7 @@ public sealed class ExecuteRemediationJob(
         var claimedAt = time.GetUtcNow();
         var correlationId = $"remediation-{taskId}-{claimedAt.UtcTicks}";
         RemediationTask task;
+        RemediationCall call;
         int? campaignId;
         string? blockedBy = null;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -115,6 +117,7 @@ public sealed class ExecuteRemediationJob(
                 .Include(t => t.Grant).ThenInclude(g => g.Entitlement).ThenInclude(e => e.Resource)
                 .SingleAsync(t => t.Id == taskId, cancellationToken);
             campaignId = await CampaignOfAsync(db, task, cancellationToken);
+            call = RemediationCall.For(task);
             if (task.Action == RemediationAction.ArchiveApiKey
                 && await db.Grants.AnyAsync(g => g.IdentityId == task.Grant.IdentityId && g.EndedAt == null
                     && g.Entitlement.Kind == EntitlementKind.ApiKey, cancellationToken))
@@ -123,9 +126,13 @@ public sealed class ExecuteRemediationJob(
                 blockedBy = $"The API key {task.Grant.Identity.DisplayName} is active again since it was deactivated, so it was not archived " +
                     "automatically. Confirm with its owner, then archive it in the Claude Console (API keys page) and mark this task done.";
             }
+            else if (call.Execute is not null && await IsLastAdminAsync(db, task, cancellationToken))
+            {
+                blockedBy = $"{AdminsLeft.NotRemoved(task.Grant.Identity.DisplayName, task.Grant.Entitlement.Resource.Name)} Every other " +
+                    $"admin/owner's access has been or is being removed. Assign another admin first. {RemediationCall.ManualStep(task)}";
+            }
         }
 
-        var call = RemediationCall.For(task);
         Outcome outcome;
         if (blockedBy is not null || call.Execute is null)
         {
@@ -224,6 +231,16 @@ public sealed class ExecuteRemediationJob(
         await db.SaveChangesAsync(CancellationToken.None);
         return task.Status;
     }
+
+    /// <summary>
+    /// The last-admin guard again, just before the call: the resource must keep another admin/owner grant that no removal
+    /// has run or is running for. The task was claimed (Running) before this read, so two runs that somehow overlap
+    /// each see the other's claim and cannot both remove; a grant the sync already closed takes no admin away.
+    /// </summary>
+    private static async Task<bool> IsLastAdminAsync(ReviewPortalDbContext db, RemediationTask task, CancellationToken cancellationToken) =>
+        task.Grant.Entitlement.IsPrivileged && task.Grant.EndedAt is null
+        && !await AdminsLeft.Staying(db, [task.Grant.Entitlement.ResourceId], AdminsLeft.Removals.Started)
+            .AnyAsync(a => a.GrantId != task.GrantId, cancellationToken);
 
     internal static async Task<int?> CampaignOfAsync(ReviewPortalDbContext db, RemediationTask task, CancellationToken cancellationToken) =>
         task.ReviewItemId is { } itemId
