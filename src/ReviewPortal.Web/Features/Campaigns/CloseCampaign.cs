@@ -35,15 +35,15 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
     private static async Task<Result<CloseResult>> CloseAsync(ReviewPortalDbContext db, Viewer viewer, int campaignId, DateTimeOffset now,
         string correlationId, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, cancellationToken);
-        if (campaign is null)
+        // First the campaign row's lock: a decision still in flight commits before the items are read, or waits and then
+        // finds the campaign closed (ActiveCampaign).
+        if (!await ActiveCampaign.HoldAsync(db, campaignId, cancellationToken))
         {
-            return Refusal.NotFound("No such campaign.");
+            return await db.Campaigns.AnyAsync(c => c.Id == campaignId, cancellationToken)
+                ? Refusal.Conflict("The campaign is already closed.")
+                : Refusal.NotFound("No such campaign.");
         }
-        if (campaign.Status != CampaignStatus.Active)
-        {
-            return Refusal.Conflict("The campaign is already closed.");
-        }
+        var campaign = await db.Campaigns.FirstAsync(c => c.Id == campaignId, cancellationToken);
         var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
         var items = await db.ReviewItems.Where(i => i.CampaignId == campaignId)
             .Include(i => i.Entitlement).ThenInclude(e => e.Resource)

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Refusals;
 
@@ -99,7 +100,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                         // the unit commits, so a close waits for this decision or this decision sees the close.
                         if (!stillActive.TryGetValue(item.CampaignId, out var active))
                         {
-                            stillActive[item.CampaignId] = active = await DecideReviewItem.CampaignStillActiveAsync(db, item.CampaignId, ct);
+                            stillActive[item.CampaignId] = active = await ActiveCampaign.HoldAsync(db, item.CampaignId, ct);
                         }
                         refusal = active ? null : DecideReviewItem.CampaignClosed;
                     }

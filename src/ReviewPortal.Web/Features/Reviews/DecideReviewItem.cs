@@ -62,7 +62,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
                     .FirstOrDefaultAsync(i => i.Id == command.ItemId, ct);
                 // The reviewer opened the item while the campaign was open: a close since then is news to them (reload), not a
                 // permission they lack. Asked only for the assigned reviewer, so nobody else learns about the campaign.
-                if (item is not null && item.ReviewerId == viewer.IdentityId && !await CampaignStillActiveAsync(db, item.CampaignId, ct))
+                if (item is not null && item.ReviewerId == viewer.IdentityId && !await ActiveCampaign.HoldAsync(db, item.CampaignId, ct))
                 {
                     return CampaignClosed;
                 }
@@ -94,20 +94,6 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
     /// <summary>What a decision answers when its campaign closed after the reviewer opened the item.</summary>
     internal static Refusal CampaignClosed =>
         Refusal.Conflict("The campaign was closed while you were deciding: your decision was not saved. Reload to see the item as it was closed.");
-
-    /// <summary>
-    /// Whether the campaign is still active, asked inside the deciding unit of work, before anything is staged. Reading
-    /// the status is not enough: on PostgreSQL and SQL Server a read takes no lock, so a close could commit between the
-    /// read and this unit's commit, and close bumps the version only of the items it defaults, so the item's version
-    /// check would not notice. This is a no-op conditional update of the campaign row instead: it finds the row only
-    /// while it is active, and it holds the row's write lock until the unit commits. A close that has updated the row
-    /// first makes it wait and then answers 0 rows (closed); a close that comes second waits at that row for this
-    /// decision to commit. On SQLite the unit holds the database's write lock from its first statement, so a close
-    /// runs wholly before or wholly after it. No migration: the status is set to itself.
-    /// </summary>
-    internal static async Task<bool> CampaignStillActiveAsync(ReviewPortalDbContext db, int campaignId, CancellationToken cancellationToken) =>
-        await db.Campaigns.Where(c => c.Id == campaignId && c.Status == CampaignStatus.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, c => c.Status), cancellationToken) == 1;
 
     /// <summary>
     /// Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.
