@@ -31,7 +31,27 @@ public partial class MyReviewsPage
 
     private string DecidedText => _query.Decided switch { true => "decided", false => "undecided", _ => "all" };
 
+    /// <summary>
+    /// An item's own address, `/reviews/{id}` (what a mail or a colleague can link to): the page opens it in the drawer,
+    /// or says on the page why it cannot (another reviewer's item is refused by <see cref="GetReviewItem"/>, as always).
+    /// </summary>
+    [Parameter] public long? ItemId { get; set; }
+
+    private long? _openedFromAddress;
+    private Refusal? _addressRefusal;
+
     protected override async Task OnInitializedAsync() => _viewer = await ViewerAsync();
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (ItemId is not { } id || id == _openedFromAddress)
+        {
+            return;
+        }
+        _openedFromAddress = id;
+        var result = await GetItem.HandleAsync(_viewer!, id, withLiveEvidence: false);
+        (_detail, _addressRefusal, _drawerOpen) = (result.Value, result.Refusal, result.Ok);
+    }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
