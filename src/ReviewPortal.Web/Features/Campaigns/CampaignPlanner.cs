@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Remediation;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -23,19 +24,18 @@ public static class CampaignPlanner
         var removed = items.Where(i => WouldLose(definition.UnreviewedOutcome, i.Evidence.Recommendation.Recommendation)).ToList();
         var privilegedLost = removed.Where(i => i.Grant.IsPrivileged).ToList();
 
-        // Never leave an organization or workspace without an admin/owner.
+        // Never leave an organization or workspace without an admin/owner, counting the removals already under way (other
+        // campaigns, lifecycle reviews, the grant expiry) as gone, as the close does (AdminsLeft).
         var lostByResource = privilegedLost.GroupBy(i => i.Grant.ResourceId).ToDictionary(g => g.Key, g => g.Select(i => i.Grant.GrantId).ToHashSet());
         var orphaned = new List<string>();
         if (lostByResource.Count > 0)
         {
             var resourceIds = lostByResource.Keys.ToList();
-            var holders = await db.Grants.AsNoTracking()
-                .Where(g => g.EndedAt == null && g.Entitlement.IsPrivileged && resourceIds.Contains(g.Entitlement.ResourceId))
-                .Select(g => new { g.Id, g.Entitlement.ResourceId, g.Entitlement.Resource.Name })
-                .ToListAsync(cancellationToken);
-            orphaned = holders.GroupBy(h => (h.ResourceId, h.Name))
-                .Where(g => g.All(h => lostByResource[g.Key.ResourceId].Contains(h.Id)))
-                .Select(g => g.Key.Name).Order().ToList();
+            var staying = await AdminsLeft.Staying(db, resourceIds, AdminsLeft.Removals.Planned).AsNoTracking().ToListAsync(cancellationToken);
+            var names = await db.Resources.AsNoTracking().Where(r => resourceIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Name, cancellationToken);
+            orphaned = staying.GroupBy(h => h.ResourceId)
+                .Where(g => g.All(h => lostByResource[g.Key].Contains(h.GrantId)))
+                .Select(g => names[g.Key]).Order().ToList();
         }
         return new CampaignPlan(items, removed.Count, privilegedLost, orphaned, unassignable);
     }

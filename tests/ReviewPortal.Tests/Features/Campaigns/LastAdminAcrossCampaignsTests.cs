@@ -76,6 +76,27 @@ public class LastAdminAcrossCampaignsTests(EmptyPortalAppFactory portal) : IClas
     }
 
     [Fact]
+    public async Task Launch_RevokeDefaultOnTheOnlyAdminNotAlreadyBeingRemoved_IsBlocked()
+    {
+        // The launch's own guard counts removals under way too: with the first admin's removal pending, a campaign whose
+        // silence revokes the second would leave the workspace without an admin.
+        var admins = await WorkspaceWithTwoAdminsAsync();
+        await CloseAsync(admins, await LaunchRevokingAsync(admins, admins.Org.Department));
+        Assert.Equal(RemediationStatus.Pending, (await TaskForAsync(admins.FirstGrant)).Status);
+
+        var launched = await portal.LaunchCampaignAsync(admins.Org.Definition(d =>
+        {
+            d.Name = $"{admins.Org.Tag} second";
+            d.ResourceIds = [admins.Workspace.Id];
+            d.Departments = [$"{admins.Org.Tag} other"];
+            d.UnreviewedOutcome = UnreviewedOutcome.Revoke;
+        }), admins.Org.AdminViewer);
+
+        Assert.False(launched.Ok);
+        Assert.Contains($"would remove the last admin/owner of {admins.Workspace.Name}", launched.Refusal.Message);
+    }
+
+    [Fact]
     public async Task Close_OtherAdminsGrantExpiredBeforeAnySync_RemovalIsManualLastAdmin()
     {
         var admins = await WorkspaceWithTwoAdminsAsync(firstExpiresAt: TestOrg.Now.AddDays(-1));
