@@ -25,13 +25,13 @@ public static class Burndown
 
         // Decisions per day, then a running count: one pass over the items, not one per day.
         var decidedPerDay = decidedAt.GroupBy(at => DateOnly.FromDateTime(at.UtcDateTime)).ToDictionary(g => g.Key, g => g.Count());
-        var decidedBefore = decidedPerDay.Where(d => d.Key < first).Sum(d => d.Value);
+        var decidedByEndOfDay = decidedPerDay.Where(d => d.Key < first).Sum(d => d.Value);
         var points = new List<BurndownPoint>(last.DayNumber - first.DayNumber + 1);
         for (var day = first; day <= last; day = day.AddDays(1))
         {
-            decidedBefore += decidedPerDay.GetValueOrDefault(day);
+            decidedByEndOfDay += decidedPerDay.GetValueOrDefault(day);
             var ideal = Math.Max(0, items - items * (double)(day.DayNumber - first.DayNumber) / days);
-            points.Add(new BurndownPoint(day, day <= lastKnown ? items - decidedBefore : null, Math.Round(ideal)));
+            points.Add(new BurndownPoint(day, day <= lastKnown ? items - decidedByEndOfDay : null, Math.Round(ideal)));
         }
         return points;
     }

@@ -24,9 +24,8 @@ public static class FeedLimits
         ?? TooLong("actor type", activity.Actor.Type, MaxLengths.ActivityEvent.ActorType)
         ?? TooLong("organization uuid", activity.OrganizationUuid, MaxLengths.ActivityEvent.OrganizationUuid)
         // A resolvable actor's id becomes an identity's key, the tighter of its two columns.
-        ?? (actor is not null
-            ? TooLong($"actor id ({activity.Actor.Type})", actorKey, MaxLengths.Identity.ExternalId)
-            : TooLong($"actor id ({activity.Actor.Type})", actorKey, MaxLengths.ActivityEvent.ActorExternalId));
+        ?? TooLong($"actor id ({activity.Actor.Type})", actorKey,
+            actor is not null ? MaxLengths.Identity.ExternalId : MaxLengths.ActivityEvent.ActorExternalId);
 
     /// <summary>
     /// Where the stored cursor moves after a page: to its last id, or, when that id is too long for the cursor column, to
