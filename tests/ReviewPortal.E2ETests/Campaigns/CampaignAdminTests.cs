@@ -48,6 +48,15 @@ public sealed partial class CampaignAdminTests(AppServer app, BrowserFixture bro
         await Expect(Page.GetByTestId("close-campaign")).ToBeVisibleAsync();
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
 
+        // Remind one reviewer who still has items (issue #14, 3): the mail is queued now, for the next outbox run.
+        var slow = await _data.QueryAsync(db => db.ReviewItems.Where(i => i.CampaignId == demo.Id && i.Outcome == null && i.Reviewer.Email != null)
+            .Select(i => new { i.ReviewerId, i.Reviewer.DisplayName, i.Reviewer.Email }).FirstAsync());
+        await Page.GetByTestId($"remind-{slow.ReviewerId}").ClickAsync();
+        await Expect(Page.GetByText($"Reminder to {slow.DisplayName} queued")).ToBeVisibleAsync();
+        var queued = await _data.QueryAsync(db => db.OutboxEmails.Where(m => m.DeduplicationKey.StartsWith($"reminder:{demo.Id}:{slow.ReviewerId}:nudge:"))
+            .Select(m => m.To).ToListAsync());
+        Assert.Equal([slow.Email!], queued);
+
         // Wizard: revoke-by-default on org admins only.
         await Page.GotoAsync("/campaigns");
         await BlazorReady.WaitAsync(Page);
@@ -151,6 +160,7 @@ public sealed partial class CampaignAdminTests(AppServer app, BrowserFixture bro
         await Expect(Page.GetByTestId("close-campaign")).ToHaveCountAsync(0);
         await Expect(Page.GetByTestId("confirm-close")).ToHaveCountAsync(0);
         await Expect(Page.Locator("[data-testid^='decide-']")).ToHaveCountAsync(0);
+        await Expect(Page.Locator("[data-testid^='remind-']")).ToHaveCountAsync(0);
 
         // Nor a queue of items to decide: compliance reviews nothing.
         var (decided, total) = await _data.ProgressAsync(compliance.IdentityId);

@@ -38,4 +38,26 @@ public sealed class ItemAddressTests(AppServer app, BrowserFixture browser) : Br
         await Expect(Page.GetByText(others.EvidenceHash)).ToHaveCountAsync(0);
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
     }
+
+    [BrowserFact]
+    public async Task Manager_FollowsAMailsCampaignLink_SeesThatCampaignOnly_AndWidensWithOneClick()
+    {
+        var manager = await _data.PersonaAsync(Personas.Manager);
+        var campaign = await _data.QueryAsync(db => db.ReviewItems.AsNoTracking()
+            .Where(i => i.ReviewerId == manager.IdentityId && i.Campaign.Status == CampaignStatus.Active)
+            .GroupBy(i => new { i.CampaignId, i.Campaign.Name })
+            .Select(g => new { g.Key.CampaignId, g.Key.Name, Items = g.Count() }).FirstAsync());
+        await Personas.SignInAsAsync(Page, Personas.Manager);
+
+        await Page.GotoAsync($"/reviews?campaign={campaign.CampaignId}");
+        await BlazorReady.WaitAsync(Page);
+
+        var scope = Page.GetByTestId("campaign-scope");
+        await Expect(scope).ToContainTextAsync(campaign.Name);
+        await Expect(Page.GetByTestId("review-progress-text")).ToContainTextAsync($"of {campaign.Items} decided");
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+        await scope.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/reviews$"));
+        await Expect(Page.GetByTestId("campaign-scope")).ToHaveCountAsync(0);
+    }
 }

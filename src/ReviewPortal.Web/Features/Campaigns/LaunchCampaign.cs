@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Refusals;
 
@@ -13,7 +14,8 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// and explained recommendation, all in one unit of work with the campaign's audit entry.
 /// Refused when the no-response default could remove the last admin/owner of a resource.
 /// </summary>
-public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, TimeProvider time)
+public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, LaunchMails mails,
+    TimeProvider time)
 {
     public async Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
         CancellationToken cancellationToken = default)
@@ -42,19 +44,19 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
                 return Refusal.Invalid("Nothing is in scope: widen the scope before launching.");
             }
             // The plan and what it writes are one unit: the campaign (EF, for its id), the items (the provider's bulk
-            // path), the audit entry.
-            var campaign = await WriteAsync(db, definition, admin.Value, plan.Items, plan.GrantsRemovedByDefault,
+            // path), the reviewers' launch mails, the audit entry.
+            var campaign = await WriteAsync(db, mails, definition, admin.Value, plan.Items, plan.GrantsRemovedByDefault,
                 new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), ct);
             return new LaunchResult(campaign.Id, plan.Items.Count);
         }, cancellationToken);
     }
 
     /// <summary>
-    /// Writes an active campaign, its items and its "campaign.launched" entry inside the caller's unit of work; the
-    /// caller may stage more (the lifecycle job's per-item entries) before the unit saves and commits. Shared so a lifecycle
-    /// micro-review is exactly a launched campaign.
+    /// Writes an active campaign, its items, each reviewer's launch mail and its "campaign.launched" entry inside the
+    /// caller's unit of work; the caller may stage more (the lifecycle job's per-item entries) before the unit saves and
+    /// commits. Shared so a lifecycle micro-review is exactly a launched campaign.
     /// </summary>
-    public static async Task<Campaign> WriteAsync(ReviewPortalDbContext db, CampaignDefinition definition, int createdById,
+    public static async Task<Campaign> WriteAsync(ReviewPortalDbContext db, LaunchMails mails, CampaignDefinition definition, int createdById,
         IReadOnlyList<PlannedItem> items, int removedByDefault, AuditActor actor, CancellationToken cancellationToken)
     {
         var campaign = new Campaign
@@ -72,11 +74,12 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(cancellationToken);
         await ReviewItemWriter.WriteAsync(db, campaign.Id, actor.At, items, cancellationToken);
+        var mailed = await mails.QueueAsync(db, campaign, items.Select(i => i.ReviewerId), cancellationToken);
         db.Audit(actor, "campaign.launched", new AuditTarget("Campaign", campaign.Id.ToString()),
             after: new
             {
                 campaign.Name, items = items.Count, reviewers = items.Select(i => i.ReviewerId).Distinct().Count(),
-                campaign.DueAt, definition.UnreviewedOutcome, removedByDefault, definition.LifecycleRule,
+                campaign.DueAt, definition.UnreviewedOutcome, removedByDefault, definition.LifecycleRule, launchMails = mailed,
             }, campaignId: campaign.Id);
         return campaign;
     }

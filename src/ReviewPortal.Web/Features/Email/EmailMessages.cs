@@ -5,7 +5,7 @@ namespace ReviewPortal.Web.Features.Email;
 /// <summary>The wording of every portal mail, with deep links to the page where the work is.</summary>
 public static class EmailMessages
 {
-    public static EmailContent ReviewReminder(EmailOptions options, string kind, string reviewerName, string campaignName,
+    public static EmailContent ReviewReminder(EmailOptions options, string kind, string reviewerName, int campaignId, string campaignName,
         int pending, DateTimeOffset dueAt, DateOnly today)
     {
         var items = EmailContent.Count(pending, "access review item", "access review items");
@@ -21,6 +21,8 @@ public static class EmailMessages
                 "Your access review is due tomorrow", $"You still have {items} to review in \"{campaignName}\"."),
             ReminderSchedule.DueToday => ($"Due today: {items} waiting for your review",
                 "Your access review is due today", $"You still have {items} to review in \"{campaignName}\"."),
+            ReminderSchedule.Nudge => ($"Reminder: {items} waiting for your review by {due}",
+                "The review team is waiting for your decisions", $"The access review team asks you to finish \"{campaignName}\": {items} still wait for you."),
             ReminderSchedule.Overdue => ($"Overdue: {items} waiting for your review since {due}",
                 "Your access review is overdue", $"\"{campaignName}\" was due {EmailContent.Count(daysLate, "day", "days")} ago and {items} still wait for your decision."),
             _ => ($"Reminder: {items} waiting for your review", "Access review reminder",
@@ -38,7 +40,8 @@ public static class EmailMessages
             ],
             Facts = [new("Campaign", campaignName), new("Waiting for you", items), new("Due", EmailContent.DateTime(dueAt))],
             LinkText = $"Review your {items}",
-            LinkUrl = options.Link("/reviews"),
+            // Straight to this campaign's items (the page offers the rest of the queue from there).
+            LinkUrl = options.Link($"/reviews?campaign={campaignId}"),
             Footer = "You get this reminder because access reviews are waiting for you in ReviewPortal; it stops as soon as you have decided every item. Replies are not read.",
         };
     }

@@ -22,13 +22,27 @@ public static class EmailOutbox
     public static async Task<bool> EnqueueAsync(ReviewPortalDbContext db, string dedupKey, string to, string subject,
         string html, string text, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(dedupKey);
-        ArgumentException.ThrowIfNullOrWhiteSpace(to);
         if (db.OutboxEmails.Local.Any(m => m.DeduplicationKey == dedupKey)
             || await db.OutboxEmails.AnyAsync(m => m.DeduplicationKey == dedupKey, cancellationToken))
         {
             return false;
         }
+        Stage(db, dedupKey, to, subject, html, text, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the mail without asking whether its key is taken: only for keys that cannot exist yet, such as a campaign
+    /// created in the same unit of work (one query per reviewer would cost a large launch seconds). The unique index on
+    /// the key still refuses a duplicate at commit.
+    /// </summary>
+    public static void Stage(ReviewPortalDbContext db, string dedupKey, string to, RenderedEmail mail, DateTimeOffset now) =>
+        Stage(db, dedupKey, to, mail.Subject, mail.Html, mail.Text, now);
+
+    private static void Stage(ReviewPortalDbContext db, string dedupKey, string to, string subject, string html, string text, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dedupKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(to);
         db.OutboxEmails.Add(new OutboxEmail
         {
             DeduplicationKey = dedupKey,
@@ -41,7 +55,6 @@ public static class EmailOutbox
             CreatedAt = now,
             NextAttemptAt = now,
         });
-        return true;
     }
 
     public static Task<bool> EnqueueAsync(ReviewPortalDbContext db, string dedupKey, string to, RenderedEmail mail,

@@ -14,6 +14,8 @@ public static class ReminderSchedule
     public const string DueIn1 = "due-in-1";
     public const string DueToday = "due";
     public const string Overdue = "overdue";
+    /// <summary>Not scheduled: an admin pressed Remind on the campaign dashboard.</summary>
+    public const string Nudge = "nudge";
 
     public static string? KindFor(ReminderCadence cadence, DateOnly launched, DateOnly due, DateOnly today)
     {

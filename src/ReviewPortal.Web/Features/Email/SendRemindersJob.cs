@@ -92,7 +92,7 @@ public sealed class SendRemindersJob(
                 if (kind is not null && !string.IsNullOrWhiteSpace(r.Email))
                 {
                     wanted.Add((OutboxKeys.ForReminder(campaign.Id, r.ReviewerId, kind, today), r.Email,
-                        () => EmailMessages.ReviewReminder(options, kind, r.DisplayName, campaign.Name, r.Pending, campaign.DueAt, today)));
+                        () => EmailMessages.ReviewReminder(options, kind, r.DisplayName, campaign.Id, campaign.Name, r.Pending, campaign.DueAt, today)));
                 }
                 if (escalate && !string.IsNullOrWhiteSpace(r.ManagerEmail) && r.ManagerName is not null)
                 {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -15,7 +16,7 @@ namespace ReviewPortal.Web.Features.Lifecycle;
 /// whose removal is under way is never proposed again, so re-runs open nothing. Finished micro-reviews are closed.
 /// </summary>
 public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbContext> contexts, DatabaseLease leases, CloseCampaign close,
-    TimeProvider time, ILogger<ApplyLifecycleRulesJob> logger)
+    LaunchMails mails, TimeProvider time, ILogger<ApplyLifecycleRulesJob> logger)
 {
     public const string JobName = "apply-lifecycle-rules";
 
@@ -66,9 +67,9 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
 
     /// <summary>One rule is one unit of work: what it finds, the micro-review it opens and the rule's last-run mark.</summary>
     private Task<int> ApplyAsync(string key, int dormantDays, DateTimeOffset now, string correlationId, CancellationToken cancellationToken) =>
-        contexts.WriteAsync((db, ct) => ApplyAsync(db, key, dormantDays, now, correlationId, ct), cancellationToken);
+        contexts.WriteAsync((db, ct) => ApplyAsync(db, mails, key, dormantDays, now, correlationId, ct), cancellationToken);
 
-    private static async Task<int> ApplyAsync(ReviewPortalDbContext db, string key, int dormantDays, DateTimeOffset now, string correlationId,
+    private static async Task<int> ApplyAsync(ReviewPortalDbContext db, LaunchMails mails, string key, int dormantDays, DateTimeOffset now, string correlationId,
         CancellationToken cancellationToken)
     {
         var rule = await db.LifecycleRules.SingleAsync(r => r.Key == key, cancellationToken);
@@ -108,7 +109,7 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
         };
 
         var actor = AuditActor.System(JobName, now, correlationId);
-        var campaign = await LaunchCampaign.WriteAsync(db, definition, admin, items, removedByDefault: 0, actor, cancellationToken);
+        var campaign = await LaunchCampaign.WriteAsync(db, mails, definition, admin, items, removedByDefault: 0, actor, cancellationToken);
         foreach (var item in items)
         {
             db.Audit(actor, "lifecycle.micro-review-opened", new AuditTarget(nameof(Grant), item.Grant.GrantId.ToString(CultureInfo.InvariantCulture)),

@@ -33,9 +33,11 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var me = viewer.IdentityId ?? -1;
         var mine = db.ReviewItems.AsNoTracking().Where(i => i.ReviewerId == me && i.Campaign.Status == CampaignStatus.Active);
+        string? campaignName = null;
         if (query.CampaignId is { } campaign)
         {
             mine = mine.Where(i => i.CampaignId == campaign);
+            campaignName = await db.Campaigns.Where(c => c.Id == campaign).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken);
         }
         var total = await mine.CountAsync(cancellationToken);
         var decided = await mine.CountAsync(i => i.Outcome != null, cancellationToken);
@@ -73,7 +75,7 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
                 i.EvidenceJson, i.Stage,
             })
             .ToListAsync(cancellationToken);
-        return new ReviewQueue(total, decided, filtered, rows.Select(r => new ReviewRow(
+        return new ReviewQueue(total, decided, filtered, campaignName, rows.Select(r => new ReviewRow(
             r.Id, r.CampaignId, r.IdentityId, r.Identity, r.Kind, r.Entitlement, r.EntitlementKind, r.Resource, r.IsPrivileged,
             r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, Sparkline(r.EvidenceJson))).ToList());
     }
@@ -88,7 +90,8 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
     }
 }
 
-public sealed record ReviewQueue(int Total, int Decided, int Filtered, IReadOnlyList<ReviewRow> Rows)
+/// <param name="CampaignName">The campaign the queue is narrowed to (a mail's link), null for every campaign.</param>
+public sealed record ReviewQueue(int Total, int Decided, int Filtered, string? CampaignName, IReadOnlyList<ReviewRow> Rows)
 {
     public double Progress => Total == 0 ? 0 : 100.0 * Decided / Total;
 

@@ -15,6 +15,7 @@ public partial class MyReviewsPage
     [Inject] private BulkDecide Bulk { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private Viewer? _viewer;
     private MudDataGrid<ReviewRow>? _grid;
@@ -37,6 +38,9 @@ public partial class MyReviewsPage
     /// </summary>
     [Parameter] public long? ItemId { get; set; }
 
+    /// <summary>`/reviews?campaign=12`, where a reminder mail links: the queue narrowed to that campaign, widened with one click.</summary>
+    [SupplyParameterFromQuery(Name = "campaign")] public int? CampaignId { get; set; }
+
     private long? _openedFromAddress;
     private Refusal? _addressRefusal;
 
@@ -44,6 +48,10 @@ public partial class MyReviewsPage
 
     protected override async Task OnParametersSetAsync()
     {
+        if (CampaignId != _query.CampaignId)
+        {
+            await FilterAsync(_query with { CampaignId = CampaignId });
+        }
         if (ItemId is not { } id || id == _openedFromAddress)
         {
             return;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Email;
 
 namespace ReviewPortal.Tests.Features.Campaigns;
 
@@ -33,7 +34,8 @@ public sealed class ReviewItemWriterPostgresTests : IAsyncLifetime
         await org.SaveAsync(_portal);
         var lose = new LoseFirstCommit();
         var launch = new LaunchCampaign(lose.Contexts(_portal.Database.ConnectionString),
-            _portal.GetRequiredService<IValidator<CampaignDefinition>>(), _portal.Time);
+            _portal.GetRequiredService<IValidator<CampaignDefinition>>(),
+            _portal.GetRequiredService<LaunchMails>(), _portal.Time);
 
         var launched = await launch.HandleAsync(org.AdminViewer, org.Definition(), "copy-retry");
 

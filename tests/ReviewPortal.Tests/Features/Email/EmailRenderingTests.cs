@@ -16,7 +16,7 @@ public class EmailRenderingTests
         var world = new EmailWorld(portal);
         var owner = await world.PersonAsync("Olivia");
         var reviewer = await world.PersonAsync("Adam");
-        await world.CampaignAsync("Q4 <Claude> & keys", owner, ReminderCadence.Standard, 14, (reviewer, 3, 1));
+        var campaign = await world.CampaignAsync("Q4 <Claude> & keys", owner, ReminderCadence.Standard, 14, (reviewer, 3, 1));
         using var smtp = portal.StartSmtp();
 
         await portal.RunRemindersAsync();
@@ -33,7 +33,7 @@ public class EmailRenderingTests
         Assert.StartsWith("<!DOCTYPE html>", html);
         Assert.Contains("<html lang=\"en\">", html);
         Assert.Contains("<h1", html);
-        Assert.Contains($"<a href=\"{EmailPortalFactory.BaseUrl}/reviews\"", html);
+        Assert.Contains($"<a href=\"{EmailPortalFactory.BaseUrl}/reviews?campaign={campaign.Id}\"", html);
         Assert.Contains("Review your 3 access review items</a>", html);
         Assert.Contains("Thu 10 Dec 2026, 12:00 UTC", html);
         Assert.Contains("Q4 &lt;Claude&gt; &amp; keys", html); // user text is encoded, never markup
@@ -42,7 +42,7 @@ public class EmailRenderingTests
         var text = message.TextBody ?? "";
         Assert.Contains("Hello Adam,", text);
         Assert.Contains("\"Q4 <Claude> & keys\"", text);
-        Assert.Contains($"Review your 3 access review items: {EmailPortalFactory.BaseUrl}/reviews", text);
+        Assert.Contains($"Review your 3 access review items: {EmailPortalFactory.BaseUrl}/reviews?campaign={campaign.Id}", text);
         Assert.Contains("Thu 10 Dec 2026, 12:00 UTC", text);
         Assert.DoesNotContain("&amp;", text);
         Assert.DoesNotContain("<", text.Replace("<Claude>", ""));
