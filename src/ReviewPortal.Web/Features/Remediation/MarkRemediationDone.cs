@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -11,17 +12,36 @@ namespace ReviewPortal.Web.Features.Remediation;
 /// audit entry's actor; the task becomes Succeeded and, like an API-made change, is only Verified once the next
 /// directory sync shows the access gone (or Drift if it does not).
 /// </summary>
-public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<MarkRemediationDone.Command> validator,
+    TimeProvider time)
 {
     public const string AuditAction = "remediation.marked-done";
+    public const int MaxNote = 500;
 
-    public async Task<Result> HandleAsync(Viewer viewer, long taskId, string? note, string correlationId,
-        CancellationToken cancellationToken = default)
+    /// <param name="Note">What was done by hand, for the audit trail (optional).</param>
+    public sealed record Command(long TaskId, string? Note = null);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.TaskId).GreaterThan(0).WithMessage("Choose the task that was done.");
+            RuleFor(c => c.Note).MaximumLength(MaxNote).WithMessage("Keep the note to {MaxLength} characters; this one has {TotalLength}.");
+        }
+    }
+
+    public async Task<Result> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
         if (AdminScreens.AdminsOnly(viewer, "can confirm manual remediation") is { } refused)
         {
             return refused;
         }
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return validation.ToRefusal();
+        }
+        var taskId = command.TaskId;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var task = await db.RemediationTasks.Include(t => t.Grant).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
@@ -36,7 +56,7 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
         var before = new { task.Status, task.Attempts, task.LastError };
         task.Succeed(now);
         db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), AuditAction, task, before: before,
-            after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = MaxLengths.Truncate(note?.Trim() is { Length: > 0 } n ? n : null, 500) },
+            after: new { task.Status, confirmedBy = viewer.Name, confirmedById = viewer.IdentityId, note = command.Note?.Trim() is { Length: > 0 } n ? n : null },
             identityId: task.Grant.IdentityId, campaignId: await ExecuteRemediationJob.CampaignOfAsync(db, task, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         return Result.Done;

@@ -35,6 +35,7 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
     {
         public Validator()
         {
+            RuleFor(c => c.StepId).GreaterThan(0).WithMessage("Choose the approval step to decide.");
             // Required for Deny only: the requester is told why (ApprovalsPage labels it "required to deny"); an approval
             // needs no reason beyond the approver's name, which the grant's trail records anyway.
             RuleFor(c => c.Comment).Must(c => c?.Trim().Length >= MinimumDenyComment).When(c => !c.Approve)

@@ -27,6 +27,8 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
     public sealed class Validator : AbstractValidator<Command>
     {
         public const int MinimumJustification = 20;
+        /// <summary>Five years: longer is permanent access in all but name (ask for that where the access allows it).</summary>
+        public const int MaximumDurationDays = 1826;
 
         public Validator(TimeProvider time)
         {
@@ -35,7 +37,8 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
             RuleFor(c => c.Justification).NotEmpty().WithMessage("Explain the business reason.")
                 .MinimumLength(MinimumJustification).WithMessage($"Give at least {MinimumJustification} characters of business justification.")
                 .MaximumLength(MaxLengths.AccessRequest.Justification).WithMessage("Keep the justification to {MaxLength} characters; this one has {TotalLength}.");
-            RuleFor(c => c.DurationDays).GreaterThan(0).When(c => c.DurationDays is not null).WithMessage("The duration must be at least one day.");
+            RuleFor(c => c.DurationDays).InclusiveBetween(1, MaximumDurationDays).When(c => c.DurationDays is not null)
+                .WithMessage($"Choose a duration from 1 to {MaximumDurationDays} days (five years), or permanent access where it is offered.");
             RuleFor(c => c.StartsOn).Must(d => d is null || d.Value.Date >= time.GetUtcNow().UtcDateTime.Date)
                 .WithMessage("The start date cannot be in the past.")
                 .Must(d => d is null || d.Value.Date <= time.GetUtcNow().UtcDateTime.Date.AddDays(90))

@@ -42,7 +42,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
                 .WithMessage("Choose who should review this item instead.");
             RuleFor(c => c.Justification).NotEmpty().MinimumLength(MinimumJustification).When(c => c.Outcome == DecisionOutcome.Reassign)
                 .WithMessage($"Say why you are reassigning it (at least {MinimumJustification} characters).");
-            RuleFor(c => c.EvidenceHash).NotEmpty();
+            RuleFor(c => c.EvidenceHash).NotEmpty().WithMessage("Reload the item: the evidence you were shown did not come with the decision.");
         }
     }
 

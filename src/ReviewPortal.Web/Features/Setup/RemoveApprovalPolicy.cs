@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
@@ -10,9 +11,19 @@ namespace ReviewPortal.Web.Features.Setup;
 /// An admin removes a policy: its requests fall back to the next one (resource, default, built-in). Requests already
 /// submitted keep their steps. Audited with what was removed; refused when the policy changed since the admin saw it.
 /// </summary>
-public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<RemoveApprovalPolicy.Command> validator,
+    TimeProvider time)
 {
     public sealed record Command(int PolicyId, int ExpectedVersion);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.PolicyId).GreaterThan(0).WithMessage("Choose the policy to remove.");
+            RuleFor(c => c.ExpectedVersion).GreaterThanOrEqualTo(0).WithMessage("Reload the policies: this one was read wrongly.");
+        }
+    }
 
     public async Task<Result<SetupResult>> HandleAsync(Viewer viewer, Command command, string correlationId, CancellationToken cancellationToken = default)
     {
@@ -22,6 +33,11 @@ public sealed class RemoveApprovalPolicy(IDbContextFactory<ReviewPortalDbContext
             return admin.Refusal;
         }
         var adminId = admin.Value;
+        var validation = await validator.ValidateAsync(command, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return validation.ToRefusal();
+        }
         var now = time.GetUtcNow();
         try
         {

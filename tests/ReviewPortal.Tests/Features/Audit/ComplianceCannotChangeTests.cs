@@ -109,7 +109,7 @@ public sealed class ComplianceCannotChangeTests(PortalAppFactory portal) : IClas
         Assert.Equal(0, approvedMany);
 
         Assert.False((await portal.GetRequiredService<ConfirmFulfilment>().HandleAsync(compliance, requestId, "compliance")).Ok);
-        Assert.False((await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(compliance, manualTask, "done", "compliance")).Ok);
+        Assert.False((await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(compliance, new MarkRemediationDone.Command(manualTask, "done"), "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RetryRemediationTask>().HandleAsync(compliance, failedTask, "compliance")).Ok);
         Assert.False((await portal.GetRequiredService<RequeueOutboxEmail>().HandleAsync(compliance, mail)).Ok);
 

@@ -27,7 +27,7 @@ public class RemediationAccessTests
         {
             var viewer = await portal.ViewerForAsync(persona);
             Assert.False((await retry.HandleAsync(viewer, failed, "test")).Ok);
-            Assert.False((await markDone.HandleAsync(viewer, manual, null, "test")).Ok);
+            Assert.False((await markDone.HandleAsync(viewer, new MarkRemediationDone.Command(manual), "test")).Ok);
         }
 
         Assert.Equal(RemediationStatus.Failed, (await portal.TaskAsync(failed)).Status);

@@ -71,7 +71,7 @@ public class VerifyRemediationTests
         Assert.Equal(RemediationStatus.ManualRequired, (await portal.TaskAsync(id)).Status);
         var adminViewer = await portal.ViewerForAsync("admin");
 
-        var marked = await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(adminViewer, id, "Done in Console settings", "test");
+        var marked = await portal.GetRequiredService<MarkRemediationDone>().HandleAsync(adminViewer, new MarkRemediationDone.Command(id, "Done in Console settings"), "test");
 
         Assert.True(marked.Ok);
         Assert.Equal(RemediationStatus.Succeeded, (await portal.TaskAsync(id)).Status);
