@@ -25,6 +25,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+    public DbSet<ReviewerDelegation> ReviewerDelegations => Set<ReviewerDelegation>();
     public DbSet<RemediationTask> RemediationTasks => Set<RemediationTask>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

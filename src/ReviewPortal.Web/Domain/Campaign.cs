@@ -61,6 +61,11 @@ public class ReviewItem
     public string? Justification { get; set; }
     public int? DecidedById { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
+    /// <summary>
+    /// A keep decision's end date, if the reviewer gave one: at close the grant expires then (<see cref="Grant.ExpiresAt"/>),
+    /// and the grant expiry gives notice and opens the removal task.
+    /// </summary>
+    public DateTimeOffset? KeepUntil { get; set; }
 
     /// <summary>Optimistic concurrency: two tabs or two reviewers, one wins.</summary>
     public int Version { get; set; }

@@ -50,3 +50,14 @@ public sealed class ReviewDecisionConfiguration : IEntityTypeConfiguration<Revie
         builder.HasOne(d => d.ReviewItem).WithMany().HasForeignKey(d => d.ReviewItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+public sealed class ReviewerDelegationConfiguration : IEntityTypeConfiguration<ReviewerDelegation>
+{
+    public void Configure(EntityTypeBuilder<ReviewerDelegation> builder)
+    {
+        builder.HasIndex(d => d.ReviewerId).IsUnique();
+        builder.HasIndex(d => d.DelegateId);
+        builder.HasOne(d => d.Reviewer).WithMany().HasForeignKey(d => d.ReviewerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(d => d.Delegate).WithMany().HasForeignKey(d => d.DelegateId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Remediation;
+using ReviewPortal.Web.Features.Reviews;
 
 namespace ReviewPortal.Web.Features.Campaigns;
 
@@ -16,7 +17,8 @@ public static class CampaignPlanner
     {
         var grants = await CampaignScope.Select(db, definition, now).ToListAsync(cancellationToken);
         var evidence = await EvidenceBuilder.LoadAsync(db, grants, now, cancellationToken);
-        var resolved = grants.Select(g => (Grant: g, Reviewer: ReviewerResolver.Resolve(definition, g))).ToList();
+        var delegates = await ReviewerDelegations.InForceAsync(db, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+        var resolved = grants.Select(g => (Grant: g, Reviewer: ReviewerResolver.Resolve(definition, g, delegates: delegates))).ToList();
         var unassignable = resolved.Where(r => r.Reviewer is null)
             .Select(r => $"{r.Grant.IdentityName}: {r.Grant.EntitlementName}").Take(5).ToList();
         var items = resolved.Where(r => r.Reviewer is not null)

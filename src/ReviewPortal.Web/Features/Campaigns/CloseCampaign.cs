@@ -106,6 +106,7 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
             db.Audit(actor, "remediation.created", task, after: new { action, target, item.Outcome, instructions }, identityId: item.IdentityId, campaignId: campaignId);
             tasks++;
         }
+        await Reviews.KeepUntil.ApplyAsync(db, items, actor, cancellationToken);
         campaign.Status = CampaignStatus.Closed;
         campaign.ClosedAt = now;
         db.Audit(actor, "campaign.closed", campaign, after: new { defaulted, remediationTasks = tasks, items = items.Count });

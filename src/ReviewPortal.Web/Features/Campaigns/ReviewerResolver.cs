@@ -9,8 +9,11 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// </summary>
 public static class ReviewerResolver
 {
+    /// <param name="delegates">Out-of-office delegations in force at launch (reviewer → delegate): an away reviewer's item
+    /// goes to their delegate, unless it is about the delegate or a key they own; then it falls on down the line (the fallback
+    /// reviewer, …) as if the away reviewer could not take it. Only when nobody else is eligible does it wait for them.</param>
     /// <returns>The reviewer, or null when nobody eligible is left (the fallback itself holds or owns the access).</returns>
-    public static int? Resolve(CampaignDefinition definition, ScopedGrant grant, int stage = 1)
+    public static int? Resolve(CampaignDefinition definition, ScopedGrant grant, int stage = 1, IReadOnlyDictionary<int, int>? delegates = null)
     {
         var rule = stage == 2 ? ReviewerRule.ResourceOwner : definition.Reviewer;
         int? candidate = rule switch
@@ -22,14 +25,32 @@ public static class ReviewerResolver
                 definition.NamedReviewerIds[grant.IdentityId % definition.NamedReviewerIds.Count],
             _ => null,
         };
-        if (IsAllowed(candidate, grant, rule))
-        {
-            return candidate!.Value;
-        }
         // The fallback may itself be the holder (an admin reviewing admins): then the holder's own
         // manager, or the resource owner, before giving up.
         int?[] alternatives = [definition.FallbackReviewerId, grant.IsHuman ? grant.ManagerId : grant.OwnerManagerId, grant.ResourceOwnerId];
-        return alternatives.FirstOrDefault(a => IsAllowed(a, grant, ReviewerRule.Manager));
+        var eligible = alternatives.Where(a => IsAllowed(a, grant, ReviewerRule.Manager)).Select(a => a!.Value);
+        if (IsAllowed(candidate, grant, rule))
+        {
+            eligible = eligible.Prepend(candidate!.Value);
+        }
+        var line = eligible.ToList();
+        if (delegates is null || delegates.Count == 0)
+        {
+            return line.Count > 0 ? line[0] : null;
+        }
+        foreach (var reviewer in line)
+        {
+            if (!delegates.TryGetValue(reviewer, out var standIn))
+            {
+                return reviewer;
+            }
+            // Delegation never makes anyone review themselves or a key they own, whatever the campaign's rule.
+            if (!IsSelfReview(standIn, grant.IdentityId, grant.OwnerId))
+            {
+                return standIn;
+            }
+        }
+        return line.Count > 0 ? line[0] : null;
     }
 
     public static bool IsAllowed(int? reviewer, ScopedGrant grant, ReviewerRule rule) =>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Infrastructure.Email;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -44,6 +45,12 @@ public sealed class SendRemindersJob(
     private async Task<int> RunLeasedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Away reviewers' pending items go to their delegates first, so today's reminders reach whoever now holds them.
+        var handedOver = await ReviewerDelegations.HandOverDueAsync(contexts, now, cancellationToken);
+        if (handedOver > 0)
+        {
+            logger.LogInformation("Handed {Count} review items to the delegates of away reviewers", handedOver);
+        }
         var queued = await CampaignRemindersAsync(now, cancellationToken)
                      + await CampaignClosedAsync(now, cancellationToken)
                      + await ApprovalRemindersAsync(now, cancellationToken)

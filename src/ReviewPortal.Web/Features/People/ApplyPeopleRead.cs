@@ -4,6 +4,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Features.Reviews;
 
 namespace ReviewPortal.Web.Features.People;
 
@@ -55,6 +56,7 @@ public sealed class ApplyPeopleRead(IDbContextFactory<ReviewPortalDbContext> con
                 return (run, changes);
             }
             await WriteAsync(db, stored, changes, now, ct);
+            await ReassignLeaverItems.ApplyAsync(db, changes.Departed, actor, ct);
             if (read.NextDeltaLink is { } link)
             {
                 var cursor = await db.IngestionCursors.FindAsync([EntraCursor], ct);

@@ -23,6 +23,8 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         public DecisionOutcome Outcome { get; init; }
         public string? Justification { get; init; }
         public int? ReassignToId { get; init; }
+        /// <summary>Keep only: the day the access should end (the grant expires then, after the campaign closes).</summary>
+        public DateOnly? KeepUntil { get; init; }
         public int ExpectedVersion { get; init; }
         /// <summary>SHA-256 of the evidence the reviewer was shown (the detail panel displays it).</summary>
         public string EvidenceHash { get; init; } = "";
@@ -35,7 +37,10 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         /// <summary>Shared with bulk decisions, which store the same justification.</summary>
         public const string JustificationTooLong = "Keep the justification to {MaxLength} characters; this one has {TotalLength}.";
 
-        public Validator()
+        /// <summary>How far ahead a keep decision may set the access's end.</summary>
+        public const int MaxKeepUntilDays = 365;
+
+        public Validator(TimeProvider time)
         {
             RuleFor(c => c.Justification).MaximumLength(MaxLengths.ReviewDecision.Justification).WithMessage(JustificationTooLong);
             RuleFor(c => c.ReassignToId).NotNull().When(c => c.Outcome == DecisionOutcome.Reassign)
@@ -43,6 +48,14 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
             RuleFor(c => c.Justification).NotEmpty().MinimumLength(MinimumJustification).When(c => c.Outcome == DecisionOutcome.Reassign)
                 .WithMessage($"Say why you are reassigning it (at least {MinimumJustification} characters).");
             RuleFor(c => c.EvidenceHash).NotEmpty().WithMessage("Reload the item: the evidence you were shown did not come with the decision.");
+            RuleFor(c => c.KeepUntil).Null().When(c => c.Outcome != DecisionOutcome.Keep)
+                .WithMessage("Only a keep decision can carry an end date.");
+            RuleFor(c => c.KeepUntil)
+                .Must(until => until > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
+                .WithMessage("The end date must be in the future.")
+                .Must(until => until <= DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(MaxKeepUntilDays))
+                .WithMessage("Keep access at most a year ahead; the next review can extend it.")
+                .When(c => c.Outcome == DecisionOutcome.Keep && c.KeepUntil is not null);
         }
     }
 
@@ -154,6 +167,9 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         item.Outcome = command.Outcome;
         item.Justification = justification;
         item.ReducedToEntitlementId = command.Outcome == DecisionOutcome.Reduce ? item.Entitlement.ReducesToId : null;
+        item.KeepUntil = command.Outcome == DecisionOutcome.Keep && command.KeepUntil is { } until
+            ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            : null;
         item.DecidedById = viewer.IdentityId;
         item.DecidedAt = now;
         item.Version++;
@@ -163,7 +179,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
             DecidedAt = now, EvidenceHash = item.EvidenceHash, SecondsToDecide = command.SecondsToDecide,
         });
         db.Audit(actor, "review.decided", item, before,
-            new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId },
+            new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil },
             item.IdentityId, item.CampaignId);
         ReviewRules.TakeOverOwnership(db, definition, item, actor);
         await ReviewRules.OpenSecondStageAsync(db, definition, item, actor, cancellationToken);

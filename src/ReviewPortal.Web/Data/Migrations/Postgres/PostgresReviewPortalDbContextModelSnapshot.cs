@@ -1223,6 +1223,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTimeOffset?>("KeepUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("Outcome")
                         .HasColumnType("integer");
 
@@ -1263,6 +1266,39 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.HasIndex("ReviewerId", "CampaignId", "Outcome");
 
                     b.ToTable("ReviewItems");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewerDelegation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("DelegateId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ReviewerId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Until")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DelegateId");
+
+                    b.HasIndex("ReviewerId")
+                        .IsUnique();
+
+                    b.ToTable("ReviewerDelegations");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
@@ -1550,6 +1586,25 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Navigation("Grant");
 
                     b.Navigation("Identity");
+
+                    b.Navigation("Reviewer");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewerDelegation", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "Delegate")
+                        .WithMany()
+                        .HasForeignKey("DelegateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "Reviewer")
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Delegate");
 
                     b.Navigation("Reviewer");
                 });

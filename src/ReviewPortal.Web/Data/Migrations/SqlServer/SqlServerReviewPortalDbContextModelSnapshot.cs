@@ -1223,6 +1223,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<DateTimeOffset?>("KeepUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<int?>("Outcome")
                         .HasColumnType("int");
 
@@ -1263,6 +1266,39 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.HasIndex("ReviewerId", "CampaignId", "Outcome");
 
                     b.ToTable("ReviewItems");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewerDelegation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("DelegateId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ReviewerId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Until")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DelegateId");
+
+                    b.HasIndex("ReviewerId")
+                        .IsUnique();
+
+                    b.ToTable("ReviewerDelegations");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
@@ -1550,6 +1586,25 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Navigation("Grant");
 
                     b.Navigation("Identity");
+
+                    b.Navigation("Reviewer");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewerDelegation", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "Delegate")
+                        .WithMany()
+                        .HasForeignKey("DelegateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "Reviewer")
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Delegate");
 
                     b.Navigation("Reviewer");
                 });

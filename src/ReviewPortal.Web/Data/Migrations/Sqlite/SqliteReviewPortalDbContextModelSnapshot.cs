@@ -1182,6 +1182,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("KeepUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("Outcome")
                         .HasColumnType("INTEGER");
 
@@ -1222,6 +1225,37 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.HasIndex("ReviewerId", "CampaignId", "Outcome");
 
                     b.ToTable("ReviewItems");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewerDelegation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DelegateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReviewerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Until")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DelegateId");
+
+                    b.HasIndex("ReviewerId")
+                        .IsUnique();
+
+                    b.ToTable("ReviewerDelegations");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
@@ -1509,6 +1543,25 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Navigation("Grant");
 
                     b.Navigation("Identity");
+
+                    b.Navigation("Reviewer");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.ReviewerDelegation", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "Delegate")
+                        .WithMany()
+                        .HasForeignKey("DelegateId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", "Reviewer")
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Delegate");
 
                     b.Navigation("Reviewer");
                 });
