@@ -65,6 +65,8 @@ public sealed class AutoCloseJourneyTests(BrowserFixture browser) : IsolatedBrow
         {
             var run = await scope.ServiceProvider.GetRequiredService<AutoCloseCampaignsJob>().RunAsync();
             Assert.Equal(1, run.Closed);
+            Assert.True(run.Remediation is { Skipped: false } r && r.Due == run.RemediationTasks,
+                $"The remediation run after the close: {run.Remediation}; tasks opened: {run.RemediationTasks}. {string.Join(" | ", App.RecentLogLines.TakeLast(15))}");
         }
 
         await Page.GotoAsync($"/campaigns/{campaign.Id}");

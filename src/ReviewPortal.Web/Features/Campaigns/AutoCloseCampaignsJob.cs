@@ -11,14 +11,15 @@ namespace ReviewPortal.Web.Features.Campaigns;
 /// Scan and act: every active campaign that asked to close itself (<see cref="CampaignDefinition.AutoClose"/>) and whose
 /// due time has passed is closed through the same unit as an admin's Close (<see cref="CloseCampaign.CloseAtDueAsync"/>),
 /// as the system, audited. Once any of them asked to apply its results unattended (<see cref="CampaignDefinition.AutoApply"/>),
-/// the remediation run follows in the same job, after the closes committed, so the removals go out without waiting for
-/// remediation's schedule (or where it has none). Idempotent: the close re-checks the campaign inside its unit and takes
+/// remediation runs in the same job, after the closes committed, batch after batch, so the removals go out without waiting
+/// for remediation's schedule (or where it has none). Idempotent: the close re-checks the campaign inside its unit and takes
 /// its row first (<see cref="ActiveCampaign"/>), so a second run, or a second node past the lease, finds it closed.
 /// </summary>
 public sealed class AutoCloseCampaignsJob(
     IDbContextFactory<ReviewPortalDbContext> contexts,
     CloseCampaign close,
     ExecuteRemediationJob remediation,
+    RemediationOptions remediationOptions,
     DatabaseLease leases,
     TimeProvider time,
     ILogger<AutoCloseCampaignsJob> logger)
@@ -68,8 +69,30 @@ public sealed class AutoCloseCampaignsJob(
                 logger.LogWarning("Campaign {CampaignId} was not closed at its due date: {Reason}", id, result.Refusal.Message);
             }
         }
-        var applied = apply ? await remediation.RunAsync(cancellationToken) : null;
+        var applied = apply ? await ApplyAsync(tasks, cancellationToken) : null;
         return new AutoCloseResult(closed, tasks, applied);
+    }
+
+    /// <summary>
+    /// Remediation runs until the closes' tasks are through: a run takes one batch, so a campaign with more removals than
+    /// that takes a few. It stops early when a run is skipped (another node is running remediation, which takes them) or
+    /// stops short of its batch (the API deferred, or nothing more is due); the rest then follow on remediation's schedule.
+    /// </summary>
+    private async Task<RemediationRunResult> ApplyAsync(int tasks, CancellationToken cancellationToken)
+    {
+        var batch = Math.Max(1, remediationOptions.BatchSize);
+        var total = new RemediationRunResult(false, 0, 0, 0, 0);
+        for (var runs = 0; runs <= tasks / batch; runs++)
+        {
+            var run = await remediation.RunAsync(cancellationToken);
+            total = new RemediationRunResult(total.Skipped || run.Skipped, total.Due + run.Due, total.Succeeded + run.Succeeded,
+                total.Manual + run.Manual, total.Failed + run.Failed);
+            if (run.Skipped || run.Due < batch || run.Succeeded + run.Manual + run.Failed < run.Due)
+            {
+                break;
+            }
+        }
+        return total;
     }
 }
 
