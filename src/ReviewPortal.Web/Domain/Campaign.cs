@@ -69,6 +69,82 @@ public class ReviewItem
 
     /// <summary>Optimistic concurrency: two tabs or two reviewers, one wins.</summary>
     public int Version { get; set; }
+
+    // The decision's state changes, in one place: a reviewer's decision, the campaign's default at close, a reassignment
+    // and a "don't know" hand-off all move the same fields, and each but the reassignment leaves a ReviewDecision row.
+
+    /// <summary>A reviewer's decision (keep, revoke, reduce to <paramref name="reducedTo"/>): the row to add to the decision history.</summary>
+    public ReviewDecision Decide(DecisionOutcome outcome, int? reducedTo, string? justification, int deciderId, DateTimeOffset at,
+        double? secondsToDecide = null, DateTimeOffset? keepUntil = null)
+    {
+        Outcome = outcome;
+        Justification = justification;
+        ReducedToEntitlementId = outcome == DecisionOutcome.Reduce ? reducedTo : null;
+        KeepUntil = outcome == DecisionOutcome.Keep ? keepUntil : null;
+        DecidedById = deciderId;
+        DecidedAt = at;
+        Version++;
+        return History(outcome, justification, deciderId, at, secondsToDecide);
+    }
+
+    /// <summary>
+    /// What the campaign's rule for silence makes of this undecided item: revoke, reduce (to <paramref name="reducesTo"/>, the
+    /// entitlement's lesser role), or nothing (null: the item stays undecided, the access stays).
+    /// </summary>
+    public DecisionOutcome? DefaultOutcome(UnreviewedOutcome rule, int? reducesTo) => rule switch
+    {
+        UnreviewedOutcome.Revoke => DecisionOutcome.Revoke,
+        UnreviewedOutcome.TakeRecommendation when Recommendation == Recommendation.Revoke => DecisionOutcome.Revoke,
+        UnreviewedOutcome.TakeRecommendation when Recommendation == Recommendation.Reduce && reducesTo != null => DecisionOutcome.Reduce,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The close applies the rule for silence to an item nobody decided: the decision row names <paramref name="deciderId"/>
+    /// as answering for it (the admin who closed, or for an automatic close the campaign's creator, who chose the rule), and
+    /// its justification says it was the default. The item's own <see cref="DecidedById"/> stays empty, since no reviewer
+    /// decided it (the closed-campaign notice counts defaults by that). Null when the rule leaves the item as it is.
+    /// </summary>
+    public ReviewDecision? Default(UnreviewedOutcome rule, int? reducesTo, int deciderId, DateTimeOffset at)
+    {
+        if (Outcome is not null || DefaultOutcome(rule, reducesTo) is not { } outcome)
+        {
+            return null;
+        }
+        var decision = Decide(outcome, reducesTo, $"No response by the due date: campaign default ({rule}).", deciderId, at);
+        DecidedById = null;
+        return decision;
+    }
+
+    /// <summary>Another person reviews the item from now on, undecided (the reason lives in the audit entry).</summary>
+    public void Reassign(int reviewerId)
+    {
+        ReviewerId = reviewerId;
+        Outcome = null;
+        KeepUntil = null;
+        DecidedAt = null;
+        DecidedById = null;
+        Version++;
+    }
+
+    /// <summary>
+    /// "Don't know": the reviewer hands the item, with their <paramref name="note"/>, to <paramref name="reviewerId"/> (the
+    /// resource owner or the fallback reviewer). The item is undecided again, the note stays on it for the new reviewer to
+    /// read, and the history row records who did not know and why.
+    /// </summary>
+    public ReviewDecision HandOff(int reviewerId, string note, int fromId, DateTimeOffset at, double? secondsToDecide = null)
+    {
+        Reassign(reviewerId);
+        Justification = note;
+        ReducedToEntitlementId = null;
+        return History(DecisionOutcome.DontKnow, note, fromId, at, secondsToDecide);
+    }
+
+    private ReviewDecision History(DecisionOutcome outcome, string? justification, int deciderId, DateTimeOffset at, double? secondsToDecide) => new()
+    {
+        ReviewItemId = Id, Outcome = outcome, Justification = justification, DecidedById = deciderId, DecidedAt = at,
+        EvidenceHash = EvidenceHash, SecondsToDecide = secondsToDecide,
+    };
 }
 
 public enum Recommendation

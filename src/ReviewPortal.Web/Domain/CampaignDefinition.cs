@@ -48,6 +48,14 @@ public sealed record CampaignDefinition
     public List<DecisionOutcome> JustificationRequiredFor { get; set; } = [DecisionOutcome.Revoke, DecisionOutcome.Reduce, DecisionOutcome.Reassign];
     /// <summary>A keep that goes against a revoke/reduce recommendation must be explained.</summary>
     public bool JustifyKeepAgainstRecommendation { get; set; } = true;
+    /// <summary>
+    /// Closes itself at <see cref="DueAt"/> (the rule for silence applied, removal tasks opened), with no admin's click. The
+    /// wizard turns it on for new campaigns; false here so a definition stored before the option existed, and a lifecycle
+    /// micro-review, keep waiting for an admin.
+    /// </summary>
+    public bool AutoClose { get; set; }
+    /// <summary>After an automatic close, carry out the removal tasks at once (the remediation run follows the close), even where remediation is not on a schedule.</summary>
+    public bool AutoApply { get; set; }
 
     /// <summary>Set on micro-reviews the lifecycle job opens (a <see cref="Domain.LifecycleRule"/> key); null for launched campaigns.</summary>
     public string? LifecycleRule { get; set; }

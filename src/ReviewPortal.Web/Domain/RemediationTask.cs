@@ -37,6 +37,10 @@ public class RemediationTask
 
     public bool CanBeRetried => Status is RemediationStatus.Failed or RemediationStatus.Drift;
 
+    /// <summary>Where a task starts, new or retried: with a person when no API call exists for it, else due for the executor.</summary>
+    public static RemediationStatus StartsAs(RemediationAction action) =>
+        action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending;
+
     /// <summary>The API cannot take calls now: due again when it said, and the claim's attempt is not charged.</summary>
     public void Defer(DateTimeOffset dueAgainAt, string? why)
     {
@@ -75,7 +79,7 @@ public class RemediationTask
     /// <summary>An admin's retry of a failed or drifted task: from the start, attempts reset (a manual one goes back to a person).</summary>
     public void Retry(DateTimeOffset now)
     {
-        _status = Action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending;
+        _status = StartsAs(Action);
         _nextAttemptAt = _status == RemediationStatus.Pending ? now : null;
         _attempts = 0;
         _completedAt = null;

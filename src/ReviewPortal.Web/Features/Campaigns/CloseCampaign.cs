@@ -8,10 +8,11 @@ using ReviewPortal.Web.Infrastructure.Refusals;
 namespace ReviewPortal.Web.Features.Campaigns;
 
 /// <summary>
-/// Closes a campaign: unreviewed items get the configured outcome, every final revoke/reduce
-/// becomes one remediation task (the last stage's decision wins), and a removal that would leave a
-/// resource without any admin/owner, once the removals already under way are done (<see cref="AdminsLeft"/>), becomes a
-/// manual task instead. One unit of work, audited.
+/// Closes a campaign: unreviewed items get the configured outcome (<see cref="ReviewItem.Default"/>, a decision row with
+/// its decider like any other), and every final revoke/reduce becomes one removal task (the last stage's decision wins),
+/// opened by Remediation's one entry point (<see cref="OpenRemovalTask"/>: plan, last-admin rule, audit). One unit of
+/// work, audited. An admin closes from the dashboard; <see cref="AutoCloseCampaignsJob"/> closes at the due date through
+/// the same unit, as the system.
 /// </summary>
 public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
@@ -22,9 +23,27 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
             return refused;
         }
         var now = time.GetUtcNow();
+        // The closing admin answers for the defaults they apply (an admin without a directory identity: the campaign's creator).
+        return await CloseAsync(campaignId, new Closer(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), viewer.IdentityId, AtDueOnly: false),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The automatic close at the due date: the same unit as an admin's, run as <paramref name="job"/>, with no admin to ask.
+    /// Refused (Conflict) unless, read inside the unit, the campaign is still active, asks to close itself and is due: a
+    /// second run, a second node or a due date extended since the job's scan closes nothing.
+    /// </summary>
+    public async Task<Result<CloseResult>> CloseAtDueAsync(int campaignId, string job, string correlationId, CancellationToken cancellationToken = default) =>
+        await CloseAsync(campaignId, new Closer(AuditActor.System(job, time.GetUtcNow(), correlationId), DeciderId: null, AtDueOnly: true), cancellationToken);
+
+    /// <summary>Who closes: the audit actor, the identity recorded as the defaults' decider (null: the campaign's creator), and whether only a due campaign may close.</summary>
+    private sealed record Closer(AuditActor Actor, int? DeciderId, bool AtDueOnly);
+
+    private async Task<Result<CloseResult>> CloseAsync(int campaignId, Closer closer, CancellationToken cancellationToken)
+    {
         try
         {
-            return await contexts.WriteAsync((db, ct) => CloseAsync(db, viewer, campaignId, now, correlationId, ct), cancellationToken);
+            return await contexts.WriteAsync((db, ct) => CloseAsync(db, closer, campaignId, ct), cancellationToken);
         }
         catch (LedgerBusyException)
         {
@@ -32,8 +51,7 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
         }
     }
 
-    private static async Task<Result<CloseResult>> CloseAsync(ReviewPortalDbContext db, Viewer viewer, int campaignId, DateTimeOffset now,
-        string correlationId, CancellationToken cancellationToken)
+    private static async Task<Result<CloseResult>> CloseAsync(ReviewPortalDbContext db, Closer closer, int campaignId, CancellationToken cancellationToken)
     {
         // First the campaign row's lock: a decision still in flight commits before the items are read, or waits and then
         // finds the campaign closed (ActiveCampaign).
@@ -43,33 +61,30 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
                 ? Refusal.Conflict("The campaign is already closed.")
                 : Refusal.NotFound("No such campaign.");
         }
+        var actor = closer.Actor;
+        var now = actor.At;
         var campaign = await db.Campaigns.FirstAsync(c => c.Id == campaignId, cancellationToken);
-        var actor = new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId);
+        if (closer.AtDueOnly && (!campaign.Definition.AutoClose || campaign.DueAt > now))
+        {
+            return Refusal.Conflict("The campaign does not close itself yet.");
+        }
+        // An automatic close applies the rule the campaign's creator chose at launch: they answer for its defaults.
+        var decider = closer.DeciderId ?? campaign.CreatedById;
         var items = await db.ReviewItems.Where(i => i.CampaignId == campaignId)
             .Include(i => i.Entitlement).ThenInclude(e => e.Resource)
             .Include(i => i.Identity)
             .ToListAsync(cancellationToken);
 
         var defaulted = 0;
-        foreach (var item in items.Where(i => i.Outcome is null))
+        foreach (var item in items)
         {
-            var outcome = campaign.UnreviewedOutcome switch
-            {
-                UnreviewedOutcome.Revoke => DecisionOutcome.Revoke,
-                UnreviewedOutcome.TakeRecommendation when item.Recommendation == Recommendation.Revoke => DecisionOutcome.Revoke,
-                UnreviewedOutcome.TakeRecommendation when item.Recommendation == Recommendation.Reduce && item.Entitlement.ReducesToId != null => DecisionOutcome.Reduce,
-                _ => (DecisionOutcome?)null,
-            };
-            if (outcome is null)
+            if (item.Default(campaign.UnreviewedOutcome, item.Entitlement.ReducesToId, decider, now) is not { } decision)
             {
                 continue;
             }
-            item.Outcome = outcome;
-            item.ReducedToEntitlementId = outcome == DecisionOutcome.Reduce ? item.Entitlement.ReducesToId : null;
-            item.Justification = $"No response by the due date: campaign default ({campaign.UnreviewedOutcome}).";
-            item.DecidedAt = now;
-            item.Version++;
-            db.Audit(actor, "review.defaulted", item, after: new { outcome, campaign.UnreviewedOutcome }, identityId: item.IdentityId, campaignId: campaignId);
+            db.ReviewDecisions.Add(decision);
+            db.Audit(actor, "review.defaulted", item, after: new { item.Outcome, campaign.UnreviewedOutcome, decidedById = decider },
+                identityId: item.IdentityId, campaignId: campaignId);
             defaulted++;
         }
 
@@ -80,37 +95,20 @@ public sealed class CloseCampaign(IDbContextFactory<ReviewPortalDbContext> conte
             .ToDictionaryAsync(e => e.Id, cancellationToken);
         // The admins/owners each resource keeps, after the removals already under way from other campaigns, lifecycle
         // micro-reviews and the grant expiry (AdminsLeft.Removals.Planned says which count), then after this close's own.
-        var privilegedResources = finals.Where(i => i.Entitlement.IsPrivileged).Select(i => i.Entitlement.ResourceId).Distinct().ToList();
-        var staying = privilegedResources.Count == 0 ? [] : await AdminsLeft.Staying(db, privilegedResources, AdminsLeft.Removals.Planned)
-            .ToDictionaryAsync(a => a.GrantId, a => a.ResourceId, cancellationToken);
-        var tasks = 0;
+        var staying = await OpenRemovalTask.AdminsStayingAsync(db, finals.Select(i => i.Entitlement), cancellationToken);
         foreach (var item in finals)
         {
-            var reduceTo = item.ReducedToEntitlementId is { } r ? reduceTargets.GetValueOrDefault(r) : null;
-            var (action, target, instructions) = RemediationPlanner.For(item.Entitlement, item.Outcome!.Value, reduceTo, item.Identity.DisplayName);
-            // A grant already going (or already gone) takes no further admin away, so only a staying one is guarded; once
-            // this close plans its removal, automatic or by hand, it no longer keeps the resource administered.
-            if (item.Entitlement.IsPrivileged && staying.Remove(item.GrantId, out var resourceId) && !staying.ContainsValue(resourceId))
+            OpenRemovalTask.Open(db, actor, new Removal(item.GrantId, item.IdentityId, item.Identity.DisplayName, item.Entitlement, item.Outcome!.Value)
             {
-                (action, instructions) = (RemediationAction.Manual,
-                    $"{AdminsLeft.NotRemoved(item.Identity.DisplayName, item.Entitlement.Resource.Name)} " +
-                    "Assign another admin first, then remove this access by hand.");
-            }
-            var task = new RemediationTask
-            {
-                ReviewItemId = item.Id, GrantId = item.GrantId, Action = action, TargetValue = target,
-                Status = action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending,
-                Instructions = instructions, CreatedAt = now, NextAttemptAt = now,
-            };
-            db.RemediationTasks.Add(task);
-            db.Audit(actor, "remediation.created", task, after: new { action, target, item.Outcome, instructions }, identityId: item.IdentityId, campaignId: campaignId);
-            tasks++;
+                ReduceTo = item.ReducedToEntitlementId is { } r ? reduceTargets.GetValueOrDefault(r) : null,
+                ReviewItemId = item.Id, CampaignId = campaignId,
+            }, staying, now);
         }
         await Reviews.KeepUntil.ApplyAsync(db, items, actor, cancellationToken);
         campaign.Status = CampaignStatus.Closed;
         campaign.ClosedAt = now;
-        db.Audit(actor, "campaign.closed", campaign, after: new { defaulted, remediationTasks = tasks, items = items.Count });
-        return new CloseResult(defaulted, tasks);
+        db.Audit(actor, "campaign.closed", campaign, after: new { defaulted, remediationTasks = finals.Count, items = items.Count, automatic = closer.AtDueOnly });
+        return new CloseResult(defaulted, finals.Count);
     }
 }
 

@@ -43,6 +43,8 @@ public partial class NewCampaignPage
             IdentityKinds = [.. Enum.GetValues<Domain.IdentityKind>()],
             DueAt = new DateTimeOffset(_due.Value, TimeSpan.Zero),
             FallbackReviewerId = _options?.DefaultFallbackReviewer?.Id,
+            // New campaigns close themselves at due; applying the removals unattended is the admin's explicit choice.
+            AutoClose = true,
         };
         _fallback = _options?.DefaultFallbackReviewer;
     }

@@ -5,8 +5,9 @@ namespace ReviewPortal.Web.Features.Email;
 /// <summary>The wording of every portal mail, with deep links to the page where the work is.</summary>
 public static class EmailMessages
 {
+    /// <param name="closesAutomatically">The campaign closes itself at its due time: the day before, the mail says so (the "closing soon" mail).</param>
     public static EmailContent ReviewReminder(EmailOptions options, string kind, string reviewerName, int campaignId, string campaignName,
-        int pending, DateTimeOffset dueAt, DateOnly today)
+        int pending, DateTimeOffset dueAt, DateOnly today, bool closesAutomatically = false)
     {
         var items = EmailContent.Count(pending, "access review item", "access review items");
         var due = EmailContent.Date(dueAt);
@@ -17,6 +18,10 @@ public static class EmailMessages
                 "A new access review needs you", $"The access review \"{campaignName}\" has started, and {items} are assigned to you."),
             ReminderSchedule.DueIn3 => ($"Due in 3 days: {items} waiting for your review",
                 "Your access review is due in 3 days", $"You still have {items} to review in \"{campaignName}\"."),
+            ReminderSchedule.DueIn1 when closesAutomatically => ($"Closing tomorrow: {items} waiting for your review",
+                "Your access review closes tomorrow",
+                $"You still have {items} to review in \"{campaignName}\". It closes automatically at {dueAt.UtcDateTime:HH:mm} UTC on {due}: " +
+                "items you have not decided by then get the campaign's default outcome, which can remove the access."),
             ReminderSchedule.DueIn1 => ($"Due tomorrow: {items} waiting for your review",
                 "Your access review is due tomorrow", $"You still have {items} to review in \"{campaignName}\"."),
             ReminderSchedule.DueToday => ($"Due today: {items} waiting for your review",

@@ -76,6 +76,14 @@ public sealed class SendRemindersJob(
             var cadence = campaign.Definition.Reminders;
             var due = ReminderSchedule.Day(campaign.DueAt);
             var kind = ReminderSchedule.KindFor(cadence, ReminderSchedule.Day(campaign.LaunchedAt), due, today);
+            var closesAutomatically = campaign.Definition.AutoClose;
+            // A campaign that closes itself warns the day before whatever its cadence (None aside): the one "closing soon" mail
+            // of that day, which the standard cadence sends anyway as its due-in-1 reminder.
+            if (kind is null && closesAutomatically && cadence != ReminderCadence.None && today == due.AddDays(-1)
+                && today > ReminderSchedule.Day(campaign.LaunchedAt))
+            {
+                kind = ReminderSchedule.DueIn1;
+            }
             var escalate = ReminderSchedule.Escalates(cadence, due, today, options.EscalateAfterDaysOverdue);
             if (kind is null && !escalate)
             {
@@ -99,7 +107,7 @@ public sealed class SendRemindersJob(
                 if (kind is not null && !string.IsNullOrWhiteSpace(r.Email))
                 {
                     wanted.Add((OutboxKeys.ForReminder(campaign.Id, r.ReviewerId, kind, today), r.Email,
-                        () => EmailMessages.ReviewReminder(options, kind, r.DisplayName, campaign.Id, campaign.Name, r.Pending, campaign.DueAt, today)));
+                        () => EmailMessages.ReviewReminder(options, kind, r.DisplayName, campaign.Id, campaign.Name, r.Pending, campaign.DueAt, today, closesAutomatically)));
                 }
                 if (escalate && !string.IsNullOrWhiteSpace(r.ManagerEmail) && r.ManagerName is not null)
                 {

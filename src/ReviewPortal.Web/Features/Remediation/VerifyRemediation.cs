@@ -107,24 +107,9 @@ public sealed class VerifyRemediation(
     /// irreversible archive, and the grace period runs from when that was proven.
     /// </summary>
     private async Task<bool> ScheduleArchiveAsync(ReviewPortalDbContext db, RemediationTask deactivate, int identityId, int? campaignId,
-        AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (await db.RemediationTasks.AnyAsync(t => t.GrantId == deactivate.GrantId && t.Action == RemediationAction.ArchiveApiKey, cancellationToken))
-        {
-            return false;
-        }
-        var archive = new RemediationTask
-        {
-            GrantId = deactivate.GrantId, Action = RemediationAction.ArchiveApiKey, TargetValue = "archived",
-            Status = RemediationStatus.Pending, CreatedAt = now, NextAttemptAt = now.AddDays(options.ArchiveGraceDays),
-        };
-        db.RemediationTasks.Add(archive);
-        db.Audit(actor, "remediation.created", archive, after: new
-        {
-            archive.Action, target = archive.TargetValue, followUpOf = deactivate.Id, dueAt = archive.NextAttemptAt, options.ArchiveGraceDays,
-        }, identityId: identityId, campaignId: campaignId);
-        return true;
-    }
+        AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await OpenRemovalTask.OpenArchiveAsync(db, actor, deactivate, now.AddDays(options.ArchiveGraceDays), options.ArchiveGraceDays,
+            identityId, campaignId, now, cancellationToken) is not null;
 }
 
 public sealed record VerificationResult(int Verified, int Drift, int ArchiveFollowUps);

@@ -7,8 +7,8 @@ using ReviewPortal.Web.Infrastructure.Jobs;
 namespace ReviewPortal.Web.Features.Requests;
 
 /// <summary>
-/// Time-bound grants end at their expiry: each becomes one removal task (executed through the
-/// Admin API by remediation, verified by the next sync), exactly once — the grant's "expired"
+/// Time-bound grants end at their expiry: each becomes one removal task, opened by <see cref="OpenRemovalTask"/> like
+/// every other (executed through the Admin API by remediation, verified by the next sync), exactly once — the grant's "expired"
 /// history entry is unique per grant, so a re-run or a second node cannot do it twice.
 /// </summary>
 public sealed class ExpireGrantsJob(IDbContextFactory<ReviewPortalDbContext> contexts, DatabaseLease leases, TimeProvider time)
@@ -36,22 +36,20 @@ public sealed class ExpireGrantsJob(IDbContextFactory<ReviewPortalDbContext> con
             .Where(g => g.EndedAt == null && g.ExpiresAt != null && g.ExpiresAt <= now
                 && !g.History.Any(h => h.ActivityId == "expiry:" + g.Id))
             .ToListAsync(cancellationToken);
+        var staying = await OpenRemovalTask.AdminsStayingAsync(db, due.Select(g => g.Entitlement), cancellationToken);
         foreach (var grant in due)
         {
-            var (action, target, instructions) = RemediationPlanner.For(grant.Entitlement, DecisionOutcome.Revoke, null, grant.Identity.DisplayName);
+            var actor = AuditActor.System(JobName, now, $"expiry-{grant.Id}");
             grant.History.Add(new GrantEvent
             {
                 OccurredAt = now, Kind = "expired", Detail = $"Time-bound access ended {grant.ExpiresAt:yyyy-MM-dd}", ActorDescription = $"job:{JobName}",
                 ActivityId = $"expiry:{grant.Id}",
             });
-            var task = new RemediationTask
+            var task = OpenRemovalTask.Open(db, actor, new Removal(grant.Id, grant.IdentityId, grant.Identity.DisplayName, grant.Entitlement, DecisionOutcome.Revoke)
             {
-                GrantId = grant.Id, Action = action, TargetValue = target, Instructions = instructions, CreatedAt = now, NextAttemptAt = now,
-                Status = action == RemediationAction.Manual ? RemediationStatus.ManualRequired : RemediationStatus.Pending,
-            };
-            db.RemediationTasks.Add(task);
-            db.Audit(AuditActor.System(JobName, now, $"expiry-{grant.Id}"), "grant.expired", grant,
-                after: new { grant.ExpiresAt, action }, identityId: grant.IdentityId);
+                Reason = $"Time-bound access ended {grant.ExpiresAt:yyyy-MM-dd}",
+            }, staying, now);
+            db.Audit(actor, "grant.expired", grant, after: new { grant.ExpiresAt, task.Action }, identityId: grant.IdentityId);
         }
         try
         {

@@ -9,7 +9,8 @@ using ReviewPortal.Web.Infrastructure.Refusals;
 namespace ReviewPortal.Web.Features.Reviews;
 
 /// <summary>
-/// A reviewer decides one item: keep, revoke, reduce, reassign or don't know. Only the assigned
+/// A reviewer decides one item: keep, revoke, reduce, reassign, or don't know (a hand-off with a note to the resource owner
+/// or the fallback reviewer, <see cref="HandOffTarget"/>). Only the assigned
 /// reviewer, only while the campaign is open, never about themselves; justification rules from
 /// the campaign; optimistic concurrency on the item's version and on the campaign still being active; the decision
 /// records the hash of the evidence the reviewer saw and is audited in the same unit of work.
@@ -36,6 +37,8 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         public const int MinimumJustification = 10;
         /// <summary>Shared with bulk decisions, which store the same justification.</summary>
         public const string JustificationTooLong = "Keep the justification to {MaxLength} characters; this one has {TotalLength}.";
+        public static readonly string DontKnowNeedsNote =
+            $"Say what you don't know (at least {MinimumJustification} characters): the item goes to the resource owner with your note.";
 
         /// <summary>How far ahead a keep decision may set the access's end.</summary>
         public const int MaxKeepUntilDays = 365;
@@ -47,6 +50,9 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
                 .WithMessage("Choose who should review this item instead.");
             RuleFor(c => c.Justification).NotEmpty().MinimumLength(MinimumJustification).When(c => c.Outcome == DecisionOutcome.Reassign)
                 .WithMessage($"Say why you are reassigning it (at least {MinimumJustification} characters).");
+            // "Don't know" hands the item to someone else: the note is what they start from.
+            RuleFor(c => c.Justification).Must(j => j?.Trim().Length >= MinimumJustification).When(c => c.Outcome == DecisionOutcome.DontKnow)
+                .WithMessage(DontKnowNeedsNote);
             RuleFor(c => c.EvidenceHash).NotEmpty().WithMessage("Reload the item: the evidence you were shown did not come with the decision.");
             RuleFor(c => c.KeepUntil).Null().When(c => c.Outcome != DecisionOutcome.Keep)
                 .WithMessage("Only a keep decision can carry an end date.");
@@ -155,29 +161,35 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
                     [nameof(Command.ReassignToId)] = "Reassign to another employed person who is not the holder or owner of this access.",
                 });
             }
-            item.ReviewerId = target;
-            item.Outcome = null;
-            item.DecidedAt = null;
-            item.DecidedById = null;
-            item.Version++;
+            item.Reassign(target);
             db.Audit(actor, "review.reassigned", item, before, new { reviewerId = target, justification }, item.IdentityId, item.CampaignId);
             return null;
         }
-
-        item.Outcome = command.Outcome;
-        item.Justification = justification;
-        item.ReducedToEntitlementId = command.Outcome == DecisionOutcome.Reduce ? item.Entitlement.ReducesToId : null;
-        item.KeepUntil = command.Outcome == DecisionOutcome.Keep && command.KeepUntil is { } until
-            ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
-            : null;
-        item.DecidedById = viewer.IdentityId;
-        item.DecidedAt = now;
-        item.Version++;
-        db.ReviewDecisions.Add(new ReviewDecision
+        if (command.Outcome == DecisionOutcome.DontKnow)
         {
-            ReviewItemId = item.Id, Outcome = command.Outcome, Justification = justification, DecidedById = viewer.IdentityId!.Value,
-            DecidedAt = now, EvidenceHash = item.EvidenceHash, SecondsToDecide = command.SecondsToDecide,
-        });
+            // Bulk decisions come here too, without the single command's validator: the note is checked for them here.
+            if (justification is null || justification.Length < Validator.MinimumJustification)
+            {
+                return Refusal.Invalid(new Dictionary<string, string> { [nameof(Command.Justification)] = Validator.DontKnowNeedsNote });
+            }
+            if (await HandOffTarget.FindAsync(db, item, definition, cancellationToken) is not { } next)
+            {
+                return Refusal.Invalid(new Dictionary<string, string>
+                {
+                    [nameof(Command.Outcome)] = "Nobody else can take this item (no resource owner or fallback reviewer who is not its holder): decide it, or reassign it.",
+                });
+            }
+            db.ReviewDecisions.Add(item.HandOff(next.ReviewerId, justification, viewer.IdentityId!.Value, now, command.SecondsToDecide));
+            db.Audit(actor, "review.handed-off", item, before, new { reviewerId = next.ReviewerId, to = next.Role, note = justification },
+                item.IdentityId, item.CampaignId);
+            // A stage-two item opened by an earlier decision no longer stands on one.
+            await ReviewRules.OpenSecondStageAsync(db, definition, item, actor, cancellationToken);
+            return null;
+        }
+
+        var keepUntil = command.KeepUntil is { } until ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
+        db.ReviewDecisions.Add(item.Decide(command.Outcome, item.Entitlement.ReducesToId, justification, viewer.IdentityId!.Value, now,
+            command.SecondsToDecide, keepUntil));
         db.Audit(actor, "review.decided", item, before,
             new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil },
             item.IdentityId, item.CampaignId);

@@ -59,10 +59,17 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             .FirstAsync(i => i.Id == itemId, cancellationToken);
         // The same rule the decision handler applies, so the panel never offers what the server refuses (or hides what it allows).
         var canDecide = ReviewRules.CanDecide(viewer, tracked) is null;
+        // A hand-off's note is for whoever holds the item now: the latest "don't know", while nobody has decided since.
+        var handedOff = item.Outcome is not null ? null : await db.ReviewDecisions.AsNoTracking()
+            .Where(d => d.ReviewItemId == itemId && d.Outcome == DecisionOutcome.DontKnow)
+            .OrderByDescending(d => d.Id)
+            .Select(d => new HandOffNote(db.Identities.Where(p => p.Id == d.DecidedById).Select(p => p.DisplayName).FirstOrDefault() ?? "A reviewer",
+                d.Justification ?? "", d.DecidedAt))
+            .FirstOrDefaultAsync(cancellationToken);
         return new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
             item.IsPrivileged, item.ReducesTo, item.Resource, item.Stage, item.Recommendation, item.RecommendationReason,
             ItemEvidence.FromJson(item.EvidenceJson)!, item.EvidenceJson, item.EvidenceHash, item.Outcome, item.Justification, item.DecidedAt,
-            item.Version, canDecide, topTypes, live, item.Remediation);
+            item.Version, canDecide, topTypes, live, item.Remediation) { HandedOff = handedOff };
     }
 }
 
@@ -72,4 +79,11 @@ public sealed record ReviewItemView(
     long Id, int CampaignId, string Campaign, int IdentityId, string Identity, IdentityKind IdentityKind, string Entitlement, bool IsPrivileged,
     string? ReducesTo, string Resource, int Stage, Recommendation Recommendation, string RecommendationReason, ItemEvidence Evidence,
     string EvidenceJson, string EvidenceHash, DecisionOutcome? Outcome, string? Justification, DateTimeOffset? DecidedAt, int Version,
-    bool CanDecide, IReadOnlyList<TypeCount> TopTypes, ItemEvidence? LiveEvidence, RemediationStatus? Remediation);
+    bool CanDecide, IReadOnlyList<TypeCount> TopTypes, ItemEvidence? LiveEvidence, RemediationStatus? Remediation)
+{
+    /// <summary>Who handed this undecided item on with "don't know", and their note; null when it was not handed off.</summary>
+    public HandOffNote? HandedOff { get; init; }
+}
+
+/// <summary>A "don't know" hand-off as the next reviewer reads it.</summary>
+public sealed record HandOffNote(string From, string Note, DateTimeOffset At);

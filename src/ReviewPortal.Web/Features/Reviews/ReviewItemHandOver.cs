@@ -57,9 +57,9 @@ public static class ReviewItemHandOver
                 continue;
             }
             var before = new { item.ReviewerId };
-            item.ReviewerId = reviewer;
-            // A reviewer with the item open learns it moved (their decision meets a changed version), rather than deciding it anyway.
-            item.Version++;
+            // The version moves with it: a reviewer with the item open learns it moved (their decision meets a changed
+            // version), rather than deciding it anyway.
+            item.Reassign(reviewer);
             db.Audit(actor, action, item, before, new { reviewerId = reviewer, reason }, item.IdentityId, item.CampaignId);
             moved++;
         }

@@ -251,7 +251,7 @@ public class DecideReviewItemTests(EmptyPortalAppFactory portal) : IClassFixture
         {
             await Handler.HandleAsync(teams.A, TwoTeams.Command(keep, DecisionOutcome.Keep), "audit-1"),
             await Handler.HandleAsync(teams.A, TwoTeams.Command(revoke, DecisionOutcome.Revoke, "Dormant for six weeks."), "audit-2"),
-            await Handler.HandleAsync(teams.B, TwoTeams.Command(await teams.ItemAsync(teams.Bea, teams.User), DecisionOutcome.DontKnow), "audit-3"),
+            await Handler.HandleAsync(teams.B, TwoTeams.Command(await teams.ItemAsync(teams.Bea, teams.User), DecisionOutcome.Keep), "audit-3"),
         };
         // The decision changes its mind: a second decision, a second entry.
         var changed = await Handler.HandleAsync(teams.A, TwoTeams.Command(await teams.ItemAsync(teams.Alice, teams.User), DecisionOutcome.Revoke,

@@ -36,6 +36,9 @@ public sealed class TwoTeams
     public Entitlement ProdAdmin { get; private set; } = null!;
     public Entitlement KeyActive { get; private set; } = null!;
 
+    /// <summary>A scope without Alice's prod admin role, for campaigns whose silence removes access (the launch refuses to leave prod without an admin).</summary>
+    public static readonly List<string> UnprivilegedRoles = ["user", "workspace_developer", "active"];
+
     public Viewer A => TestOrg.Viewer(ManagerA);
     public Viewer B => TestOrg.Viewer(ManagerB);
     public Viewer Compliance => TestOrg.Viewer(Audrey, Roles.Compliance);
