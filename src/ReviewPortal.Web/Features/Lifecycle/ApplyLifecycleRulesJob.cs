@@ -4,6 +4,7 @@ using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Email;
+using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Jobs;
 
@@ -86,10 +87,17 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
             .Select(i => new Person(i.Id, i.DisplayName, i.ManagerId, i.EmploymentStatus == EmploymentStatus.Active, i.DepartedAt))
             .ToDictionaryAsync(p => p.Id, cancellationToken);
         var evidence = await EvidenceBuilder.LoadAsync(db, grants, now, cancellationToken);
+        // An away reviewer's item goes to their delegate at once, as a launched campaign's does, so the launch mail does too.
+        var delegates = await ReviewerDelegations.InForceAsync(db, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
         var items = grants.Select(g =>
         {
             var built = evidence.Build(g);
-            return new PlannedItem(g, Reviewer(key, g, people, admin),
+            var reviewer = Reviewer(key, g, people, admin);
+            if (delegates.TryGetValue(reviewer, out var standIn) && !ReviewerResolver.IsSelfReview(standIn, g.IdentityId, g.OwnerId))
+            {
+                reviewer = standIn;
+            }
+            return new PlannedItem(g, reviewer,
                 built with { Recommendation = Recommend(key, g, people, built.Recommendation.Inputs, dormantDays, now) });
         }).ToList();
         var definition = new CampaignDefinition
