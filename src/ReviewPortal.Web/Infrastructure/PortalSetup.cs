@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using ReviewPortal.Web.Components;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Features.Audit;
+using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Demo;
 using ReviewPortal.Web.Features.Lifecycle;
 using ReviewPortal.Web.Features.Remediation;
@@ -37,6 +38,7 @@ public static class PortalSetup
         services.AddPortalOptions<RequestsOptions>(RequestsOptions.Section);
         services.AddPortalOptions<RemediationOptions>(RemediationOptions.Section);
         services.AddPortalOptions<LifecycleOptions>(LifecycleOptions.Section);
+        services.AddPortalOptions<CampaignTemplateOptions>(CampaignTemplateOptions.Section);
         services.AddSingleton<IValidateOptions<FulfilmentOptions>, FulfilmentOptionsValidator>();
         services.AddSingleton<DatabaseMigrator>();
         return services;

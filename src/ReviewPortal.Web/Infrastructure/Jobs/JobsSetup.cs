@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using ReviewPortal.Web.Data;
+using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Lifecycle;
@@ -85,6 +86,7 @@ public static class JobsSetup
         SendOutboxJob.Descriptor,
         SendRemindersJob.Descriptor,
         ApplyLifecycleRulesJob.Descriptor,
+        LaunchCampaignTemplatesJob.Descriptor,
     ]);
 
     /// <summary>The schema Hangfire's tables live in on PostgreSQL.</summary>
