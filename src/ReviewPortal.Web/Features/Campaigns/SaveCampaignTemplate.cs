@@ -45,11 +45,11 @@ public sealed class CampaignTemplateValidator : AbstractValidator<CampaignTempla
         RuleFor(f => f.StartsOn).Must(start => start >= DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
             .When(f => f.Id is null || f.StartsOn != f.OriginalStartsOn)
             .WithMessage("The start date must be today or later.");
-        RuleFor(f => f.CronExpression).NotEmpty().When(f => f.Schedule == TemplateSchedule.Cron)
-            .WithMessage("Write the cron schedule (minute hour day month weekday, in UTC), e.g. \"0 6 1 */2 *\".")
-            .Must((f, _) => CronParses(f)).When(f => f.Schedule == TemplateSchedule.Cron && !string.IsNullOrWhiteSpace(f.CronExpression))
-            .WithMessage("This is not a cron schedule Cronos can read: five fields, minute hour day month weekday.")
-            .MaximumLength(MaxLengths.CampaignTemplate.CronExpression);
+        When(f => f.Schedule == TemplateSchedule.Cron, () =>
+            RuleFor(f => f.CronExpression).Cascade(CascadeMode.Stop)
+                .NotEmpty().WithMessage("Write the cron schedule (minute hour day month weekday, in UTC), e.g. \"0 6 1 */2 *\".")
+                .MaximumLength(MaxLengths.CampaignTemplate.CronExpression).WithMessage("Keep the cron schedule to {MaxLength} characters.")
+                .Must((f, _) => CronParses(f)).WithMessage("This is not a cron schedule Cronos can read: five fields, minute hour day month weekday."));
         RuleFor(f => f.Schedule).IsInEnum();
         // The scope and reviewer rules are the wizard's own; a run's name and due date come from the template, so those
         // two are checked with what a run would get.

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Connectors;
 using ReviewPortal.Web.Features.Email;
 using ReviewPortal.Web.Features.Lifecycle;
@@ -58,6 +59,7 @@ public sealed class RecurringJobsTests
             ["Email:RemindersCron"] = "8 * * * *",
             ["Lifecycle:Cron"] = "9 * * * *",
             ["Ingestion:RetentionCron"] = "10 * * * *",
+            ["Campaigns:TemplatesCron"] = "11 * * * *",
         };
         var manager = new RecordingManager();
         await using var portal = new SettingsPortal(settings);
@@ -76,6 +78,7 @@ public sealed class RecurringJobsTests
             [SendRemindersJob.JobName] = "8 * * * *",
             [ApplyLifecycleRulesJob.JobName] = "9 * * * *",
             [PruneActivityEventsJob.JobName] = "10 * * * *",
+            [LaunchCampaignTemplatesJob.JobName] = "11 * * * *",
         }, manager.Crons);
     }
 
