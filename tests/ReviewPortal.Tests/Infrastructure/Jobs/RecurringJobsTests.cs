@@ -106,7 +106,7 @@ public sealed class RecurringJobsTests
 
         var described = portal.GetRequiredService<JobRegistry>().All.Select(d => d.GetType().GetGenericArguments().Single().Name).Order().ToList();
 
-        Assert.Equal(11, jobClasses.Count);
+        Assert.Equal(12, jobClasses.Count);
         Assert.Equal(jobClasses, described);
     }
 }
