@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Email;
 
 namespace ReviewPortal.Tests.Features.Campaigns;
 
@@ -99,6 +100,10 @@ public sealed class LaunchCampaignTemplatesJobTests
         var launched = Assert.Single(await AuditAsync(portal, "campaign.template-launched"));
         Assert.Equal(("job:launch-campaign-templates", campaign.Id), (launched.Actor, launched.CampaignId));
         Assert.Single(await AuditAsync(portal, "campaign.launched"));
+        // The ordinary launch, so its reviewer's launch mail too, once.
+        await using var db = await portal.CreateDbContextAsync();
+        var launchMail = OutboxKeys.ForReminder(campaign.Id, org.Manager.Id, ReminderSchedule.Launch, new DateOnly(2026, 12, 1));
+        Assert.Equal(1, await db.OutboxEmails.CountAsync(m => m.DeduplicationKey == launchMail));
     }
 
     [Fact]
