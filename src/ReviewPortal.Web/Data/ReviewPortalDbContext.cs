@@ -23,6 +23,8 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<ApprovalStep> ApprovalSteps => Set<ApprovalStep>();
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<CampaignTemplate> CampaignTemplates => Set<CampaignTemplate>();
+    public DbSet<CampaignTemplateRun> CampaignTemplateRuns => Set<CampaignTemplateRun>();
     public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
     public DbSet<ReviewerDelegation> ReviewerDelegations => Set<ReviewerDelegation>();

@@ -93,6 +93,19 @@ public static class MaxLengths
         public const int LifecycleRule = MaxLengths.LifecycleRule.Key;
     }
 
+    public static class CampaignTemplate
+    {
+        /// <summary>Shorter than a campaign's name: each run's campaign is named "{template} · 1 Jan 2027".</summary>
+        public const int Name = Campaign.Name - 20;
+        public const int CronExpression = 100;
+        public const int LastRunProblem = 1000;
+    }
+
+    public static class CampaignTemplateRun
+    {
+        public const int Problem = CampaignTemplate.LastRunProblem;
+    }
+
     public static class ReviewItem
     {
         public const int RecommendationReason = 500;

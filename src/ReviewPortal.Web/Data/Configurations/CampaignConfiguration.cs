@@ -11,14 +11,20 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
     {
         builder.Property(c => c.Name).HasMaxLength(MaxLengths.Campaign.Name);
         builder.Property(c => c.LifecycleRule).HasMaxLength(MaxLengths.Campaign.LifecycleRule);
-        // One JSON column, read back typed; compared by its JSON, since the definition's lists change in place.
-        builder.Property(c => c.Definition).HasColumnName("DefinitionJson")
+        builder.Property(c => c.Definition).AsDefinitionJson();
+        builder.HasIndex(c => c.Status);
+    }
+}
+
+public static class CampaignDefinitionColumn
+{
+    /// <summary>One JSON column, read back typed; compared by its JSON, since the definition's lists change in place.</summary>
+    public static PropertyBuilder<CampaignDefinition> AsDefinitionJson(this PropertyBuilder<CampaignDefinition> property) =>
+        property.HasColumnName("DefinitionJson")
             .HasConversion(d => CampaignDefinition.ToJson(d), json => CampaignDefinition.FromJson(json), new ValueComparer<CampaignDefinition>(
                 (a, b) => CampaignDefinition.ToJson(a!) == CampaignDefinition.ToJson(b!),
                 d => CampaignDefinition.ToJson(d).GetHashCode(StringComparison.Ordinal),
                 d => CampaignDefinition.FromJson(CampaignDefinition.ToJson(d))));
-        builder.HasIndex(c => c.Status);
-    }
 }
 
 public sealed class ReviewItemConfiguration : IEntityTypeConfiguration<ReviewItem>

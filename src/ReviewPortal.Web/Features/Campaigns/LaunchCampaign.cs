@@ -17,7 +17,15 @@ namespace ReviewPortal.Web.Features.Campaigns;
 public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> contexts, IValidator<CampaignDefinition> validator, LaunchMails mails,
     TimeProvider time)
 {
-    public async Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
+    public Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, string correlationId,
+        CancellationToken cancellationToken = default) =>
+        HandleAsync(viewer, definition, draftId: null, correlationId, cancellationToken);
+
+    /// <param name="draftId">
+    /// A draft to launch with <paramref name="definition"/> (as edited in the wizard): that row becomes the active campaign,
+    /// so its id, its links and the audit entries of its drafting stay the campaign's. Refused when it is no longer a draft.
+    /// </param>
+    public async Task<Result<LaunchResult>> HandleAsync(Viewer viewer, CampaignDefinition definition, int? draftId, string correlationId,
         CancellationToken cancellationToken = default)
     {
         var admin = AdminScreens.ActingAdmin(viewer, "can launch campaigns");
@@ -34,6 +42,19 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
         var now = time.GetUtcNow();
         return await contexts.WriteAsync<Result<LaunchResult>>(async (db, ct) =>
         {
+            Campaign? draft = null;
+            if (draftId is { } id)
+            {
+                // The draft row's write lock first, as ActiveCampaign does for decisions (a no-op update, so a refusal below
+                // leaves the draft as it was): of two launches, or a launch and a delete, of one draft the second waits here,
+                // then finds no draft.
+                if (await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Draft)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, c => c.Status), ct) != 1)
+                {
+                    return Refusal.Conflict("This draft was launched or deleted meanwhile.");
+                }
+                draft = await db.Campaigns.SingleAsync(c => c.Id == id, ct);
+            }
             var plan = await CampaignPlanner.PlanAsync(db, definition, now, ct);
             if (plan.Blocked)
             {
@@ -46,7 +67,7 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
             // The plan and what it writes are one unit: the campaign (EF, for its id), the items (the provider's bulk
             // path), the reviewers' launch mails, the audit entry.
             var campaign = await WriteAsync(db, mails, definition, admin.Value, plan.Items, plan.GrantsRemovedByDefault,
-                new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), ct);
+                new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), ct, draft);
             return new LaunchResult(campaign.Id, plan.Items.Count);
         }, cancellationToken);
     }
@@ -54,24 +75,24 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
     /// <summary>
     /// Writes an active campaign, its items, each reviewer's launch mail and its "campaign.launched" entry inside the
     /// caller's unit of work; the caller may stage more (the lifecycle job's per-item entries) before the unit saves and
-    /// commits. Shared so a lifecycle micro-review is exactly a launched campaign.
+    /// commits. Shared so a lifecycle micro-review is exactly a launched campaign. With a <paramref name="draft"/> (tracked by
+    /// <paramref name="db"/>), that row becomes the campaign instead of a new one; it keeps its creator and creation time.
     /// </summary>
     public static async Task<Campaign> WriteAsync(ReviewPortalDbContext db, LaunchMails mails, CampaignDefinition definition, int createdById,
-        IReadOnlyList<PlannedItem> items, int removedByDefault, AuditActor actor, CancellationToken cancellationToken)
+        IReadOnlyList<PlannedItem> items, int removedByDefault, AuditActor actor, CancellationToken cancellationToken, Campaign? draft = null)
     {
-        var campaign = new Campaign
+        var campaign = draft ?? new Campaign { Name = "", CreatedById = createdById, CreatedAt = actor.At };
+        campaign.Name = definition.Name.Trim();
+        campaign.Status = CampaignStatus.Active;
+        campaign.LaunchedAt = actor.At;
+        campaign.DueAt = definition.DueAt;
+        campaign.UnreviewedOutcome = definition.UnreviewedOutcome;
+        campaign.Definition = definition;
+        campaign.LifecycleRule = definition.LifecycleRule;
+        if (draft is null)
         {
-            Name = definition.Name.Trim(),
-            Status = CampaignStatus.Active,
-            CreatedById = createdById,
-            CreatedAt = actor.At,
-            LaunchedAt = actor.At,
-            DueAt = definition.DueAt,
-            UnreviewedOutcome = definition.UnreviewedOutcome,
-            Definition = definition,
-            LifecycleRule = definition.LifecycleRule,
-        };
-        db.Campaigns.Add(campaign);
+            db.Campaigns.Add(campaign);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await ReviewItemWriter.WriteAsync(db, campaign.Id, actor.At, items, cancellationToken);
         var mailed = await mails.QueueAsync(db, campaign, items.Select(i => i.ReviewerId), cancellationToken);

@@ -18,6 +18,16 @@ public partial class NewCampaignPage
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private SaveCampaignDraft SaveDraft { get; set; } = default!;
+    [Inject] private GetCampaignDraft GetDraft { get; set; } = default!;
+    [Inject] private SaveCampaignTemplate SaveTemplate { get; set; } = default!;
+    [Inject] private GetCampaignTemplate GetTemplate { get; set; } = default!;
+
+    /// <summary>A draft to go on with: saving updates it, launching turns it into the campaign.</summary>
+    [SupplyParameterFromQuery(Name = "draft")] public int? DraftId { get; set; }
+
+    /// <summary>"new", or the id of a recurring campaign to edit: the wizard then saves a template instead of launching.</summary>
+    [SupplyParameterFromQuery(Name = "template")] public string? TemplateId { get; set; }
 
     private Viewer? _viewer;
     private CampaignOptions? _options;
@@ -28,6 +38,8 @@ public partial class NewCampaignPage
     private readonly List<PersonOption> _named = [];
     private Result<CampaignPreview>? _preview;
     private bool _busy, _previewTried;
+    private CampaignTemplateForm? _template;
+    private TemplateSchedulePanel? _schedule;
 
     protected override async Task OnInitializedAsync()
     {
@@ -47,6 +59,60 @@ public partial class NewCampaignPage
             AutoClose = true,
         };
         _fallback = _options?.DefaultFallbackReviewer;
+        await OpenDraftOrTemplateAsync(now);
+    }
+
+    /// <summary>
+    /// A draft or a recurring campaign opens with its own definition. Its fallback and named reviewers are kept by id (the
+    /// pickers show them empty until changed).
+    /// </summary>
+    private async Task OpenDraftOrTemplateAsync(DateTimeOffset now)
+    {
+        if (DraftId is { } draftId && Snackbar.ValueOrShow(await GetDraft.HandleAsync(_viewer!, draftId)) is { } draft)
+        {
+            _definition = draft;
+            _due = draft.DueAt == default ? _due : draft.DueAt.UtcDateTime.Date;
+        }
+        else if (TemplateId == "new")
+        {
+            _template = new CampaignTemplateForm { StartsOn = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1), Definition = _definition };
+            _definition.Name = "Quarterly Claude access review";
+        }
+        else if (int.TryParse(TemplateId, out var templateId) && Snackbar.ValueOrShow(await GetTemplate.HandleAsync(_viewer!, templateId)) is { } template)
+        {
+            _template = template;
+            _definition = template.Definition with { Name = template.Name };
+        }
+    }
+
+    private async Task SaveDraftAsync()
+    {
+        _busy = true;
+        var result = await SaveDraft.HandleAsync(_viewer!, new CampaignDraft(DraftId, _definition), CorrelationId.New());
+        _busy = false;
+        if (Snackbar.Show(result, _ => "Draft saved: find it under Campaigns.") && DraftId is null)
+        {
+            // From now on this page edits that draft: saving again updates it, launching launches it.
+            Navigation.NavigateTo($"/campaigns/new?draft={result.Value}", replace: true);
+        }
+    }
+
+    private void StartTemplate() =>
+        _template = new CampaignTemplateForm { StartsOn = DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime).AddDays(1) };
+
+    private async Task SaveTemplateAsync()
+    {
+        if (_template is null || _schedule is null || !await _schedule.ValidateAsync())
+        {
+            return;
+        }
+        _busy = true;
+        var result = await SaveTemplate.HandleAsync(_viewer!, _template with { Name = _definition.Name, Definition = _definition }, CorrelationId.New());
+        _busy = false;
+        if (Snackbar.Show(result, _ => "Recurring campaign saved."))
+        {
+            Navigation.NavigateTo("/campaigns/templates");
+        }
     }
 
     private void SetDue(DateTime? date)
@@ -83,7 +149,7 @@ public partial class NewCampaignPage
     private async Task LaunchAsync()
     {
         _busy = true;
-        var result = await Launch.HandleAsync(_viewer!, _definition, CorrelationId.New());
+        var result = await Launch.HandleAsync(_viewer!, _definition, DraftId, CorrelationId.New());
         _busy = false;
         Snackbar.Show(result, launched => $"Launched with {launched.Items:N0} items.");
         if (result.Ok)

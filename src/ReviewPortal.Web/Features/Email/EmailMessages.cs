@@ -100,6 +100,44 @@ public static class EmailMessages
         };
     }
 
+    public static EmailContent DueExtended(EmailOptions options, string reviewerName, int campaignId, string campaignName, int pending,
+        DateTimeOffset previousDueAt, DateTimeOffset newDueAt)
+    {
+        var items = EmailContent.Count(pending, "access review item", "access review items");
+        return new EmailContent
+        {
+            Subject = $"More time: \"{campaignName}\" is now due {EmailContent.Date(newDueAt)}",
+            Heading = "Your access review has more time",
+            Greeting = $"Hello {reviewerName},",
+            Paragraphs =
+            [
+                $"The due date of the access review \"{campaignName}\" moved from {EmailContent.Date(previousDueAt)} to {EmailContent.Date(newDueAt)}. {items} still wait for your decision.",
+                "Reminders now count down to the new date. Undecided access may be removed or kept by default when the campaign closes.",
+            ],
+            Facts = [new("Campaign", campaignName), new("Waiting for you", items), new("Was due", EmailContent.DateTime(previousDueAt)), new("Now due", EmailContent.DateTime(newDueAt))],
+            LinkText = $"Review your {items}",
+            LinkUrl = options.Link($"/reviews?campaign={campaignId}"),
+            Footer = "You get this mail because access reviews in this campaign are waiting for you. Replies are not read.",
+        };
+    }
+
+    public static EmailContent TemplateRunFailed(EmailOptions options, int templateId, string templateName, DateTimeOffset runAt, string problem) =>
+        new()
+        {
+            Subject = $"Recurring review not launched: {templateName}",
+            Heading = "A scheduled access review did not launch",
+            Greeting = "Hello IAM team,",
+            Paragraphs =
+            [
+                $"The recurring campaign \"{templateName}\" was due to launch on {EmailContent.Date(runAt)} and launched nothing: {problem}",
+                "The template stays enabled and moves on to its next run. Fix the scope or the reviewers, or launch this run by hand from the wizard.",
+            ],
+            Facts = [new("Template", templateName), new("Run", EmailContent.DateTime(runAt))],
+            LinkText = "Open the recurring campaigns",
+            LinkUrl = options.Link($"/campaigns/new?template={templateId}"),
+            Footer = "You get this mail because your address is ReviewPortal's Email:AdminAlertsTo. Replies are not read.",
+        };
+
     public static EmailContent ApprovalReminder(EmailOptions options, string approverName, int pending, DateTimeOffset oldestRequestedAt)
     {
         var requests = EmailContent.Count(pending, "access request", "access requests");

@@ -93,7 +93,7 @@ public static class EmailOutbox
     public static int? CampaignIdOf(string dedupKey)
     {
         var parts = dedupKey.Split(':');
-        return parts.Length > 1 && parts[0] is OutboxKeys.Reminder or OutboxKeys.Escalation or OutboxKeys.CampaignClosed
+        return parts.Length > 1 && parts[0] is OutboxKeys.Reminder or OutboxKeys.Escalation or OutboxKeys.CampaignClosed or OutboxKeys.DueExtended
                && int.TryParse(parts[1], out var id) ? id : null;
     }
 }
@@ -107,6 +107,7 @@ public static class OutboxKeys
     public const string ApprovalReminder = "approval-reminder";
     public const string GrantExpiry = "grant-expiry";
     public const string AdminAlert = "admin-alert";
+    public const string DueExtended = "due-extended";
 
     public static string ForReminder(int campaignId, int reviewerId, string kind, DateOnly day) =>
         $"{Reminder}:{campaignId}:{reviewerId}:{kind}:{day:yyyy-MM-dd}";
@@ -120,6 +121,10 @@ public static class OutboxKeys
 
     /// <summary>Keyed on the expiry date too: a renewed grant that nears its new end gets a new notice.</summary>
     public static string ForGrantExpiry(long grantId, DateTimeOffset expiresAt) => $"{GrantExpiry}:{grantId}:{expiresAt:yyyy-MM-dd}";
+
+    /// <summary>Keyed on the new date: extending the same campaign again, to a later date, tells the reviewer again.</summary>
+    public static string ForDueExtended(int campaignId, int reviewerId, DateTimeOffset newDueAt) =>
+        $"{DueExtended}:{campaignId}:{reviewerId}:{newDueAt.UtcDateTime:yyyy-MM-dd}";
 
     /// <summary>One alert per condition per day, however many hourly runs meet the condition again.</summary>
     public static string ForAdminAlert(string condition, DateOnly day) => $"{AdminAlert}:{condition}:{day:yyyy-MM-dd}";

@@ -87,6 +87,7 @@ public static class JobsSetup
         SendRemindersJob.Descriptor,
         ApplyLifecycleRulesJob.Descriptor,
         AutoCloseCampaignsJob.Descriptor,
+        LaunchCampaignTemplatesJob.Descriptor,
     ]);
 
     /// <summary>The schema Hangfire's tables live in on PostgreSQL.</summary>

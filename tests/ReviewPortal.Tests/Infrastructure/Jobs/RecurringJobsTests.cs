@@ -60,6 +60,7 @@ public sealed class RecurringJobsTests
             ["Lifecycle:Cron"] = "9 * * * *",
             ["Ingestion:RetentionCron"] = "10 * * * *",
             ["Campaigns:AutoCloseCron"] = "11 * * * *",
+            ["Campaigns:TemplatesCron"] = "12 * * * *",
         };
         var manager = new RecordingManager();
         await using var portal = new SettingsPortal(settings);
@@ -79,6 +80,7 @@ public sealed class RecurringJobsTests
             [ApplyLifecycleRulesJob.JobName] = "9 * * * *",
             [PruneActivityEventsJob.JobName] = "10 * * * *",
             [AutoCloseCampaignsJob.JobName] = "11 * * * *",
+            [LaunchCampaignTemplatesJob.JobName] = "12 * * * *",
         }, manager.Crons);
     }
 
@@ -106,7 +108,7 @@ public sealed class RecurringJobsTests
 
         var described = portal.GetRequiredService<JobRegistry>().All.Select(d => d.GetType().GetGenericArguments().Single().Name).Order().ToList();
 
-        Assert.Equal(12, jobClasses.Count);
+        Assert.Equal(13, jobClasses.Count);
         Assert.Equal(jobClasses, described);
     }
 }

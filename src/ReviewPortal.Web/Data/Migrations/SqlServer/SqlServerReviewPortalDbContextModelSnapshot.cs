@@ -430,6 +430,116 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.ToTable("Campaigns");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.CampaignTemplate", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("int");
+
+                    b.Property<string>("CronExpression")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("DefinitionJson");
+
+                    b.Property<int>("DurationDays")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int?>("LastCampaignId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LastRunAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LastRunProblem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(180)
+                        .HasColumnType("nvarchar(180)");
+
+                    b.Property<DateTimeOffset?>("NextRunAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Schedule")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("LastCampaignId");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.HasIndex("Enabled", "NextRunAt");
+
+                    b.ToTable("CampaignTemplates");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.CampaignTemplateRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AttemptedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("CampaignId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTimeOffset>("RunAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("TemplateId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.HasIndex("TemplateId", "RunAt")
+                        .IsUnique();
+
+                    b.ToTable("CampaignTemplateRuns");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.ClaudeRequestPermit", b =>
                 {
                     b.Property<long>("Id")
@@ -1377,6 +1487,39 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Navigation("AccessRequest");
 
                     b.Navigation("Approver");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.CampaignTemplate", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("ReviewPortal.Web.Domain.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("LastCampaignId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.Identity", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.CampaignTemplateRun", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("ReviewPortal.Web.Domain.CampaignTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Entitlement", b =>
