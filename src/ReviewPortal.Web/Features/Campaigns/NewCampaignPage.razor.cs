@@ -62,10 +62,7 @@ public partial class NewCampaignPage
         await OpenDraftOrTemplateAsync(now);
     }
 
-    /// <summary>
-    /// A draft or a recurring campaign opens with its own definition. Its fallback and named reviewers are kept by id (the
-    /// pickers show them empty until changed).
-    /// </summary>
+    /// <summary>A draft or a recurring campaign opens with its own definition, its reviewers shown in the pickers.</summary>
     private async Task OpenDraftOrTemplateAsync(DateTimeOffset now)
     {
         if (DraftId is { } draftId && Snackbar.ValueOrShow(await GetDraft.HandleAsync(_viewer!, draftId)) is { } draft)
@@ -83,6 +80,19 @@ public partial class NewCampaignPage
             _template = template;
             _definition = template.Definition with { Name = template.Name };
         }
+        else
+        {
+            return;
+        }
+        var ids = new List<int>(_definition.NamedReviewerIds);
+        if (_definition.FallbackReviewerId is { } fallback)
+        {
+            ids.Add(fallback);
+        }
+        var people = (Snackbar.ValueOrShow(await SearchPeople.HandleAsync(_viewer!, ids)) ?? []).ToDictionary(p => p.Id);
+        _fallback = _definition.FallbackReviewerId is { } id ? people.GetValueOrDefault(id) : null;
+        _named.Clear();
+        _named.AddRange(_definition.NamedReviewerIds.Where(people.ContainsKey).Select(n => people[n]));
     }
 
     private async Task SaveDraftAsync()

@@ -25,6 +25,18 @@ public sealed class SearchPeople(IDbContextFactory<ReviewPortalDbContext> contex
         return await people.OrderBy(i => i.DisplayName).Take(20)
             .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).ToListAsync(cancellationToken);
     }
+
+    /// <summary>The people a saved form names (a draft's fallback and named reviewers), so its pickers show them again.</summary>
+    public async Task<Result<IReadOnlyList<PersonOption>>> HandleAsync(Viewer viewer, IReadOnlyCollection<int> ids, CancellationToken cancellationToken = default)
+    {
+        if (viewer.IdentityId is null && !viewer.CanReadEverything)
+        {
+            return Refusal.Forbidden("Your sign-in is not linked to a person in the directory.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Identities.AsNoTracking().Where(i => i.Kind == IdentityKind.Person && ids.Contains(i.Id))
+            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).ToListAsync(cancellationToken);
+    }
 }
 
 public sealed record PersonOption(int Id, string Name, string? Title, string? Department)

@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Tests.Infrastructure;
+using ReviewPortal.Web.Domain;
+using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Infrastructure.Auth;
 
 namespace ReviewPortal.Tests.Features.Campaigns;
 
@@ -32,6 +36,32 @@ public class CampaignTemplatePagesTests(PortalAppFactory portal)
 
         Assert.Contains("data-testid=\"campaign-save-draft\"", html);
         Assert.Contains("data-testid=\"campaign-make-recurring\"", html);
+    }
+
+    /// <summary>A draft opened again shows the reviewers it names (the pickers were empty though the ids were kept).</summary>
+    [Fact]
+    public async Task OpenDraft_ItsFallbackAndNamedReviewersShownInThePickers()
+    {
+        await using var own = new PortalAppFactory();
+        using var client = own.CreateBrowserClient();
+        var admin = await own.SignInAsAsync(client, "admin");
+        await using var db = await own.CreateDbContextAsync();
+        var people = await db.Identities.AsNoTracking()
+            .Where(i => i.Kind == IdentityKind.Person && i.EmploymentStatus == EmploymentStatus.Active && i.Id != admin.IdentityId)
+            .OrderBy(i => i.Id).Take(3).Select(i => new { i.Id, i.DisplayName }).ToListAsync();
+        var definition = new CampaignDefinition
+        {
+            Name = "Draft with named reviewers", Reviewer = ReviewerRule.Named, NamedReviewerIds = [people[0].Id, people[1].Id],
+            FallbackReviewerId = people[2].Id, EntitlementKinds = [EntitlementKind.OrgRole], IdentityKinds = [IdentityKind.Person],
+            DueAt = own.Time.GetUtcNow().AddDays(20),
+        };
+        var draft = await own.GetRequiredService<SaveCampaignDraft>().HandleAsync(
+            new Viewer(admin.IdentityId, admin.FullName, new HashSet<string> { Roles.Admin }), new CampaignDraft(null, definition), "draft-pickers");
+
+        var html = WebUtility.HtmlDecode(await client.GetStringAsync($"/campaigns/new?draft={draft.Value}"));
+
+        Assert.Contains("Draft with named reviewers", html);
+        Assert.All(people, p => Assert.Contains(p.DisplayName, html));
     }
 
     [Theory]
