@@ -9,8 +9,8 @@ namespace ReviewPortal.E2ETests.Remediation;
 
 /// <summary>
 /// Issue #7 end to end, on its own app (closing the demo campaign changes what every other test reads): a manager revokes
-/// in the browser; an admin sends the launch reminders, closes the campaign, runs remediation, syncs the directory and sees
-/// the tasks turn Verified, then reads the reminder the manager got in the outbox. The schedules of the jobs the admin
+/// in the browser; an admin finds the manager's launch mail (queued by the launch), closes the campaign, runs remediation,
+/// syncs the directory and sees the tasks turn Verified, then reads that mail in the outbox. The schedules of the jobs the admin
 /// triggers are switched off for this app, so every step happens because of the admin's click, not a lucky cron tick.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -33,7 +33,7 @@ public sealed class CloseToVerifiedJourneyTests(BrowserFixture browser) : Isolat
     };
 
     [BrowserFact]
-    public async Task Admin_ClosesCampaign_RunsRemediation_SyncVerifiesIt_ThenReadsTheReviewersLaunchReminder()
+    public async Task Admin_ClosesCampaign_RunsRemediation_SyncVerifiesIt_ThenReadsTheReviewersLaunchMail()
     {
         var data = new DemoData(App);
         var demo = await data.DemoCampaignAsync();
@@ -77,19 +77,16 @@ public sealed class CloseToVerifiedJourneyTests(BrowserFixture browser) : Isolat
             Assert.Equal((DecisionOutcome.Revoke, Justification, manager.IdentityId), (stored.Outcome, stored.Justification, stored.DecidedById));
         }
 
-        // 2. The admin sends the reminders now (the job reminds for active campaigns only, so before the close), as the hourly run would.
-        var pending = await data.QueryAsync(db => db.ReviewItems.CountAsync(i => i.CampaignId == demo.Id && i.ReviewerId == manager.IdentityId && i.Outcome == null));
-        Assert.True(pending > 0, "The manager has nothing pending, so no reminder is due.");
-        var items = pending == 1 ? "1 access review item" : $"{pending} access review items";
+        // 2. The launch queued the manager's launch mail itself (issue #14, 3), naming every item assigned at launch; it
+        // waits in the outbox (or has left already), no reminder run needed.
+        var assigned = await data.QueryAsync(db => db.ReviewItems.CountAsync(i => i.CampaignId == demo.Id && i.ReviewerId == manager.IdentityId));
+        var items = assigned == 1 ? "1 access review item" : $"{assigned} access review items";
         var subject = $"Access review started: {items} to review by {demo.DueAt.UtcDateTime.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}";
         await Personas.SignInAsAsync(Page, Personas.Admin);
         await Page.GotoAsync("/admin/outbox");
         await BlazorReady.WaitAsync(Page);
         var reminderRow = Page.GetByTestId("outbox-table").GetByTestId("outbox-row").Filter(new() { HasText = managerEmail }).Filter(new() { HasText = subject });
-        await Expect(reminderRow).ToHaveCountAsync(0);
-        await Page.GetByTestId("send-reminders").ClickAsync();
-        // The page refreshes itself while the job renders and queues the mails.
-        await Expect(reminderRow).ToHaveCountAsync(1, new() { Timeout = JobTimeout.Timeout });
+        await Expect(reminderRow).ToHaveCountAsync(1);
 
         // 3. The admin closes the campaign on its dashboard: one task per revoke.
         await Page.GotoAsync($"/campaigns/{demo.Id}");
@@ -142,7 +139,7 @@ public sealed class CloseToVerifiedJourneyTests(BrowserFixture browser) : Isolat
         await Accessibility.WaitForAnimationsAsync(Page);
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
 
-        // 6. The outbox: the manager's launch reminder names the campaign, the pending count and links to the queue.
+        // 6. The outbox: the manager's launch mail names the campaign, the items assigned and links to them.
         await Page.GotoAsync("/admin/outbox");
         await BlazorReady.WaitAsync(Page);
         await reminderRow.GetByTestId("outbox-open").ClickAsync();
@@ -151,12 +148,12 @@ public sealed class CloseToVerifiedJourneyTests(BrowserFixture browser) : Isolat
         await Expect(detail).ToContainTextAsync($"To {managerEmail}");
         var html = Page.FrameLocator("[data-testid=outbox-html]");
         await Expect(html.Locator("body")).ToContainTextAsync($"\"{demo.Name}\"");
-        await Expect(html.GetByRole(AriaRole.Link, new() { Name = $"Review your {items}" })).ToHaveAttributeAsync("href", $"{PortalUrl}/reviews");
+        await Expect(html.GetByRole(AriaRole.Link, new() { Name = $"Review your {items}" })).ToHaveAttributeAsync("href", $"{PortalUrl}/reviews?campaign={demo.Id}");
         await detail.GetByRole(AriaRole.Tab, new() { Name = "Plain text" }).ClickAsync();
         var text = detail.GetByTestId("outbox-text");
         await Expect(text).ToContainTextAsync($"Hello {manager.FullName},");
         await Expect(text).ToContainTextAsync($"The access review \"{demo.Name}\" has started, and {items} are assigned to you.");
-        await Expect(text).ToContainTextAsync($"Review your {items}: {PortalUrl}/reviews");
+        await Expect(text).ToContainTextAsync($"Review your {items}: {PortalUrl}/reviews?campaign={demo.Id}");
         await Accessibility.WaitForAnimationsAsync(Page);
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
     }
