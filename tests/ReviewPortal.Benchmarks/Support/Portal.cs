@@ -38,6 +38,8 @@ internal static class Portal
         services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddPortalDatabase(configuration, new BenchHostEnvironment());
         services.AddPortalFeatures();
+        // A launch queues its reviewers' mails (rendered, stored in the outbox; nothing is sent here).
+        services.AddPortalEmail(new BenchHostEnvironment());
         services.AddClaudeConnector(configuration);
         return services;
     }

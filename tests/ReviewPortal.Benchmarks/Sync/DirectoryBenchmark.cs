@@ -38,7 +38,6 @@ internal static class DirectoryBenchmark
             // A first sync of a whole company closes nothing; the guards stay at their defaults.
         });
         var configuration = new ConfigurationBuilder().Build();
-        services.AddPortalEmail(new Portal.BenchHostEnvironment());
         services.AddPeopleDirectory(configuration);
         services.AddSingleton(new PeopleOptions { Source = PeopleSource.EntraId });
         services.AddSingleton(new GraphServiceClient(new HttpClient(organization.Graph()), new AnonymousAuthenticationProvider(), "https://graph.microsoft.com/v1.0"));
