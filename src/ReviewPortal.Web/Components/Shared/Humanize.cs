@@ -47,6 +47,26 @@ public static class Humanize
         _ => flow.ToString(),
     };
 
+    /// <summary>A review decision in words (the wizard's lists).</summary>
+    public static string Outcome(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Keep => "Keep",
+        DecisionOutcome.Revoke => "Revoke",
+        DecisionOutcome.Reduce => "Reduce",
+        DecisionOutcome.Reassign => "Reassign",
+        DecisionOutcome.DontKnow => "Don't know",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>What happens to an item nobody decided by the close, in words.</summary>
+    public static string Unreviewed(UnreviewedOutcome outcome) => outcome switch
+    {
+        UnreviewedOutcome.NoChange => "No change",
+        UnreviewedOutcome.Revoke => "Revoke",
+        UnreviewedOutcome.TakeRecommendation => "Take the recommendation",
+        _ => outcome.ToString(),
+    };
+
     /// <summary>An activity category in words (charts, evidence).</summary>
     public static string Category(ActivityCategory category) => category switch
     {
