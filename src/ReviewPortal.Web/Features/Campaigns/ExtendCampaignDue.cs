@@ -75,10 +75,7 @@ public sealed class ExtendCampaignDue(IDbContextFactory<ReviewPortalDbContext> c
         db.Audit(actor, "campaign.due-extended", campaign, before: new { DueAt = previous }, after: new { DueAt = command.NewDueAt },
             campaignId: campaign.Id);
 
-        var reviewers = await db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == campaign.Id && i.Outcome == null)
-            .GroupBy(i => i.ReviewerId).Select(g => new { ReviewerId = g.Key, Pending = g.Count() })
-            .Join(db.Identities, p => p.ReviewerId, i => i.Id, (p, i) => new { p.ReviewerId, p.Pending, i.DisplayName, i.Email })
-            .ToListAsync(cancellationToken);
+        var reviewers = await WaitingReviewers.InCampaignAsync(db, campaign.Id, cancellationToken);
         var told = 0;
         foreach (var reviewer in reviewers.Where(r => !string.IsNullOrWhiteSpace(r.Email)))
         {

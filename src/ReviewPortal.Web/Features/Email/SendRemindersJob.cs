@@ -89,17 +89,7 @@ public sealed class SendRemindersJob(
             {
                 continue;
             }
-            var reviewers = await db.ReviewItems.AsNoTracking()
-                .Where(i => i.CampaignId == campaign.Id && i.Outcome == null)
-                .GroupBy(i => i.ReviewerId)
-                .Select(g => new { ReviewerId = g.Key, Pending = g.Count() })
-                .Join(db.Identities, p => p.ReviewerId, i => i.Id, (p, i) => new
-                {
-                    p.ReviewerId, p.Pending, i.DisplayName, i.Email, i.ManagerId,
-                    ManagerName = i.Manager == null ? null : i.Manager.DisplayName,
-                    ManagerEmail = i.Manager == null ? null : i.Manager.Email,
-                })
-                .ToListAsync(cancellationToken);
+            var reviewers = await WaitingReviewers.InCampaignAsync(db, campaign.Id, cancellationToken);
 
             var wanted = new List<(string Key, string To, Func<EmailContent> Content)>();
             foreach (var r in reviewers.Where(r => r.Pending > 0))
