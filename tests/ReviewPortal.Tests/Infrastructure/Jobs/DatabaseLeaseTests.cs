@@ -18,6 +18,10 @@ public sealed class DatabaseLeaseTests : IAsyncLifetime
 {
     private static readonly TimeSpan ShortTtl = TimeSpan.FromSeconds(1.5);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    // Long enough that a renewal delayed by a loaded CI machine (2 cores, hundreds of tests opening connections beside it)
+    // still lands inside the ttl: at 1.5 s one renewal late by a second lost the lease there. Without renewals the lease
+    // would still expire long before the check.
+    private static readonly TimeSpan RenewedTtl = TimeSpan.FromSeconds(5);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "reviewportal-tests", Guid.NewGuid().ToString("N"));
     private readonly TestDatabase _database;
@@ -66,13 +70,13 @@ public sealed class DatabaseLeaseTests : IAsyncLifetime
     [Fact]
     public async Task LongRun_ThreeTimesItsTtl_KeepsTheLeaseAndASecondNodeIsRefused()
     {
-        await using var run = await Node().TryAcquireAsync("backfill", ShortTtl, CancellationToken.None);
+        await using var run = await Node().TryAcquireAsync("backfill", RenewedTtl, CancellationToken.None);
         Assert.NotNull(run);
 
         // Still working long after the first expiry would have passed without renewals.
-        await Task.Delay(ShortTtl * 3);
+        await Task.Delay(RenewedTtl * 3);
 
-        Assert.Null(await Node().TryAcquireAsync("backfill", ShortTtl, CancellationToken.None));
+        Assert.Null(await Node().TryAcquireAsync("backfill", RenewedTtl, CancellationToken.None));
         Assert.False(run.IsLost);
         Assert.False(run.Token.IsCancellationRequested);
     }
