@@ -115,6 +115,7 @@ public static class PortalSetup
             app.UseWhen(context => !context.Request.Path.StartsWithSegments("/healthz"), branch => branch.UseHttpsRedirection());
         }
         app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UsePortalCulture();
         app.UseDevSignInOnlyInDevelopment();
         app.UseAuthentication();
         app.UseAuthorization();

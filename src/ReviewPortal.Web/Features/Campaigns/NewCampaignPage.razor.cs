@@ -34,6 +34,8 @@ public partial class NewCampaignPage
     private MudForm? _form;
     private CampaignDefinition _definition = new();
     private DateTime? _due;
+    /// <summary>The earliest due date the picker offers: past days and today cannot be clicked.</summary>
+    private DateTime Tomorrow => Time.GetUtcNow().UtcDateTime.Date.AddDays(1);
     private PersonOption? _fallback;
     private readonly List<PersonOption> _named = [];
     private Result<CampaignPreview>? _preview;

@@ -15,7 +15,6 @@ public sealed class GetHomeSummary(IDbContextFactory<ReviewPortalDbContext> cont
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var me = viewer.IdentityId ?? -1;
-        var dormantSince = time.GetUtcNow().AddDays(-30);
 
         var pendingReviews = await db.ReviewItems.CountAsync(i => i.ReviewerId == me && i.Outcome == null
             && i.Campaign.Status == CampaignStatus.Active, cancellationToken);
@@ -30,13 +29,14 @@ public sealed class GetHomeSummary(IDbContextFactory<ReviewPortalDbContext> cont
         var lastSync = await db.IngestionRuns.Where(r => r.Job == SyncDirectoryJob.JobName && r.Status == IngestionRunStatus.Succeeded)
             .MaxAsync(r => r.EndedAt, cancellationToken);
 
+        var hasReports = await db.Identities.AnyAsync(i => i.ManagerId == me, cancellationToken);
+
         int? auditEntries = viewer.CanReadEverything ? await db.AuditEntries.CountAsync(cancellationToken) : null;
         int? dormantKeys = viewer.CanReadEverything
-            ? await db.Identities.CountAsync(i => i.Kind == IdentityKind.ApiKey && i.Status == "active"
-                && (i.LastActiveAt == null || i.LastActiveAt < dormantSince), cancellationToken)
+            ? await db.Identities.WhereDormantApiKey(time.GetUtcNow()).CountAsync(cancellationToken)
             : null;
         return new HomeSummary(pendingReviews, pendingApprovals, openCampaigns, myRequests, visibleIdentities,
-            lastActivity, lastSync, auditEntries, dormantKeys);
+            lastActivity, lastSync, auditEntries, dormantKeys, hasReports);
     }
 }
 
@@ -49,4 +49,5 @@ public sealed record HomeSummary(
     DateTimeOffset? LastActivityIngested,
     DateTimeOffset? LastDirectorySync,
     int? AuditEntries,
-    int? DormantApiKeys);
+    int? DormantApiKeys,
+    bool HasReports);

@@ -7,9 +7,10 @@ using ReviewPortal.Web.Infrastructure.Refusals;
 namespace ReviewPortal.Web.Features.Identities;
 
 /// <summary>A server-side page of the identities the viewer may read, searchable by name or email.</summary>
-public sealed class ListIdentities(IDbContextFactory<ReviewPortalDbContext> contexts)
+public sealed class ListIdentities(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
 {
-    public sealed record Query(string? Search, IdentityKind? Kind, int Page, int PageSize);
+    /// <param name="DormantKeysOnly">Only active API keys unused for <see cref="DormantApiKeys.After"/> (the home page's card).</param>
+    public sealed record Query(string? Search, IdentityKind? Kind, int Page, int PageSize, bool DormantKeysOnly = false);
 
     public async Task<Result<(IReadOnlyList<IdentityRow> Rows, int Total)>> HandleAsync(Viewer viewer, Query query,
         CancellationToken cancellationToken = default)
@@ -25,6 +26,10 @@ public sealed class ListIdentities(IDbContextFactory<ReviewPortalDbContext> cont
         if (query.Kind is { } kind)
         {
             identities = identities.Where(i => i.Kind == kind);
+        }
+        if (query.DormantKeysOnly)
+        {
+            identities = identities.WhereDormantApiKey(time.GetUtcNow());
         }
         var total = await identities.CountAsync(cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 200);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Home;
+using ReviewPortal.Web.Features.Identities;
 
 namespace ReviewPortal.Tests.Features.Home;
 
@@ -50,5 +51,39 @@ public class GetHomeSummaryTests(PortalAppFactory portal)
             Assert.Null(summary.AuditEntries);
             Assert.Null(summary.DormantApiKeys);
         }
+    }
+
+    [Fact]
+    public async Task DormantKeysCard_TheListItLinksTo_ShowsExactlyTheKeysItCounted()
+    {
+        var admin = await portal.ViewerForAsync("admin");
+        var summary = (await portal.GetRequiredService<GetHomeSummary>().HandleAsync(admin)).Value!;
+
+        var listed = (await portal.GetRequiredService<ListIdentities>().HandleAsync(admin,
+            new ListIdentities.Query(null, null, 0, 200, DormantKeysOnly: true))).Value;
+
+        Assert.True(summary.DormantApiKeys > 0, "The demo seed has dormant keys (profile 7).");
+        Assert.Equal(summary.DormantApiKeys, listed.Total);
+        var dormantSince = PortalAppFactory.Now.AddDays(-30);
+        Assert.All(listed.Rows, row =>
+        {
+            Assert.Equal(IdentityKind.ApiKey, row.Kind);
+            Assert.Equal("active", row.Status);
+            Assert.True(row.LastActiveAt is null || row.LastActiveAt < dormantSince, $"{row.DisplayName} was active {row.LastActiveAt}");
+        });
+    }
+
+    [Theory]
+    [InlineData("manager", true)]
+    [InlineData("engineer", false)]
+    public async Task HasReports_OnlyForSomeoneWhoManagesSomebody(string persona, bool expected)
+    {
+        var viewer = await portal.ViewerForAsync(persona);
+
+        var summary = (await portal.GetRequiredService<GetHomeSummary>().HandleAsync(viewer)).Value!;
+
+        await using var db = await portal.CreateDbContextAsync();
+        Assert.Equal(expected, await db.Identities.AnyAsync(i => i.ManagerId == viewer.IdentityId));
+        Assert.Equal(expected, summary.HasReports);
     }
 }
