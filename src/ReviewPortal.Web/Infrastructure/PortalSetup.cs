@@ -57,7 +57,8 @@ public static class PortalSetup
         IHostEnvironment environment)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        // Toasts bottom left: top right they covered the review drawer's close button (issue #15).
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomLeft);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddPortalForwardedHeaders(configuration);
 

@@ -25,3 +25,16 @@ document.addEventListener("click", e => {
         Blazor.reconnect().then(ok => { if (!ok) location.reload(); });
     }
 });
+
+// Skip links ("Skip to content", "Skip to review items") focus their target in place: a bare "#fragment" resolves against
+// <base href="/"> and would navigate home. Capture phase, so Blazor's link interception never sees the click.
+document.addEventListener("click", e => {
+    const link = e.target instanceof Element ? e.target.closest("a[data-skip-to]") : null;
+    if (!link) return;
+    const target = document.querySelector(link.dataset.skipTo) ?? document.querySelector(link.dataset.skipFallback ?? "main");
+    e.preventDefault();
+    e.stopPropagation();
+    if (!target) return;
+    if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+}, true);

@@ -26,6 +26,14 @@ public static class ReviewData
             .Select(i => new ItemFacts(i.Id, i.CampaignId, i.Identity.DisplayName, i.Entitlement.DisplayName, i.Recommendation, i.EvidenceHash))
             .ToListAsync());
 
+    /// <summary>The reviewer's undecided items in active campaigns, in the queue's default order (every recommendation).</summary>
+    public static Task<List<ItemFacts>> UndecidedQueueAsync(this DemoData data, int reviewerId) =>
+        data.QueryAsync(db => db.ReviewItems.AsNoTracking()
+            .Where(i => i.ReviewerId == reviewerId && i.Outcome == null && i.Campaign.Status == CampaignStatus.Active)
+            .OrderBy(i => i.Identity.DisplayName).ThenBy(i => i.Id)
+            .Select(i => new ItemFacts(i.Id, i.CampaignId, i.Identity.DisplayName, i.Entitlement.DisplayName, i.Recommendation, i.EvidenceHash))
+            .ToListAsync());
+
     /// <summary>(decided, total) for the reviewer's items in active campaigns, as the progress text should show it.</summary>
     public static Task<(int Decided, int Total)> ProgressAsync(this DemoData data, int reviewerId) =>
         data.QueryAsync(async db =>

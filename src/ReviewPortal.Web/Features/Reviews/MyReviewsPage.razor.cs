@@ -29,6 +29,11 @@ public partial class MyReviewsPage
     private ReviewItemPanel? _panel;
     private IReadOnlyList<long> _pageIds = [];
     private DotNetObjectReference<MyReviewsPage>? _self;
+    private ElementReference _drawerContent;
+    private IJSObjectReference? _drawerJs;
+    /// <summary>The item whose heading last took focus in the open drawer (null while closed).</summary>
+    private long? _focusedItem;
+    private bool _drawerWasOpen;
 
     private string DecidedText => _query.Decided switch { true => "decided", false => "undecided", _ => "all" };
 
@@ -67,7 +72,41 @@ public partial class MyReviewsPage
         {
             _self = DotNetObjectReference.Create(this);
             await Js.InvokeVoidAsync("reviewPortal.registerShortcuts", _self);
+            _drawerJs = await Js.InvokeAsync<IJSObjectReference>("import", "./js/review-drawer.js");
+            await _drawerJs.InvokeVoidAsync("attach", _drawerContent, _self);
         }
+        await MoveFocusAsync();
+    }
+
+    /// <summary>
+    /// Focus follows the drawer: into it (the item's heading) whenever it shows another item, back to that item's row
+    /// when it closes, however it closed (Escape, the close button, a click beside it, the end of the queue).
+    /// </summary>
+    private async Task MoveFocusAsync()
+    {
+        if (_drawerJs is null)
+        {
+            return;
+        }
+        if (_drawerOpen && _detail is { } shown && _focusedItem != shown.Id)
+        {
+            _focusedItem = shown.Id;
+            await _drawerJs.InvokeVoidAsync("opened");
+        }
+        else if (!_drawerOpen && _drawerWasOpen)
+        {
+            _focusedItem = null;
+            await _drawerJs.InvokeVoidAsync("closed", _detail?.Id ?? 0);
+        }
+        _drawerWasOpen = _drawerOpen;
+    }
+
+    /// <summary>The close button and Escape (from review-drawer.js).</summary>
+    [JSInvokable]
+    public void CloseDrawer()
+    {
+        _drawerOpen = false;
+        StateHasChanged();
     }
 
     private async Task<GridData<ReviewRow>> LoadAsync(GridState<ReviewRow> state, CancellationToken cancellationToken)
@@ -244,6 +283,11 @@ public partial class MyReviewsPage
         try
         {
             await Js.InvokeVoidAsync("reviewPortal.unregisterShortcuts");
+            if (_drawerJs is not null)
+            {
+                await _drawerJs.InvokeVoidAsync("detach");
+                await _drawerJs.DisposeAsync();
+            }
         }
         catch (JSDisconnectedException)
         {
