@@ -50,11 +50,15 @@ public sealed class RequestFormTests(AppServer app, BrowserFixture browser) : Br
         var (engineer, access) = await RequestableAsync(withLimit: true, skip: 0);
         var before = await RequestsOfAsync(engineer);
         await OpenFormAsync(access);
-        await Page.GetByLabel(JustificationLabel, new() { Exact = true }).FillAsync(Justification);
+        var tooLong = (access.MaxDurationDays!.Value + 1).ToString(CultureInfo.InvariantCulture);
 
         var duration = Page.GetByLabel(DurationLabel, new() { Exact = true });
-        await duration.FillAsync((access.MaxDurationDays!.Value + 1).ToString(CultureInfo.InvariantCulture));
+        await duration.FillAsync(tooLong);
         await duration.PressAsync("Tab");
+        // The circuit has the typed number before anything else renders the form (a render from the justification's
+        // keystrokes could otherwise put the old value back into the field).
+        await Expect(duration).ToHaveAttributeAsync("aria-valuenow", tooLong);
+        await Page.GetByLabel(JustificationLabel, new() { Exact = true }).FillAsync(Justification);
         await Page.GetByTestId("request-submit").ClickAsync();
 
         // The entitlement's own limit or its approval policy's, whichever is shorter: never more than the entitlement's.
