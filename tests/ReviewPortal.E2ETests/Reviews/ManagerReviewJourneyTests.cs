@@ -83,16 +83,21 @@ public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : 
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
 
         await Page.GetByTestId("accept-recommendations").ClickAsync();
-        // The confirmation says how many it will decide: the undecided Revoke rows shown (the one just revoked is decided).
-        var shown = Math.Min(revokes.Count, 50) - 1;
-        await Expect(Page.GetByText($"Accept the {shown} undecided keep / revoke / reduce recommendation(s) shown?")).ToBeVisibleAsync();
-        await Page.GetByTestId("confirm-accept-recommendations").ClickAsync();
+        // Nothing selected: the dialog says it covers every undecided item the filter matches, on every page, and counts
+        // them by outcome before anything is decided (issue #15, 4). The one just revoked is decided already.
+        var shown = revokes.Count - 1;
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog.GetByTestId("accept-scope"))
+            .ToHaveTextAsync($"Nothing is selected, so this covers all {shown} undecided item(s) matching the filter: recommendation Revoke.");
+        await Expect(dialog.GetByTestId("accept-breakdown")).ToHaveTextAsync($"Will decide {shown} item(s): {shown} revoke.");
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+        await dialog.GetByTestId("confirm-accept-recommendations").ClickAsync();
         await Expect(progress).ToHaveTextAsync($"{decided + 1 + shown} of {total} decided");
         var (after, totalAfter) = await data.ProgressAsync(manager.IdentityId);
         Assert.Equal((decided + 1 + shown, total), (after, totalAfter));
-        // Exactly what was shown, and nothing else: the Revoke items beyond the first page (none in the demo) stay undecided.
-        Assert.Equal(Math.Max(0, revokes.Count - 50), (await data.UndecidedAsync(manager.IdentityId, Recommendation.Revoke)).Count);
-        await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(Math.Min(Math.Max(0, revokes.Count - 50), 50));
+        // Exactly what the dialog promised: every Revoke item, and nothing else.
+        Assert.Empty(await data.UndecidedAsync(manager.IdentityId, Recommendation.Revoke));
+        await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(0);
     }
 
     [GeneratedRegex(@"^Active \d+ of 30 days")]

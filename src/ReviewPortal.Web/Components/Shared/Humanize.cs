@@ -79,4 +79,30 @@ public static class Humanize
         ActivityCategory.Compliance => "Compliance API",
         _ => "Other",
     };
+    /// <summary>What a decision did to an item, in the past tense ("3 item(s) revoked").</summary>
+    public static string Decided(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Keep => "kept",
+        DecisionOutcome.Revoke => "revoked",
+        DecisionOutcome.Reduce => "reduced",
+        DecisionOutcome.Reassign => "reassigned",
+        DecisionOutcome.DontKnow => "handed on",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>Counts by outcome in words, keep, revoke, reduce first: "12 keep, 20 revoke, 2 reduce".</summary>
+    public static string OutcomeCounts(IReadOnlyDictionary<DecisionOutcome, int> counts) =>
+        string.Join(", ", Enum.GetValues<DecisionOutcome>().Where(o => counts.GetValueOrDefault(o) > 0)
+            .Select(o => $"{counts[o]} {Outcome(o).ToLowerInvariant()}"));
+
+    /// <summary>A kind of entitlement in words (filters, descriptions of a filter).</summary>
+    public static string EntitlementKindName(EntitlementKind kind) => kind switch
+    {
+        EntitlementKind.OrgRole => "Organization role",
+        EntitlementKind.WorkspaceRole => "Workspace role",
+        EntitlementKind.GroupMembership => "Group membership",
+        EntitlementKind.Seat => "Seat",
+        EntitlementKind.ApiKey => "API key",
+        _ => kind.ToString(),
+    };
 }

@@ -33,13 +33,16 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
 
     public sealed class Validator : AbstractValidator<Command>
     {
+        public static readonly string DenyCommentNeeded =
+            $"Say why you deny it (at least {MinimumDenyComment} characters): the requester sees your comment.";
+
         public Validator()
         {
             RuleFor(c => c.StepId).GreaterThan(0).WithMessage("Choose the approval step to decide.");
             // Required for Deny only: the requester is told why (ApprovalsPage labels it "required to deny"); an approval
             // needs no reason beyond the approver's name, which the grant's trail records anyway.
             RuleFor(c => c.Comment).Must(c => c?.Trim().Length >= MinimumDenyComment).When(c => !c.Approve)
-                .WithMessage($"Say why you deny it (at least {MinimumDenyComment} characters): the requester sees your comment.");
+                .WithMessage(DenyCommentNeeded);
             RuleFor(c => c.Comment).MaximumLength(MaxLengths.ApprovalStep.Comment)
                 .WithMessage("Keep the comment to {MaxLength} characters; this one has {TotalLength}.");
         }
@@ -141,6 +144,40 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         return (approved, problems);
     }
 
+    /// <summary>
+    /// Bulk deny: one comment for every selected step (the requesters each see it), checked once before anything is
+    /// answered; then each step goes through the same checks as a single answer, approver-scoped, and a step the viewer
+    /// may not answer is reported, never denied.
+    /// </summary>
+    public async Task<Result<BulkAnswer>> DenyManyAsync(Viewer viewer, IReadOnlyList<SeenStep> steps, string? comment, string correlationId,
+        CancellationToken cancellationToken = default)
+    {
+        if (steps.Count == 0)
+        {
+            return Refusal.Invalid("Select the requests to deny.");
+        }
+        var validation = await validator.ValidateAsync(new Command(steps[0].StepId, false, comment, steps[0].Version), cancellationToken);
+        if (validation.Errors.FirstOrDefault(e => e.PropertyName == nameof(Command.Comment)) is { } bad)
+        {
+            return ValidationRefusal.OnField(nameof(Command.Comment), bad.ErrorMessage);
+        }
+        var denied = 0;
+        var problems = new List<string>();
+        foreach (var seen in steps.DistinctBy(s => s.StepId))
+        {
+            var result = await HandleAsync(viewer, new Command(seen.StepId, false, comment, seen.Version), correlationId, cancellationToken);
+            if (result.Ok)
+            {
+                denied++;
+            }
+            else
+            {
+                problems.Add($"Step {seen.StepId}: {result.Refusal.Message}");
+            }
+        }
+        return new BulkAnswer(denied, problems);
+    }
+
     private static Refusal? Check(Viewer viewer, ApprovalStep? step, int expectedVersion)
     {
         if (step is null)
@@ -174,6 +211,9 @@ public sealed class DecideApproval(IDbContextFactory<ReviewPortalDbContext> cont
         return null;
     }
 }
+
+/// <summary>What a bulk answer did: how many steps were answered, and why each other one was not.</summary>
+public sealed record BulkAnswer(int Answered, IReadOnlyList<string> Problems);
 
 /// <summary>What the approver is told: the step is answered (and, on the final approval, where provisioning stands).</summary>
 public sealed record ApprovalResult(string Message)

@@ -41,35 +41,127 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
             return validation.ToRefusal();
         }
         var seen = command.Items.DistinctBy(i => i.ItemId).ToList();
-        return await DecideAsync(viewer, seen, _ => new Choice(command.Outcome, command.Justification), correlationId, cancellationToken);
+        return await DecideAsync(viewer, seen, (_, _) => new Choice(command.Outcome, command.Justification), correlationId, cancellationToken);
     }
 
     /// <summary>
-    /// Keep/revoke/reduce as recommended, for the items the reviewer has on screen (undecided, with a recommendation;
-    /// <see cref="ReviewQueue.AcceptableRecommendations"/>); "look closer" items stay for a human.
+    /// What <see cref="AcceptRecommendationsAsync"/> would do with these items, said before it is done: how many would be
+    /// kept, revoked and reduced, and how many skipped and why. Reviewer-scoped like the apply: an item not assigned to the
+    /// viewer is counted as skipped, never described. The same per-item rules decide both (<see cref="Plan"/>), so what is
+    /// promised is what is done, unless an item changes in between (then it is reported as changed meanwhile).
+    /// </summary>
+    public async Task<Result<RecommendationPreview>> PreviewRecommendationsAsync(Viewer viewer, IReadOnlyList<SeenItem> items,
+        CancellationToken cancellationToken = default)
+    {
+        var seen = items.DistinctBy(i => i.ItemId).ToList();
+        var expected = seen.ToDictionary(i => i.ItemId, i => i.ExpectedVersion);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var ids = expected.Keys.ToList();
+        var found = await db.ReviewItems.AsNoTracking().Where(i => ids.Contains(i.Id))
+            .Include(i => i.Campaign).Include(i => i.Entitlement).Include(i => i.Identity).ToListAsync(cancellationToken);
+        var outcomes = new Dictionary<DecisionOutcome, int>();
+        var skipped = new Dictionary<string, int>();
+        foreach (var item in found)
+        {
+            var plan = Plan(viewer, item, expected[item.Id], item.Campaign.Status == CampaignStatus.Active, item.Campaign.Definition);
+            if (plan.Ok)
+            {
+                outcomes[plan.Value.Outcome] = outcomes.GetValueOrDefault(plan.Value.Outcome) + 1;
+            }
+            else
+            {
+                var why = SkipReason(viewer, item, plan.Refusal);
+                skipped[why] = skipped.GetValueOrDefault(why) + 1;
+            }
+        }
+        if (seen.Count > found.Count)
+        {
+            // An id that does not exist says nothing about anyone's items: counted with the ones not assigned to the viewer.
+            skipped[NotYours] = skipped.GetValueOrDefault(NotYours) + seen.Count - found.Count;
+        }
+        return new RecommendationPreview(seen, outcomes, skipped.Select(s => new SkipCount(s.Key, s.Value)).OrderByDescending(s => s.Count).ToList());
+    }
+
+    /// <summary>
+    /// Keep/revoke/reduce as recommended, for exactly the items the reviewer was shown in the preview (each at the version
+    /// previewed); "look closer" items stay for a human. The preview's <see cref="Plan"/> decides each item again here.
     /// </summary>
     public Task<Result<BulkResult>> AcceptRecommendationsAsync(Viewer viewer, IReadOnlyList<SeenItem> items, string correlationId,
         CancellationToken cancellationToken = default) =>
-        DecideAsync(viewer, items.DistinctBy(i => i.ItemId).ToList(),
-            item => item switch
-            {
-                // The page sends neither; a request that does is told, and the item left for the reviewer.
-                { Outcome: not null } => Refusal.Invalid("Already decided: change it from its own panel."),
-                { Recommendation: Recommendation.LookCloser } => Refusal.Invalid("The recommendation is to look closer: decide it yourself."),
-                _ => new Choice(item.Recommendation switch
-                {
-                    Recommendation.Revoke => DecisionOutcome.Revoke,
-                    Recommendation.Reduce => DecisionOutcome.Reduce,
-                    _ => DecisionOutcome.Keep,
-                }, $"Accepted the recommendation: {item.RecommendationReason}"),
-            },
+        DecideAsync(viewer, items.DistinctBy(i => i.ItemId).ToList(), (item, definition) => Recommended(item, definition),
             correlationId, cancellationToken);
+
+    private const string NotYours = "not assigned to you";
+
+    /// <summary>
+    /// Accepting the recommendation for one item, as preview and apply both judge it: who may decide, whether the row is
+    /// still as shown, whether its campaign is open, then <see cref="Recommended"/>.
+    /// </summary>
+    private static Result<Choice> Plan(Viewer viewer, ReviewItem item, int expectedVersion, bool campaignActive, CampaignDefinition definition)
+    {
+        if (ReviewRules.CanDecide(viewer, item) is { } refusal)
+        {
+            return refusal;
+        }
+        if (item.Version != expectedVersion)
+        {
+            return Refusal.Conflict("Changed since your list was read.");
+        }
+        return campaignActive ? Recommended(item, definition) : DecideReviewItem.CampaignClosed;
+    }
+
+    /// <summary>The decision accepting this item's recommendation makes, or why it is left for the reviewer.</summary>
+    private static Result<Choice> Recommended(ReviewItem item, CampaignDefinition definition)
+    {
+        if (item.Outcome is not null)
+        {
+            // The page sends none; a request that does is told, and the item left as decided.
+            return Refusal.Invalid(AlreadyDecided);
+        }
+        if (item.Recommendation == Recommendation.LookCloser)
+        {
+            return Refusal.Invalid(LookCloser);
+        }
+        var outcome = item.Recommendation switch
+        {
+            Recommendation.Revoke => DecisionOutcome.Revoke,
+            Recommendation.Reduce => DecisionOutcome.Reduce,
+            _ => DecisionOutcome.Keep,
+        };
+        if (outcome == DecisionOutcome.Reduce && item.Entitlement.ReducesToId is null)
+        {
+            return Refusal.Invalid(NoLesserRole);
+        }
+        // The explained recommendation is the justification, as it has always been for this action; one too short to
+        // meet the campaign's rule is left for the reviewer's own words rather than refused item by item.
+        var justification = $"Accepted the recommendation: {item.RecommendationReason}";
+        if (ReviewRules.JustificationRequired(definition, item.Recommendation, outcome)
+            && justification.Trim().Length < DecideReviewItem.Validator.MinimumJustification)
+        {
+            return Refusal.Invalid(NeedsJustification);
+        }
+        return new Choice(outcome, justification);
+    }
+
+    private const string AlreadyDecided = "already decided: change it from its own panel";
+    private const string LookCloser = "the recommendation is to look closer: decide it yourself";
+    private const string NoLesserRole = "no lesser role to reduce to: keep or revoke it yourself";
+    private const string NeedsJustification = "the campaign asks for your own justification";
+
+    /// <summary>A skipped item's reason, short enough to count: never naming an item that is not the viewer's.</summary>
+    private static string SkipReason(Viewer viewer, ReviewItem item, Refusal refusal) => refusal switch
+    {
+        { Kind: RefusalKind.Forbidden or RefusalKind.NotFound } when item.ReviewerId != viewer.IdentityId => NotYours,
+        { Kind: RefusalKind.Conflict } when refusal.Message == DecideReviewItem.CampaignClosed.Message => "its campaign is closed",
+        { Kind: RefusalKind.Conflict } => "changed since your list was read: reload to see it",
+        _ => refusal.Message.TrimEnd('.') is var m && m.Length > 0 ? char.ToLowerInvariant(m[0]) + m[1..] : m,
+    };
 
     /// <summary>What a bulk path decides for one item.</summary>
     private sealed record Choice(DecisionOutcome Outcome, string? Justification);
 
     private async Task<Result<BulkResult>> DecideAsync(Viewer viewer, IReadOnlyList<SeenItem> seen,
-        Func<ReviewItem, Result<Choice>> decide, string correlationId, CancellationToken cancellationToken)
+        Func<ReviewItem, CampaignDefinition, Result<Choice>> decide, string correlationId, CancellationToken cancellationToken)
     {
         var ids = seen.Select(i => i.ItemId).ToList();
         try
@@ -82,10 +174,12 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                 var stillActive = new Dictionary<int, bool>();
                 var expected = seen.ToDictionary(i => i.ItemId, i => i.ExpectedVersion);
                 var saved = 0;
+                var byOutcome = new Dictionary<DecisionOutcome, int>();
                 var changed = new List<long>();
                 var problems = new List<string>();
                 foreach (var item in items)
                 {
+                    DecisionOutcome? applied = null;
                     var refusal = ReviewRules.CanDecide(viewer, item);
                     if (refusal is null && item.Version != expected[item.Id])
                     {
@@ -106,7 +200,8 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                     }
                     if (refusal is null)
                     {
-                        var choice = decide(item);
+                        var choice = decide(item, definitions[item.CampaignId]);
+                        applied = choice.Ok ? choice.Value.Outcome : null;
                         refusal = choice.Ok
                             ? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
                             {
@@ -120,6 +215,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                     if (refusal is null)
                     {
                         saved++;
+                        byOutcome[applied!.Value] = byOutcome.GetValueOrDefault(applied!.Value) + 1;
                     }
                     else if (problems.Count < 5)
                     {
@@ -129,7 +225,7 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                             : $"{item.Identity.DisplayName} / {item.Entitlement.DisplayName}: {refusal.Message}");
                     }
                 }
-                return new BulkResult(saved, seen.Count - saved - changed.Count, problems, changed);
+                return new BulkResult(saved, seen.Count - saved - changed.Count, problems, changed, byOutcome);
             }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -148,7 +244,23 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
 /// that changed after the reviewer's list was read are neither saved nor skipped: <see cref="ChangedMeanwhile"/> names
 /// them, so the page can say "reload to see them".
 /// </summary>
-public sealed record BulkResult(int Saved, int Skipped, IReadOnlyList<string> Problems, IReadOnlyList<long> ChangedMeanwhile);
+/// <param name="Decided">The saved decisions by outcome (a hand-off counts as "don't know"); what was done, in the preview's terms.</param>
+public sealed record BulkResult(int Saved, int Skipped, IReadOnlyList<string> Problems, IReadOnlyList<long> ChangedMeanwhile,
+    IReadOnlyDictionary<DecisionOutcome, int>? Decided = null);
+
+/// <summary>
+/// What accepting the recommendations would do, before it is done: <see cref="Items"/> (at the versions read) is what the
+/// apply must be given, <see cref="Outcomes"/> how many of them would be kept, revoked or reduced, <see cref="Skipped"/> how
+/// many would be left, grouped by why.
+/// </summary>
+public sealed record RecommendationPreview(IReadOnlyList<SeenItem> Items, IReadOnlyDictionary<DecisionOutcome, int> Outcomes,
+    IReadOnlyList<SkipCount> Skipped)
+{
+    public int ToDecide => Outcomes.Values.Sum();
+}
+
+/// <summary>How many items a bulk action would leave, and why (in words).</summary>
+public sealed record SkipCount(string Why, int Count);
 
 /// <summary>An item as the reviewer saw it in their list: its id and the version shown.</summary>
 public sealed record SeenItem(long ItemId, int ExpectedVersion);

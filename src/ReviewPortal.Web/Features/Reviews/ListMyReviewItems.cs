@@ -42,17 +42,7 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         var total = await mine.CountAsync(cancellationToken);
         var decided = await mine.CountAsync(i => i.Outcome != null, cancellationToken);
 
-        var items = mine;
-        if (query.Recommendation is { } rec) items = items.Where(i => i.Recommendation == rec);
-        if (query.EntitlementKind is { } ek) items = items.Where(i => i.Entitlement.Kind == ek);
-        if (query.IdentityKind is { } ik) items = items.Where(i => i.Identity.Kind == ik);
-        if (query.PrivilegedOnly) items = items.Where(i => i.Entitlement.IsPrivileged);
-        if (query.Decided is { } d) items = d ? items.Where(i => i.Outcome != null) : items.Where(i => i.Outcome == null);
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            var term = query.Search.Trim().ToLower();
-            items = items.Where(i => i.Identity.DisplayName.ToLower().Contains(term) || i.Entitlement.DisplayName.ToLower().Contains(term));
-        }
+        var items = Filter(mine, query);
         var filtered = await items.CountAsync(cancellationToken);
         items = (query.SortBy, query.Descending) switch
         {
@@ -78,6 +68,38 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         return new ReviewQueue(total, decided, filtered, campaignName, rows.Select(r => new ReviewRow(
             r.Id, r.CampaignId, r.IdentityId, r.Identity, r.Kind, r.Entitlement, r.EntitlementKind, r.Resource, r.IsPrivileged,
             r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, Sparkline(r.EvidenceJson))).ToList());
+    }
+
+    /// <summary>
+    /// Every undecided item of the viewer's that the query's filter matches, on every page, at its current version: what
+    /// "accept recommendations" without a selection is previewed and applied on. The same scope and filter as the list.
+    /// </summary>
+    public async Task<IReadOnlyList<SeenItem>> UndecidedMatchingAsync(Viewer viewer, Query query, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var me = viewer.IdentityId ?? -1;
+        var mine = db.ReviewItems.AsNoTracking().Where(i => i.ReviewerId == me && i.Campaign.Status == CampaignStatus.Active);
+        if (query.CampaignId is { } campaign)
+        {
+            mine = mine.Where(i => i.CampaignId == campaign);
+        }
+        return await Filter(mine, query with { Decided = false }).OrderBy(i => i.Id)
+            .Select(i => new SeenItem(i.Id, i.Version)).ToListAsync(cancellationToken);
+    }
+
+    private static IQueryable<ReviewItem> Filter(IQueryable<ReviewItem> items, Query query)
+    {
+        if (query.Recommendation is { } rec) items = items.Where(i => i.Recommendation == rec);
+        if (query.EntitlementKind is { } ek) items = items.Where(i => i.Entitlement.Kind == ek);
+        if (query.IdentityKind is { } ik) items = items.Where(i => i.Identity.Kind == ik);
+        if (query.PrivilegedOnly) items = items.Where(i => i.Entitlement.IsPrivileged);
+        if (query.Decided is { } d) items = d ? items.Where(i => i.Outcome != null) : items.Where(i => i.Outcome == null);
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var term = query.Search.Trim().ToLower();
+            items = items.Where(i => i.Identity.DisplayName.ToLower().Contains(term) || i.Entitlement.DisplayName.ToLower().Contains(term));
+        }
+        return items;
     }
 
     /// <summary>Only the daily counts are read from the snapshot, without materialising the rest.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Refusals;
@@ -24,6 +25,9 @@ public partial class MyReviewsPage
     private HashSet<ReviewRow> _selected = [];
     private string? _bulkJustification;
     private bool _confirmAccept;
+    private RecommendationPreview? _preview;
+    private string _previewScope = "";
+    private readonly DialogOptions _dialogOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
     private bool _drawerOpen;
     private ReviewItemView? _detail;
     private ReviewItemPanel? _panel;
@@ -232,7 +236,54 @@ public partial class MyReviewsPage
         // Each row goes with the version the reviewer saw: a row changed since (decided in another tab) is reported back.
         var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Seen).ToList(), outcome, _bulkJustification),
             CorrelationId.New());
-        Report(result, outcome.ToString().ToLowerInvariant());
+        Report(result, Humanize.Decided(outcome));
+        await AfterBulkAsync();
+    }
+
+    /// <summary>
+    /// Asks the handler what accepting would do, then shows it: with a selection, the selected rows only; without one,
+    /// every undecided item the current filter matches (all pages), at the versions read now. The dialog's confirm applies
+    /// exactly those items, so what is counted is what is decided.
+    /// </summary>
+    private async Task PreviewAcceptAsync()
+    {
+        IReadOnlyList<SeenItem> items;
+        if (_selected.Count > 0)
+        {
+            items = _selected.Select(r => r.Seen).ToList();
+            _previewScope = $"Only the {_selected.Count} selected item(s).";
+        }
+        else
+        {
+            items = await ListItems.UndecidedMatchingAsync(_viewer!, _query);
+            _previewScope = $"Nothing is selected, so this covers all {items.Count} undecided item(s) {FilterWords(_query, _queue?.CampaignName)}.";
+        }
+        var preview = await Bulk.PreviewRecommendationsAsync(_viewer!, items);
+        if (!preview.Ok)
+        {
+            Snackbar.Show(preview.Refusal);
+            return;
+        }
+        _preview = preview.Value;
+        _confirmAccept = true;
+    }
+
+    private async Task AcceptRecommendationsAsync()
+    {
+        _confirmAccept = false;
+        if (_preview is not { } preview)
+        {
+            return;
+        }
+        _preview = null;
+        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, preview.Items, CorrelationId.New());
+        Report(result, "accepted");
+        await AfterBulkAsync();
+    }
+
+    /// <summary>Any bulk action ends with nothing selected: a selection kept over changed rows would be acted on again by mistake.</summary>
+    private async Task AfterBulkAsync()
+    {
         _selected = [];
         if (_grid is not null)
         {
@@ -240,16 +291,17 @@ public partial class MyReviewsPage
         }
     }
 
-    private async Task AcceptRecommendationsAsync()
+    /// <summary>The current filter in words, for example "matching the filter: recommendation Revoke, search “sam”".</summary>
+    internal static string FilterWords(ListMyReviewItems.Query query, string? campaignName)
     {
-        _confirmAccept = false;
-        // What the reviewer is accepting is what they see: the rows on screen, at the versions shown.
-        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, _queue?.AcceptableRecommendations() ?? [], CorrelationId.New());
-        Report(result, "accepted");
-        if (_grid is not null)
-        {
-            await _grid.ReloadServerData();
-        }
+        var parts = new List<string>();
+        if (campaignName is not null) parts.Add($"campaign “{campaignName}”");
+        if (query.Recommendation is { } r) parts.Add($"recommendation {RecommendationChip.Text(r)}");
+        if (query.EntitlementKind is { } k) parts.Add($"entitlement kind {Humanize.EntitlementKindName(k)}");
+        if (query.IdentityKind is { } i) parts.Add($"identity kind {Humanize.Kind(i)}");
+        if (query.PrivilegedOnly) parts.Add("privileged only");
+        if (!string.IsNullOrWhiteSpace(query.Search)) parts.Add($"search “{query.Search.Trim()}”");
+        return parts.Count == 0 ? "in your queue (no filter)" : $"matching the filter: {string.Join(", ", parts)}";
     }
 
     private void Report(Result<BulkResult> result, string verb)
@@ -267,9 +319,10 @@ public partial class MyReviewsPage
         }
     }
 
-    /// <summary>For example "12 item(s) kept, 1 changed meanwhile: reload to see it".</summary>
+    /// <summary>For example "12 item(s) kept, 1 changed meanwhile: reload to see it", or "3 item(s) accepted: 1 keep, 2 revoke".</summary>
     internal static string Summary(BulkResult report, string verb) =>
         $"{report.Saved} item(s) {verb}"
+        + (verb == "accepted" && report.Decided is { Count: > 0 } decided ? $": {Humanize.OutcomeCounts(decided)}" : "")
         + (report.Skipped > 0 ? $", {report.Skipped} skipped" : "")
         + (report.ChangedMeanwhile.Count > 0 ? $", {report.ChangedMeanwhile.Count} changed meanwhile: reload to see it" : "");
 

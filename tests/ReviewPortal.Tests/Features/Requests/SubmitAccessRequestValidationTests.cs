@@ -58,6 +58,23 @@ public sealed class SubmitAccessRequestValidationTests(EmptyPortalAppFactory por
     }
 
     [Fact]
+    public async Task Submit_StartDateYesterday_RefusedOnStartsOn()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        var command = RequestOrg.Command(org.Developer, org.Rita);
+        command.StartsOn = PortalAppFactory.Now.UtcDateTime.Date.AddDays(-1);
+        await AssertRefusedAsync(org, org.Rita, command, nameof(SubmitAccessRequest.Command.StartsOn), "The start date cannot be in the past.");
+    }
+
+    [Fact]
+    public async Task Submit_DurationOverFiveYears_RefusedOnDurationWithTheLimit()
+    {
+        var org = await RequestOrg.CreateAsync(portal);
+        await AssertRefusedAsync(org, org.Rita, RequestOrg.Command(org.Developer, org.Rita, days: SubmitAccessRequest.Validator.MaximumDurationDays + 1),
+            nameof(SubmitAccessRequest.Command.DurationDays), $"Choose a duration from 1 to {SubmitAccessRequest.Validator.MaximumDurationDays} days (five years)");
+    }
+
+    [Fact]
     public async Task Submit_PermanentWhereNotAllowed_RefusedOnDuration()
     {
         var org = await RequestOrg.CreateAsync(portal);
