@@ -70,6 +70,11 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         {
             return ValidationRefusal.OnField(nameof(Command.BeneficiaryId), "You can request access only for yourself or for an agent or key you own.");
         }
+        if (await KeyWorkspaceAsync(db, beneficiary, entitlement, cancellationToken) is { } home && home.Id != entitlement.ResourceId)
+        {
+            return ValidationRefusal.OnField(nameof(Command.EntitlementId),
+                $"{beneficiary.DisplayName} is a key of the {home.Name} workspace and works only there: it cannot hold a role in {entitlement.Resource.Name}.");
+        }
         // The entitlement's own limit and its approval policy's: the shorter wins.
         var policy = await ApprovalPolicies.ForAsync(db, entitlement.Id, entitlement.ResourceId, cancellationToken);
         var maxDays = ApprovalPolicies.MaxDurationDays(entitlement, policy);
@@ -115,4 +120,17 @@ public sealed class SubmitAccessRequest(IDbContextFactory<ReviewPortalDbContext>
         await db.SaveChangesAsync(cancellationToken);
         return request.Id;
     }
+
+    /// <summary>
+    /// The workspace an API key belongs to (its open key grant's), when the request is for a workspace role: a Claude key
+    /// is created in one workspace and can act only there, so a staging key asking for a prod role would be given access it
+    /// can never use, or a way across environments. Null for people, agents and service accounts, and for keys the
+    /// directory has not placed.
+    /// </summary>
+    private static Task<Resource?> KeyWorkspaceAsync(ReviewPortalDbContext db, Identity beneficiary, Entitlement entitlement,
+        CancellationToken cancellationToken) =>
+        beneficiary.Kind == IdentityKind.ApiKey && entitlement.Resource.Kind == ResourceKind.Workspace
+            ? db.Grants.Where(g => g.IdentityId == beneficiary.Id && g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.ApiKey)
+                .Select(g => g.Entitlement.Resource).FirstOrDefaultAsync(cancellationToken)
+            : Task.FromResult<Resource?>(null);
 }

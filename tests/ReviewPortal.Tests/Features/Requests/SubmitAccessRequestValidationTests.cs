@@ -1,3 +1,4 @@
+using ReviewPortal.Tests.Features.Campaigns;
 using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Requests;
@@ -151,5 +152,34 @@ public sealed class SubmitAccessRequestValidationTests(EmptyPortalAppFactory por
         var request = await org.RequestAsync(id);
         Assert.Equal((org.Rita.Id, org.RitasKey.Id, AccessRequestStatus.Pending, 90), (request.RequesterId, request.BeneficiaryId, request.Status, request.DurationDays));
         Assert.Single(await org.AuditAsync("request.submitted", nameof(AccessRequest), id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Submit_StagingKeyAsksForAProdRole_RefusedOnTheEntitlement_AProdKeyMayAsk()
+    {
+        var org = new TestOrg("key-homes");
+        var boss = org.Person("Boss");
+        var engineer = org.Person("Engineer", manager: boss);
+        var stagingKey = org.Key("staging-pipeline", engineer);
+        var prodKey = org.Key("prod-pipeline", engineer);
+        var staging = org.Workspace("staging", boss);
+        var prod = org.Workspace("prod", org.Person("Owner", manager: boss));
+        org.Grant(stagingKey, org.Role(staging, "active", kind: EntitlementKind.ApiKey));
+        org.Grant(prodKey, org.Role(prod, "active", kind: EntitlementKind.ApiKey));
+        var prodDeveloper = org.Role(prod, "workspace_developer");
+        prodDeveloper.IsRequestable = true;
+        prodDeveloper.MaxDurationDays = 90;
+        await org.SaveAsync(portal);
+        var submit = portal.GetRequiredService<SubmitAccessRequest>();
+
+        var refused = await submit.HandleAsync(TestOrg.Viewer(engineer), RequestOrg.Command(prodDeveloper, stagingKey), "test-staging-key");
+
+        Assert.False(refused.Ok);
+        var (field, message) = Assert.Single(refused.Refusal.FieldErrors!);
+        Assert.Equal(nameof(SubmitAccessRequest.Command.EntitlementId), field);
+        Assert.Equal($"{stagingKey.DisplayName} is a key of the {staging.Name} workspace and works only there: it cannot hold a role in {prod.Name}.", message);
+
+        var accepted = await submit.HandleAsync(TestOrg.Viewer(engineer), RequestOrg.Command(prodDeveloper, prodKey), "test-prod-key");
+        Assert.True(accepted.Ok, accepted.Refusal?.Message);
     }
 }
