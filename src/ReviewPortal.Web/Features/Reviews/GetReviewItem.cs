@@ -69,7 +69,12 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
         return new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
             item.IsPrivileged, item.ReducesTo, item.Resource, item.Stage, item.Recommendation, item.RecommendationReason,
             ItemEvidence.FromJson(item.EvidenceJson)!, item.EvidenceJson, item.EvidenceHash, item.Outcome, item.Justification, item.DecidedAt,
-            item.Version, canDecide, topTypes, live, item.Remediation) { HandedOff = handedOff };
+            item.Version, canDecide, topTypes, live, item.Remediation)
+        {
+            HandedOff = handedOff,
+            Context = await ItemContext.LoadAsync(db, itemId, cancellationToken),
+            CanTransferOwner = TransferKeyOwner.CanTransfer(viewer, item.ReviewerId),
+        };
     }
 }
 
@@ -83,6 +88,12 @@ public sealed record ReviewItemView(
 {
     /// <summary>Who handed this undecided item on with "don't know", and their note; null when it was not handed off.</summary>
     public HandOffNote? HandedOff { get; init; }
+
+    /// <summary>The stage-one decision, the request and its approvers, earlier certifications and a key's owner today.</summary>
+    public ItemContextView? Context { get; init; }
+
+    /// <summary>Whether the viewer may move a key's owner record from this item (the handler checks again).</summary>
+    public bool CanTransferOwner { get; init; }
 }
 
 /// <summary>A "don't know" hand-off as the next reviewer reads it.</summary>
