@@ -95,6 +95,6 @@ public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : 
         await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(Math.Min(Math.Max(0, revokes.Count - 50), 50));
     }
 
-    [GeneratedRegex(@"^Active \d+ of 30 days")]
+    [GeneratedRegex(@"^Any activity: active \d+ of 30 days")]
     private static partial Regex ActivitySummary();
 }
