@@ -20,7 +20,8 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             .Select(i => new
             {
                 i.Id, i.CampaignId, Campaign = i.Campaign.Name, CampaignOpen = i.Campaign.Status == CampaignStatus.Active, i.ReviewerId,
-                i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.OwnerId, Entitlement = i.Entitlement.DisplayName,
+                i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.OwnerId, IdentityEmail = i.Identity.Email,
+                IdentityDepartment = i.Identity.Department, Entitlement = i.Entitlement.DisplayName,
                 i.Entitlement.IsPrivileged, ReducesTo = i.Entitlement.ReducesTo != null ? i.Entitlement.ReducesTo.DisplayName : null,
                 Resource = i.Entitlement.Resource.Name, i.Stage, i.Recommendation, i.RecommendationReason, i.EvidenceJson, i.EvidenceHash,
                 i.EvidenceAsOf, i.Outcome, i.Justification, i.DecidedAt, i.Version, i.GrantId, i.Campaign.Definition,
@@ -72,6 +73,7 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             item.Version, canDecide, topTypes, live, item.Remediation)
         {
             HandedOff = handedOff,
+            IdentityDetail = Components.Shared.Humanize.PersonDetail(item.IdentityEmail, item.IdentityDepartment),
             Context = await ItemContext.LoadAsync(db, itemId, cancellationToken),
             CanTransferOwner = TransferKeyOwner.CanTransfer(viewer, item.ReviewerId),
         };
@@ -88,6 +90,9 @@ public sealed record ReviewItemView(
 {
     /// <summary>Who handed this undecided item on with "don't know", and their note; null when it was not handed off.</summary>
     public HandOffNote? HandedOff { get; init; }
+
+    /// <summary>The holder's email (or department): what tells two holders of the same name apart.</summary>
+    public string? IdentityDetail { get; init; }
 
     /// <summary>The stage-one decision, the request and its approvers, earlier certifications and a key's owner today.</summary>
     public ItemContextView? Context { get; init; }

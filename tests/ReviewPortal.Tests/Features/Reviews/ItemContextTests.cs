@@ -47,7 +47,7 @@ public sealed class ItemContextTests(PortalAppFactory portal) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task StageOneItem_HasNoStageOneContext()
+    public async Task StageOneItem_HasNoStageOneContext_AndShowsTheHoldersEmail()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
 
@@ -55,6 +55,8 @@ public sealed class ItemContextTests(PortalAppFactory portal) : IClassFixture<Po
 
         Assert.True(view.Ok, view.Refusal?.Message);
         Assert.Null(view.Value.Context?.StageOne);
+        // The holder's email beside their name (issue #15, 8).
+        Assert.Equal(teams.Alice.Email, view.Value.IdentityDetail);
     }
 
     [Fact]
