@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Azure.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -269,7 +270,8 @@ public sealed class LiveOrganizationJourneyTests(BrowserFixture browser, ITestOu
         await picker.FillAsync(typed);
         await page.GetByRole(AriaRole.Option).Filter(new() { HasText = option }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Listbox)).ToHaveCountAsync(0);
-        await Assertions.Expect(picker).ToHaveValueAsync(option);
+        // The name and title, then the email that tells namesakes apart (issue #15, 8).
+        await Assertions.Expect(picker).ToHaveValueAsync(new Regex($"^{Regex.Escape(option)} · \\S+@\\S+$"));
     }
 
     private static async Task WaitAsync<T>(AppServer app, Func<Task<T>> read, Func<T, bool> done, string what)

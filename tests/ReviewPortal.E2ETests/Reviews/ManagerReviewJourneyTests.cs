@@ -100,6 +100,6 @@ public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : 
         await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(0);
     }
 
-    [GeneratedRegex(@"^Active \d+ of 30 days")]
+    [GeneratedRegex(@"^Any activity: active \d+ of 30 days")]
     private static partial Regex ActivitySummary();
 }

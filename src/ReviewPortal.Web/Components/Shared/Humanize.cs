@@ -79,6 +79,7 @@ public static class Humanize
         ActivityCategory.Compliance => "Compliance API",
         _ => "Other",
     };
+
     /// <summary>What a decision did to an item, in the past tense ("3 item(s) revoked").</summary>
     public static string Decided(DecisionOutcome outcome) => outcome switch
     {
@@ -104,5 +105,25 @@ public static class Humanize
         EntitlementKind.Seat => "Seat",
         EntitlementKind.ApiKey => "API key",
         _ => kind.ToString(),
+    };
+
+    /// <summary>
+    /// A person as lists show them where two could share a name (issue #15, 8): "Vera Fischer · vera.fischer@example.com",
+    /// or the department when there is no email, or the bare name when there is neither.
+    /// </summary>
+    public static string Person(string name, string? email, string? department = null) =>
+        PersonDetail(email, department) is { } detail ? $"{name} · {detail}" : name;
+
+    /// <summary>What tells a person apart from a namesake: their email, else their department; null when neither is known.</summary>
+    public static string? PersonDetail(string? email, string? department) =>
+        !string.IsNullOrWhiteSpace(email) ? email : !string.IsNullOrWhiteSpace(department) ? department : null;
+
+    /// <summary>A campaign's state in words.</summary>
+    public static string Campaign(CampaignStatus status) => status switch
+    {
+        CampaignStatus.Draft => "Draft",
+        CampaignStatus.Active => "Active",
+        CampaignStatus.Closed => "Closed",
+        _ => status.ToString(),
     };
 }

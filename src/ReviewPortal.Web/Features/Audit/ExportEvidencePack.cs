@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -23,7 +24,7 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
     [
         "item_id", "identity", "identity_external_id", "identity_kind", "entitlement", "resource", "reviewer", "stage", "decision",
         "justification", "decided_at", "recommendation", "recommendation_reason", "evidence_as_of", "evidence_active_days",
-        "evidence_events_30d", "evidence_last_active", "evidence_peer_median", "evidence_hash", "remediation_status",
+        "evidence_events_30d", "evidence_last_active", "evidence_peer_median", "evidence_hash", "remediation_status", "reviewer_id", "reviewer_email",
     ];
 
     public async Task<Result<EvidenceManifest>> WriteAsync(Viewer viewer, int campaignId, Stream output, string correlationId,
@@ -75,14 +76,15 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
 
     private sealed record Row(long Id, string Identity, string ExternalId, IdentityKind Kind, string Entitlement, string Resource,
         string Reviewer, int Stage, DecisionOutcome? Outcome, string? Justification, DateTimeOffset? DecidedAt, Recommendation Recommendation,
-        string Reason, DateTimeOffset AsOf, string EvidenceJson, string EvidenceHash, RemediationStatus? Remediation);
+        string Reason, DateTimeOffset AsOf, string EvidenceJson, string EvidenceHash, RemediationStatus? Remediation, int ReviewerId, string? ReviewerEmail);
 
     private static IAsyncEnumerable<Row> Rows(ReviewPortalDbContext db, int campaignId) =>
         db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId).OrderBy(i => i.Id)
             .Select(i => new Row(i.Id, i.Identity.DisplayName, i.Identity.ExternalId, i.Identity.Kind, i.Entitlement.DisplayName,
                 i.Entitlement.Resource.Name, i.Reviewer.DisplayName, i.Stage, i.Outcome, i.Justification, i.DecidedAt, i.Recommendation,
                 i.RecommendationReason, i.EvidenceAsOf, i.EvidenceJson, i.EvidenceHash,
-                db.RemediationTasks.Where(t => t.ReviewItemId == i.Id).Select(t => (RemediationStatus?)t.Status).FirstOrDefault()))
+                db.RemediationTasks.Where(t => t.ReviewItemId == i.Id).Select(t => (RemediationStatus?)t.Status).FirstOrDefault(),
+                i.ReviewerId, i.Reviewer.Email))
             .AsAsyncEnumerable();
 
     private static async Task WriteCsvAsync(ReviewPortalDbContext db, int campaignId, Stream stream, CancellationToken cancellationToken)
@@ -96,7 +98,7 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
                 r.Id.ToString(CultureInfo.InvariantCulture), r.Identity, r.ExternalId, r.Kind.ToString(), r.Entitlement, r.Resource, r.Reviewer,
                 r.Stage.ToString(CultureInfo.InvariantCulture), r.Outcome?.ToString() ?? "Unreviewed", r.Justification, Iso(r.DecidedAt),
                 r.Recommendation.ToString(), r.Reason, Iso(r.AsOf), e.ActiveDays, e.Events, e.LastActive, e.PeerMedian, r.EvidenceHash,
-                r.Remediation?.ToString(),
+                r.Remediation?.ToString(), r.ReviewerId.ToString(CultureInfo.InvariantCulture), r.ReviewerEmail,
             ], cancellationToken);
         }
         await csv.FlushAsync(cancellationToken);
@@ -120,6 +122,8 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
             json.WriteString("entitlement", r.Entitlement);
             json.WriteString("resource", r.Resource);
             json.WriteString("reviewer", r.Reviewer);
+            json.WriteNumber("reviewerId", r.ReviewerId);
+            json.WriteString("reviewerEmail", r.ReviewerEmail);
             json.WriteNumber("stage", r.Stage);
             json.WriteString("decision", r.Outcome?.ToString() ?? "Unreviewed");
             json.WriteString("justification", r.Justification);
@@ -147,13 +151,29 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
         var items = db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == campaign.Id);
         var outcomes = await items.GroupBy(i => i.Outcome).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var recommendations = await items.GroupBy(i => i.Recommendation).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var reviewers = await items.GroupBy(i => i.Reviewer.DisplayName)
-            .Select(g => new { Name = g.Key, Items = g.Count(), Decided = g.Count(i => i.Outcome != null), Keeps = g.Count(i => i.Outcome == DecisionOutcome.Keep) })
-            .OrderBy(r => r.Name).ToListAsync(cancellationToken);
+        // By reviewer id, never by name: two reviewers called the same would otherwise read as one (issue #15, 8).
+        var reviewerCounts = await items.GroupBy(i => i.ReviewerId)
+            .Select(g => new { Id = g.Key, Items = g.Count(), Decided = g.Count(i => i.Outcome != null), Keeps = g.Count(i => i.Outcome == DecisionOutcome.Keep) })
+            .ToListAsync(cancellationToken);
+        var reviewerIds = reviewerCounts.Select(r => r.Id).ToList();
+        var reviewerPeople = await db.Identities.AsNoTracking().Where(i => reviewerIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.DisplayName, i.Email, i.Department }).ToDictionaryAsync(i => i.Id, cancellationToken);
+        var reviewers = reviewerCounts
+            .Select(r => new
+            {
+                Name = reviewerPeople.TryGetValue(r.Id, out var p) ? Humanize.Person(p.DisplayName, p.Email, p.Department) : $"Identity {r.Id}",
+                r.Items, r.Decided, r.Keeps,
+            })
+            .OrderBy(r => r.Name, StringComparer.CurrentCulture).ToList();
         var exceptions = await items.Where(i => (i.Outcome == DecisionOutcome.Keep && (i.Recommendation == Recommendation.Revoke || i.Recommendation == Recommendation.Reduce))
                 || i.Outcome == DecisionOutcome.Revoke || i.Outcome == DecisionOutcome.Reduce)
             .OrderBy(i => i.Id).Take(500)
-            .Select(i => new { Identity = i.Identity.DisplayName, Entitlement = i.Entitlement.DisplayName, i.Outcome, i.Recommendation, i.RecommendationReason, i.Justification, Reviewer = i.Reviewer.DisplayName })
+            .Select(i => new
+            {
+                Identity = i.Identity.DisplayName, IdentityEmail = i.Identity.Email, IdentityDepartment = i.Identity.Department,
+                Entitlement = i.Entitlement.DisplayName, i.Outcome, i.Recommendation, i.RecommendationReason, i.Justification,
+                Reviewer = i.Reviewer.DisplayName, ReviewerEmail = i.Reviewer.Email, ReviewerDepartment = i.Reviewer.Department,
+            })
             .ToListAsync(cancellationToken);
         var total = outcomes.Sum(o => o.Count);
 
@@ -164,13 +184,13 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
             <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
             th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;font-size:.9rem}h1{margin-bottom:0}.muted{color:#444}
             @media print { body { margin: 0 } }</style></head><body>
-            <h1>Access review evidence</h1><p class="muted">{{H(campaign.Name)}} · campaign #{{campaign.Id}} · {{H(campaign.Status)}} ·
+            <h1>Access review evidence</h1><p class="muted">{{H(campaign.Name)}} · campaign #{{campaign.Id}} · {{H(Humanize.Campaign(campaign.Status))}} ·
             launched {{H(Iso(campaign.LaunchedAt))}} · due {{H(Iso(campaign.DueAt))}} · closed {{H(Iso(campaign.ClosedAt) ?? "—")}}</p>
             <p class="muted">Generated {{H(Iso(generatedAt))}} from the database and the audit ledger (head entry {{ledgerHead}}). File hashes are in manifest.json.</p>
             <h2>Summary</h2><p>{{total}} items, {{total - (outcomes.FirstOrDefault(o => o.Key == null)?.Count ?? 0)}} decided.</p>
             """);
-        await w.WriteAsync(BarChart("Decisions", outcomes.Select(o => (o.Key?.ToString() ?? "Unreviewed", o.Count))));
-        await w.WriteAsync(BarChart("Recommendations at launch", recommendations.Select(r => (r.Key.ToString(), r.Count))));
+        await w.WriteAsync(BarChart("Decisions", outcomes.Select(o => (o.Key is { } outcome ? Humanize.Outcome(outcome) : "Undecided", o.Count))));
+        await w.WriteAsync(BarChart("Recommendations at launch", recommendations.Select(r => (RecommendationChip.Text(r.Key), r.Count))));
         await w.WriteAsync("<h2>Reviewers</h2><table><tr><th>Reviewer</th><th>Items</th><th>Decided</th><th>Completion</th><th>Approve (keep) rate</th></tr>");
         foreach (var r in reviewers)
         {
@@ -179,7 +199,7 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
         await w.WriteAsync("</table><h2>Exceptions</h2><p class=\"muted\">Removals, and access kept against a remove recommendation (first 500; every item is in decisions.csv).</p><table><tr><th>Identity</th><th>Entitlement</th><th>Decision</th><th>Recommendation</th><th>Justification</th><th>Reviewer</th></tr>");
         foreach (var x in exceptions)
         {
-            await w.WriteAsync($"<tr><td>{H(x.Identity)}</td><td>{H(x.Entitlement)}</td><td>{H(x.Outcome)}</td><td>{H(x.RecommendationReason)}</td><td>{H(x.Justification)}</td><td>{H(x.Reviewer)}</td></tr>");
+            await w.WriteAsync($"<tr><td>{H(Humanize.Person(x.Identity, x.IdentityEmail, x.IdentityDepartment))}</td><td>{H(x.Entitlement)}</td><td>{H(x.Outcome is { } o ? Humanize.Outcome(o) : "Undecided")}</td><td>{H($"{RecommendationChip.Text(x.Recommendation)}: {x.RecommendationReason}")}</td><td>{H(x.Justification)}</td><td>{H(Humanize.Person(x.Reviewer, x.ReviewerEmail, x.ReviewerDepartment))}</td></tr>");
         }
         await w.WriteAsync("</table></body></html>");
         await w.FlushAsync(cancellationToken);

@@ -125,7 +125,7 @@ public sealed class EvidenceBuilder
                 Campaign = d.ReviewItem.Campaign.Name })
             .ToListAsync(cancellationToken);
         entries.AddRange(decisions.Where(d => grantIds.Contains(d.GrantId)).Select(d => (d.GrantId,
-            new TrailEntry(d.DecidedAt, $"{d.Outcome} in \"{d.Campaign}\"{(d.Justification is null ? "" : $": {d.Justification}")}", d.Reviewer))));
+            new TrailEntry(d.DecidedAt, $"{Humanize.Outcome(d.Outcome)} in \"{d.Campaign}\"{(d.Justification is null ? "" : $": {d.Justification}")}", d.Reviewer))));
         return entries.ToLookup(e => e.GrantId, e => e.Entry);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -36,7 +37,9 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
             .Select(d => new { d.DecidedById, Seconds = d.SecondsToDecide!.Value })
             .ToListAsync(cancellationToken);
         var reviewerIds = items.Select(i => i.ReviewerId).Distinct().ToList();
-        var names = await db.Identities.Where(i => reviewerIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.DisplayName, cancellationToken);
+        // Name and email: two reviewers may share a name (issue #15, 8), and each row stays one reviewer (grouped by id).
+        var people = await db.Identities.Where(i => reviewerIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.DisplayName, i.Email, i.Department }).ToDictionaryAsync(i => i.Id, cancellationToken);
 
         var reviewers = items.GroupBy(i => i.ReviewerId).Select(g =>
         {
@@ -44,8 +47,12 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
             var keeps = decided.Count(i => i.Outcome == DecisionOutcome.Keep);
             var median = Statistics.Median(seconds.Where(s => s.DecidedById == g.Key).Select(s => s.Seconds));
             var keepRate = decided.Count == 0 ? 0 : (double)keeps / decided.Count;
-            return new ReviewerProgress(g.Key, names.GetValueOrDefault(g.Key, "?"), g.Count(), decided.Count, keepRate, median,
-                decided.Count >= RubberStampMinimumDecisions && keepRate > RubberStampKeepRate && median is < RubberStampSeconds);
+            var person = people.GetValueOrDefault(g.Key);
+            return new ReviewerProgress(g.Key, person?.DisplayName ?? "?", g.Count(), decided.Count, keepRate, median,
+                decided.Count >= RubberStampMinimumDecisions && keepRate > RubberStampKeepRate && median is < RubberStampSeconds)
+            {
+                Detail = Humanize.PersonDetail(person?.Email, person?.Department),
+            };
         }).OrderBy(r => r.Decided == r.Items).ThenByDescending(r => r.Items - r.Decided).ToList();
 
         var launched = campaign.LaunchedAt ?? campaign.CreatedAt;
@@ -83,6 +90,12 @@ public sealed record CampaignDashboard(
 
 public sealed record ReviewerProgress(int ReviewerId, string Name, int Items, int Decided, double KeepRate, double? MedianSeconds, bool RubberStamp)
 {
+    /// <summary>The reviewer's email (or department): what tells two reviewers of the same name apart.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>"Vera Fischer · vera@…": the name as lists show it.</summary>
+    public string Label => Detail is null ? Name : $"{Name} · {Detail}";
+
     public double Completion => Items == 0 ? 0 : 100.0 * Decided / Items;
 }
 

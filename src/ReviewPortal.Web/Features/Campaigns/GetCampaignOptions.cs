@@ -29,7 +29,7 @@ public sealed class GetCampaignOptions(IDbContextFactory<ReviewPortalDbContext> 
         var defaults = await GetDefaults.ReadAsync(db, cancellationToken);
         var fallback = await db.Identities.AsNoTracking()
             .Where(i => i.Id == defaults.FallbackReviewerId && i.EmploymentStatus == EmploymentStatus.Active)
-            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).FirstOrDefaultAsync(cancellationToken);
+            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department, i.Email)).FirstOrDefaultAsync(cancellationToken);
         return new CampaignOptions(resources, departments, roles, fallback);
     }
 }

@@ -23,7 +23,7 @@ public sealed class SearchPeople(IDbContextFactory<ReviewPortalDbContext> contex
             people = people.Where(i => i.DisplayName.ToLower().Contains(t) || (i.Email != null && i.Email.Contains(t)));
         }
         return await people.OrderBy(i => i.DisplayName).Take(20)
-            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).ToListAsync(cancellationToken);
+            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department, i.Email)).ToListAsync(cancellationToken);
     }
 
     /// <summary>The people a saved form names (a draft's fallback and named reviewers), so its pickers show them again.</summary>
@@ -35,11 +35,12 @@ public sealed class SearchPeople(IDbContextFactory<ReviewPortalDbContext> contex
         }
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Identities.AsNoTracking().Where(i => i.Kind == IdentityKind.Person && ids.Contains(i.Id))
-            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department)).ToListAsync(cancellationToken);
+            .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department, i.Email)).ToListAsync(cancellationToken);
     }
 }
 
-public sealed record PersonOption(int Id, string Name, string? Title, string? Department)
+/// <param name="Email">Shown beside the name so two people of the same name can be told apart (issue #15, 8).</param>
+public sealed record PersonOption(int Id, string Name, string? Title, string? Department, string? Email = null)
 {
-    public override string ToString() => Title is null ? Name : $"{Name} ({Title})";
+    public override string ToString() => Components.Shared.Humanize.Person(Title is null ? Name : $"{Name} ({Title})", Email, Department);
 }

@@ -50,10 +50,18 @@ public sealed class ListPendingApprovals(IDbContextFactory<ReviewPortalDbContext
                 .OrderByDescending(r => r.RequestedAt).Take(5)
                 .Select(r => $"{r.RequestedAt:yyyy-MM-dd}: {r.Status}").ToListAsync(cancellationToken);
             var activity = await ActivitySummary.LoadAsync(db, s.BeneficiaryId, now, 30, cancellationToken);
+            // The answers before this step (the manager's approval and comment, for the owner's step two).
+            var earlierSteps = await db.ApprovalSteps.AsNoTracking()
+                .Where(x => x.AccessRequestId == s.Request && x.Order < s.Order && x.DecidedAt != null)
+                .OrderBy(x => x.Order)
+                .Select(x => new EarlierStep(x.Order, x.ApproverKind, x.Status, x.DecidedAt!.Value, x.Comment,
+                    db.Identities.Where(p => p.Id == (x.DecidedById ?? x.ApproverId)).Select(p => p.DisplayName).FirstOrDefault() ?? "?",
+                    db.Identities.Where(p => p.Id == (x.DecidedById ?? x.ApproverId)).Select(p => p.Email).FirstOrDefault()))
+                .ToListAsync(cancellationToken);
             result.Add(new PendingApproval(s.StepId, s.StepVersion, s.Request, s.Order, s.Steps, s.RequestedAt, s.ActivatedAt, s.EscalatedAt, s.Justification,
                 s.DurationDays, s.StartsAt, s.RequesterId, s.Requester, s.BeneficiaryId, s.Beneficiary, s.BeneficiaryKind, s.Department, s.Title, s.Manager,
                 s.Entitlement, s.Resource, s.IsPrivileged, access, peers, history, activity.ActiveDays, activity.TotalEvents,
-                activity.Days.Select(d => d.Total).ToArray()));
+                activity.Days.Select(d => d.Total).ToArray()) { EarlierSteps = earlierSteps });
         }
         return result;
     }
@@ -64,4 +72,14 @@ public sealed record PendingApproval(long StepId, int StepVersion, long RequestI
     DateTimeOffset? EscalatedAt, string Justification, int? DurationDays, DateTimeOffset StartsAt, int RequesterId, string Requester,
     int BeneficiaryId, string Beneficiary, IdentityKind BeneficiaryKind, string? Department, string? Title, string? Manager, string Entitlement,
     string Resource, bool IsPrivileged, IReadOnlyList<string> CurrentAccess, int PeersHolding, IReadOnlyList<string> EarlierRequests,
-    int ActiveDays, int EventsLast30Days, int[] Daily);
+    int ActiveDays, int EventsLast30Days, int[] Daily)
+{
+    /// <summary>How the steps before this one were answered: who, when, and their comment.</summary>
+    public IReadOnlyList<EarlierStep> EarlierSteps { get; init; } = [];
+}
+
+/// <summary>An answered approval step before the approver's own.</summary>
+public sealed record EarlierStep(int Order, ApproverKind Kind, ApprovalStatus Status, DateTimeOffset At, string? Comment, string By, string? ByEmail)
+{
+    public string ByLabel => Components.Shared.Humanize.Person(By, ByEmail);
+}

@@ -20,7 +20,7 @@ public sealed class GetMyDelegation(IDbContextFactory<ReviewPortalDbContext> con
         var current = await db.ReviewerDelegations.AsNoTracking().Where(d => d.ReviewerId == reviewerId)
             .Select(d => new
             {
-                Delegate = new PersonOption(d.DelegateId, d.Delegate.DisplayName, d.Delegate.Title, d.Delegate.Department),
+                Delegate = new PersonOption(d.DelegateId, d.Delegate.DisplayName, d.Delegate.Title, d.Delegate.Department, d.Delegate.Email),
                 d.From, d.Until,
             })
             .FirstOrDefaultAsync(cancellationToken);

@@ -20,7 +20,8 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             .Select(i => new
             {
                 i.Id, i.CampaignId, Campaign = i.Campaign.Name, CampaignOpen = i.Campaign.Status == CampaignStatus.Active, i.ReviewerId,
-                i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.OwnerId, Entitlement = i.Entitlement.DisplayName,
+                i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.OwnerId, IdentityEmail = i.Identity.Email,
+                IdentityDepartment = i.Identity.Department, Entitlement = i.Entitlement.DisplayName,
                 i.Entitlement.IsPrivileged, ReducesTo = i.Entitlement.ReducesTo != null ? i.Entitlement.ReducesTo.DisplayName : null,
                 Resource = i.Entitlement.Resource.Name, i.Stage, i.Recommendation, i.RecommendationReason, i.EvidenceJson, i.EvidenceHash,
                 i.EvidenceAsOf, i.Outcome, i.Justification, i.DecidedAt, i.Version, i.GrantId, i.Campaign.Definition,
@@ -69,7 +70,13 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
         return new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
             item.IsPrivileged, item.ReducesTo, item.Resource, item.Stage, item.Recommendation, item.RecommendationReason,
             ItemEvidence.FromJson(item.EvidenceJson)!, item.EvidenceJson, item.EvidenceHash, item.Outcome, item.Justification, item.DecidedAt,
-            item.Version, canDecide, topTypes, live, item.Remediation) { HandedOff = handedOff };
+            item.Version, canDecide, topTypes, live, item.Remediation)
+        {
+            HandedOff = handedOff,
+            IdentityDetail = Components.Shared.Humanize.PersonDetail(item.IdentityEmail, item.IdentityDepartment),
+            Context = await ItemContext.LoadAsync(db, itemId, cancellationToken),
+            CanTransferOwner = TransferKeyOwner.CanTransfer(viewer, item.ReviewerId),
+        };
     }
 }
 
@@ -83,6 +90,15 @@ public sealed record ReviewItemView(
 {
     /// <summary>Who handed this undecided item on with "don't know", and their note; null when it was not handed off.</summary>
     public HandOffNote? HandedOff { get; init; }
+
+    /// <summary>The holder's email (or department): what tells two holders of the same name apart.</summary>
+    public string? IdentityDetail { get; init; }
+
+    /// <summary>The stage-one decision, the request and its approvers, earlier certifications and a key's owner today.</summary>
+    public ItemContextView? Context { get; init; }
+
+    /// <summary>Whether the viewer may move a key's owner record from this item (the handler checks again).</summary>
+    public bool CanTransferOwner { get; init; }
 }
 
 /// <summary>A "don't know" hand-off as the next reviewer reads it.</summary>

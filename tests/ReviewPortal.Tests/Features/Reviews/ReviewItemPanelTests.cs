@@ -82,8 +82,10 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
     {
         var cut = Render(Item(canDecide: true));
 
-        Assert.Contains("Active 2 of 30 days · 6 events · last active 2026-11-25 (1 days before launch)",
+        // Which activity each figure counts (issue #15, 9): any activity for the days, admin actions for the reduce advice.
+        Assert.Contains("Any activity: active 2 of 30 days · 6 events · last active 2026-11-25 (1 days before launch)",
             cut.Find("[data-testid=item-activity-chart]").TextContent);
+        Assert.StartsWith("Admin actions: none in 30 days (looked for: role and member changes", cut.Find("[data-testid=admin-activity]").TextContent);
         var role = cut.Find("[data-testid=role-context]").TextContent;
         Assert.Contains("Data scientist", role);
         Assert.Contains("Mara Lind", role);
