@@ -2,7 +2,7 @@ using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Web.Components.Shared;
 
-public static class Humanize
+public static partial class Humanize
 {
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
 using ReviewPortal.Web.Infrastructure.Refusals;
@@ -137,7 +138,7 @@ public partial class MyReviewsPage
         var result = await Decide.HandleAsync(_viewer!, command, CorrelationId.New());
         if (result.Ok)
         {
-            Snackbar.Add($"Saved: {command.Outcome}", Severity.Success);
+            Snackbar.Add($"Saved: {Humanize.Outcome(command.Outcome)}", Severity.Success);
             if (_grid is not null)
             {
                 await _grid.ReloadServerData();
