@@ -29,11 +29,14 @@ public sealed partial class AuditListTests(AppServer app, BrowserFixture browser
         await BlazorReady.WaitAsync(Page);
         var grid = Page.GetByTestId("audit-grid");
         var range = Page.GetByTestId("audit-range");
+        // The first page of entries is in: the page has finished loading, so typing is not lost to a re-render.
+        await Expect(grid).ToBeVisibleAsync();
 
         // 1. The manager, picked by email; the list says how many entries are about them (no job run is about a person).
         var picker = Page.GetByTestId("filter-identity");
         await picker.ClickAsync();
         await picker.PressSequentiallyAsync(manager.Email!);
+        await Expect(picker).ToHaveValueAsync(manager.Email!);
         await Page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option).Filter(new() { HasText = manager.DisplayName }).First.ClickAsync();
         await Page.GetByTestId("audit-apply").ClickAsync();
         var about = await _data.QueryAsync(db => db.AuditEntries.CountAsync(e => e.IdentityId == manager.Id || e.ActorId == manager.Id));
@@ -46,6 +49,7 @@ public sealed partial class AuditListTests(AppServer app, BrowserFixture browser
         // 2. The activity feed's per-minute runs: hidden by default, one click shows them (with the count).
         await Page.GotoAsync("/audit");
         await BlazorReady.WaitAsync(Page);
+        await Expect(grid).ToBeVisibleAsync();
         var action = Page.GetByLabel("Action starts with");
         await action.FillAsync("connector.activity-run");
         await action.PressAsync("Tab");

@@ -210,11 +210,30 @@ public static partial class Humanize
                                 : Scalar(i)));
                     leaves[path.Length == 0 ? "value" : path] = new Leaf(JsonValueKind.Array, element.GetRawText(), text);
                     break;
+                case JsonValueKind.String when element.GetString()!.TrimStart() is { Length: > 0 } nested && nested[0] is '{' or '[' && ParseOrNull(nested) is { } inner:
+                    // A field that stores JSON as text (a run's details) reads like the rest, not as JSON.
+                    using (inner)
+                    {
+                        Walk(inner.RootElement, path);
+                    }
+                    break;
                 default:
                     leaves[path.Length == 0 ? "value" : path] = new Leaf(element.ValueKind, element.GetRawText(),
                         element.ValueKind == JsonValueKind.String ? element.GetString() : null);
                     break;
             }
+        }
+    }
+
+    private static JsonDocument? ParseOrNull(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

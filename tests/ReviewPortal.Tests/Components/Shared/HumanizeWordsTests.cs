@@ -76,6 +76,19 @@ public sealed class HumanizeWordsTests
             ], change);
     }
 
+    [Fact]
+    public void Change_TextHoldingJson_ReadAsFieldsToo()
+    {
+        var change = Humanize.Change("IngestionRun", null, """{"Status":1,"Details":"{\"anomalies\":0,\"reconciled\":{\"Capped\":true}}"}""");
+
+        Assert.Equal(
+            [
+                new Humanize.ChangedField("Status", null, "Succeeded"),
+                new Humanize.ChangedField("Details › Anomalies", null, "0"),
+                new Humanize.ChangedField("Details › Reconciled › Capped", null, "yes"),
+            ], change);
+    }
+
     [Theory]
     [InlineData("429 rate_limit_error: Slow down", "Rate limit error (HTTP 429): Slow down")]
     [InlineData("500 (no error type): (no message)", "Error (HTTP 500): (no message)")]
