@@ -67,7 +67,7 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
         var deciders = await NamesAsync(db, decisions.Select(d => d.DecidedById), cancellationToken);
         entries.AddRange(decisions.Select(d => new TimelineEntry(d.DecidedAt,
             d.Outcome == DecisionOutcome.Keep ? TimelineKind.Certified : TimelineKind.Decided,
-            $"{Humanize.Outcome(d.Outcome)}: {d.Name} ({d.Campaign})", d.Justification is null ? null : Humanize.Justification(d.Justification), deciders.GetValueOrDefault(d.DecidedById))));
+            $"{Humanize.Outcome(d.Outcome)} {d.Name} ({d.Campaign})", d.Justification is null ? null : Humanize.Justification(d.Justification), deciders.GetValueOrDefault(d.DecidedById))));
 
         var tasks = await db.RemediationTasks.AsNoTracking().Where(t => t.Grant.IdentityId == identityId)
             .Select(t => new { t.CreatedAt, t.CompletedAt, t.VerifiedAt, t.Status, t.Action, Name = t.Grant.Entitlement.DisplayName })
