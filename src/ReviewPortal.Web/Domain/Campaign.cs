@@ -111,10 +111,22 @@ public class ReviewItem
         {
             return null;
         }
-        var decision = Decide(outcome, reducesTo, $"No response by the due date: campaign default ({rule}).", deciderId, at);
+        var decision = Decide(outcome, reducesTo, $"No response by the due date: campaign default ({RuleWords(rule)}).", deciderId, at);
         DecidedById = null;
         return decision;
     }
+
+    /// <summary>
+    /// The rule in the words people read (the justification is shown as stored). Rows stored before this said the enum's
+    /// name ("campaign default (Revoke)"); the display reads those in words too (<c>Humanize.Justification</c>).
+    /// </summary>
+    private static string RuleWords(UnreviewedOutcome rule) => rule switch
+    {
+        UnreviewedOutcome.NoChange => "no change",
+        UnreviewedOutcome.Revoke => "revoke",
+        UnreviewedOutcome.TakeRecommendation => "take the recommendation",
+        _ => rule.ToString(),
+    };
 
     /// <summary>Another person reviews the item from now on, undecided (the reason lives in the audit entry).</summary>
     public void Reassign(int reviewerId)

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using ReviewPortal.E2ETests.Infrastructure;
 using ReviewPortal.Web.Domain;
@@ -44,7 +43,7 @@ public sealed class ContentSecurityPolicyTests(AppServer app, BrowserFixture bro
         var signIn = await Page.GotoAsync("/dev/sign-in");
         AssertHeaders(signIn!, "/dev/sign-in");
         await Personas.SignInAsAsync(Page, persona);
-        var pages = await PagesOfAsync(persona);
+        var pages = await PortalPages.OfAsync(Page, _data, persona);
 
         foreach (var path in pages)
         {
@@ -61,33 +60,6 @@ public sealed class ContentSecurityPolicyTests(AppServer app, BrowserFixture bro
 
         Assert.True(pages.Count >= 5, $"Walked only {pages.Count} pages.");
         Assert.True(_problems.Count == 0, string.Join(Environment.NewLine, _problems));
-    }
-
-    /// <summary>The navigation the persona sees, plus one detail page of each kind they may open.</summary>
-    private async Task<List<string>> PagesOfAsync(string persona)
-    {
-        var links = await Page.GetByRole(AriaRole.Navigation, new() { Name = "Portal sections" }).GetByRole(AriaRole.Link).AllAsync();
-        var pages = new List<string>();
-        foreach (var link in links)
-        {
-            if (await link.GetAttributeAsync("href") is { Length: > 0 } href)
-            {
-                pages.Add(href.StartsWith('/') ? href : "/" + href);
-            }
-        }
-        var me = (await _data.PersonaAsync(persona)).IdentityId;
-        var identity = await _data.QueryAsync(db => db.Identities.Where(i => i.Id == me || i.ManagerId == me).OrderBy(i => i.Id).Select(i => i.Id).FirstAsync());
-        pages.Add($"/identities/{identity}");
-        if (persona is Personas.Admin or Personas.Compliance)
-        {
-            var campaign = await _data.QueryAsync(db => db.Campaigns.OrderBy(c => c.Id).Select(c => c.Id).FirstAsync());
-            pages.Add($"/campaigns/{campaign}");
-        }
-        if (persona == Personas.Admin)
-        {
-            pages.Add("/campaigns/new");
-        }
-        return pages.Distinct().ToList();
     }
 
     private static void AssertHeaders(IResponse response, string path)

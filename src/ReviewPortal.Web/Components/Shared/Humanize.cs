@@ -2,7 +2,7 @@ using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Web.Components.Shared;
 
-public static class Humanize
+public static partial class Humanize
 {
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
     {
@@ -93,19 +93,8 @@ public static class Humanize
 
     /// <summary>Counts by outcome in words, keep, revoke, reduce first: "12 keep, 20 revoke, 2 reduce".</summary>
     public static string OutcomeCounts(IReadOnlyDictionary<DecisionOutcome, int> counts) =>
-        string.Join(", ", Enum.GetValues<DecisionOutcome>().Where(o => counts.GetValueOrDefault(o) > 0)
+        string.Join(", ", System.Enum.GetValues<DecisionOutcome>().Where(o => counts.GetValueOrDefault(o) > 0)
             .Select(o => $"{counts[o]} {Outcome(o).ToLowerInvariant()}"));
-
-    /// <summary>A kind of entitlement in words (filters, descriptions of a filter).</summary>
-    public static string EntitlementKindName(EntitlementKind kind) => kind switch
-    {
-        EntitlementKind.OrgRole => "Organization role",
-        EntitlementKind.WorkspaceRole => "Workspace role",
-        EntitlementKind.GroupMembership => "Group membership",
-        EntitlementKind.Seat => "Seat",
-        EntitlementKind.ApiKey => "API key",
-        _ => kind.ToString(),
-    };
 
     /// <summary>
     /// A person as lists show them where two could share a name (issue #15, 8): "Vera Fischer · vera.fischer@example.com",

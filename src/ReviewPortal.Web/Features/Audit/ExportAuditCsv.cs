@@ -13,12 +13,14 @@ public static class ExportAuditCsv
     {
         endpoints.MapGet("/audit/export.csv", async (HttpContext context, IDbContextFactory<ReviewPortalDbContext> contexts,
             SearchAuditTrail search, TimeProvider time, string? actor, int? identity, int? campaign, string? action, string? text,
-            DateTimeOffset? from, DateTimeOffset? to) =>
+            DateTimeOffset? from, DateTimeOffset? to, bool? noise) =>
         {
             var viewer = Viewer.From(context.User);
             var filter = new SearchAuditTrail.Filter
             {
                 Actor = actor, IdentityId = identity, CampaignId = campaign, Action = action, Text = text, From = from, To = to,
+                // The page passes what it shows; a bare export link keeps exporting the whole ledger.
+                IncludeSystemNoise = noise ?? true,
             };
             await using (var log = await contexts.CreateDbContextAsync(context.RequestAborted))
             {

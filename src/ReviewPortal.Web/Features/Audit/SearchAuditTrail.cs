@@ -23,7 +23,20 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
         public string? Text { get; init; }
         public DateTimeOffset? From { get; init; }
         public DateTimeOffset? To { get; init; }
+        /// <summary>Whether the routine runs of scheduled jobs (<see cref="SystemNoise"/>) are listed; off by default.</summary>
+        public bool IncludeSystemNoise { get; init; }
     }
+
+    /// <summary>
+    /// Entries a scheduled job writes on every routine run (the activity feed every minute, the directory and people syncs,
+    /// the retention prune) when nobody asked for them: a system actor, no person. Failures, blocked syncs and anything a
+    /// person started are never noise.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SystemNoise =
+        ["connector.activity-run", "connector.directory-sync", "people.synced", "connector.activity-retention", "connector.rollups-rebuilt"];
+
+    /// <summary>Counting stops here: "of more than 10,000" is as useful as an exact figure, and costs a bounded scan.</summary>
+    public const int CountLimit = 10_000;
 
     public async Task<Result<AuditResultPage>> HandleAsync(Viewer viewer, Filter filter, int page, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -46,7 +59,10 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
             .Select(e => new AuditRow(e.Sequence, e.OccurredAt, e.ActorId, e.Actor, e.Action, e.TargetType, e.TargetId, e.IdentityId,
                 e.CampaignId, e.Before, e.After, e.CorrelationId, e.Hash))
             .ToListAsync(cancellationToken);
-        return new AuditResultPage(rows.Take(pageSize).ToList(), rows.Count > pageSize);
+        // The total, counted up to a limit so a broad filter over a million entries stays one bounded scan.
+        var total = await query.Take(CountLimit + 1).CountAsync(cancellationToken);
+        return new AuditResultPage(rows.Take(pageSize).ToList(), rows.Count > pageSize, Math.Max(0, page) * pageSize,
+            Math.Min(total, CountLimit), total > CountLimit);
     }
 
     /// <summary>Streams every matching entry (oldest first) for the CSV export; memory stays flat.</summary>
@@ -97,6 +113,11 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
 
     private static IQueryable<AuditEntry> Apply(IQueryable<AuditEntry> query, Filter filter, DatabaseProvider provider)
     {
+        if (!filter.IncludeSystemNoise)
+        {
+            var noise = SystemNoise.ToArray();
+            query = query.Where(e => e.ActorId != null || !noise.Contains(e.Action));
+        }
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
             query = query.Where(e => e.Actor.Contains(filter.Actor.Trim()));
@@ -162,7 +183,14 @@ public sealed class SearchAuditTrail(IDbContextFactory<ReviewPortalDbContext> co
     public static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 }
 
-public sealed record AuditResultPage(IReadOnlyList<AuditRow> Rows, bool HasMore);
+/// <summary>One page of entries: rows <see cref="Skipped"/>+1 to Skipped+Rows.Count of <see cref="Total"/> (more than that when <see cref="TotalCapped"/>).</summary>
+public sealed record AuditResultPage(IReadOnlyList<AuditRow> Rows, bool HasMore, int Skipped = 0, int Total = 0, bool TotalCapped = false)
+{
+    /// <summary>"1–50 of 3,210", "51–100 of more than 10,000", "No entries".</summary>
+    public string Range => Rows.Count == 0 ? "No entries"
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Skipped + 1:N0}–{Skipped + Rows.Count:N0} of {(TotalCapped ? "more than " : "")}{Total:N0}");
+}
 
 public sealed record AuditRow(long Sequence, DateTimeOffset OccurredAt, int? ActorId, string Actor, string Action, string TargetType,
     string TargetId, int? IdentityId, int? CampaignId, string? Before, string? After, string CorrelationId, string Hash)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -57,7 +58,7 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
             .ToListAsync(cancellationToken);
         entries.AddRange(steps.Select(s => new TimelineEntry(s.DecidedAt!.Value,
             s.Status == ApprovalStatus.Approved ? TimelineKind.Approved : TimelineKind.Removed,
-            $"{s.Status} request for {s.Name}", s.Comment, s.Approver)));
+            $"{Humanize.Enum(s.Status)} request for {s.Name}", s.Comment, s.Approver)));
 
         var decisions = await db.ReviewDecisions.AsNoTracking().Where(d => d.ReviewItem.IdentityId == identityId)
             .Select(d => new { d.DecidedAt, d.Outcome, d.Justification, d.DecidedById, Name = d.ReviewItem.Entitlement.DisplayName,
@@ -66,7 +67,7 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
         var deciders = await NamesAsync(db, decisions.Select(d => d.DecidedById), cancellationToken);
         entries.AddRange(decisions.Select(d => new TimelineEntry(d.DecidedAt,
             d.Outcome == DecisionOutcome.Keep ? TimelineKind.Certified : TimelineKind.Decided,
-            $"{d.Outcome} {d.Name} ({d.Campaign})", d.Justification, deciders.GetValueOrDefault(d.DecidedById))));
+            $"{Humanize.Outcome(d.Outcome)} {d.Name} ({d.Campaign})", d.Justification is null ? null : Humanize.Justification(d.Justification), deciders.GetValueOrDefault(d.DecidedById))));
 
         var tasks = await db.RemediationTasks.AsNoTracking().Where(t => t.Grant.IdentityId == identityId)
             .Select(t => new { t.CreatedAt, t.CompletedAt, t.VerifiedAt, t.Status, t.Action, Name = t.Grant.Entitlement.DisplayName })
@@ -75,7 +76,7 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
         {
             if (t.CompletedAt is { } done)
             {
-                entries.Add(new(done, TimelineKind.Removed, $"{t.Action} carried out for {t.Name}", null, "remediation"));
+                entries.Add(new(done, TimelineKind.Removed, $"{Humanize.Remediation(t.Action)}: carried out for {t.Name}", null, "remediation"));
             }
             if (t.VerifiedAt is { } verified)
             {

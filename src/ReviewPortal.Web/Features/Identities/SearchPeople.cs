@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -24,6 +25,36 @@ public sealed class SearchPeople(IDbContextFactory<ReviewPortalDbContext> contex
         }
         return await people.OrderBy(i => i.DisplayName).Take(20)
             .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department, i.Email)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Any identity by name or email, departed people and non-human identities included (the audit explorer's identity
+    /// filter: a leaver's or a key's trail matters most there). Only for those who may read every identity.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<PersonOption>>> AnyIdentityAsync(Viewer viewer, string? term, int? id = null, CancellationToken cancellationToken = default)
+    {
+        if (!viewer.CanReadEverything)
+        {
+            return Refusal.Forbidden("Only administrators and compliance can look up any identity.");
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var identities = db.Identities.AsNoTracking();
+        if (id is { } one)
+        {
+            identities = identities.Where(i => i.Id == one);
+        }
+        else if (!string.IsNullOrWhiteSpace(term))
+        {
+            var t = term.Trim().ToLower();
+            identities = identities.Where(i => i.DisplayName.ToLower().Contains(t) || (i.Email != null && i.Email.ToLower().Contains(t)));
+        }
+        var found = await identities.OrderBy(i => i.DisplayName).ThenBy(i => i.Id).Take(20)
+            .Select(i => new { i.Id, i.DisplayName, i.Title, i.Email, i.Kind, i.EmploymentStatus }).ToListAsync(cancellationToken);
+        // Two people can share a name: the email (or the kind, for a key) tells them apart in the list.
+        return found.Select(i => new PersonOption(i.Id, i.DisplayName,
+            i.Kind != IdentityKind.Person ? Humanize.Kind(i.Kind)
+                : string.Join(", ", new[] { i.Email, i.EmploymentStatus == EmploymentStatus.Departed ? "departed" : null }.Where(x => x is not null)) is { Length: > 0 } d ? d : null,
+            null)).ToList();
     }
 
     /// <summary>The people a saved form names (a draft's fallback and named reviewers), so its pickers show them again.</summary>

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -51,7 +52,7 @@ public sealed class MarkRemediationDone(IDbContextFactory<ReviewPortalDbContext>
         }
         if (!task.CanBeMarkedDone)
         {
-            return Refusal.Conflict($"Only manual tasks (or failed tasks that gave up) can be marked done; this one is {task.Status}.");
+            return Refusal.Conflict($"Only manual tasks (or failed tasks that gave up) can be marked done; this one is {Humanize.Enum(task.Status).ToLowerInvariant()}.");
         }
         var before = new { task.Status, task.Attempts, task.LastError };
         task.Succeed(now);

@@ -1,4 +1,5 @@
 using ReviewPortal.Claude;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Domain;
 
 namespace ReviewPortal.Web.Features.Remediation;
@@ -44,7 +45,7 @@ internal sealed record RemediationCall(string Endpoint, Func<IAdminClient, Cance
             RemediationAction.RemoveOrgUser or RemediationAction.ChangeOrgRole when resource.Platform == Platform.ClaudeEnterprise => new("", null,
                 $"The portal's Admin API key manages the Console organization only; {resource.Name} is a Claude Enterprise organization. " +
                 ManualStep(task)),
-            _ => new("", null, $"No Admin API call fits this task ({task.Action} on {resource.Name} for {holder.DisplayName}). " + ManualStep(task)),
+            _ => new("", null, $"No Admin API call fits this task ({Humanize.Remediation(task.Action).ToLowerInvariant()} on {resource.Name} for {holder.DisplayName}). " + ManualStep(task)),
         };
     }
 

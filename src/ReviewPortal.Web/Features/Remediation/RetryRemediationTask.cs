@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Infrastructure.Auth;
@@ -28,7 +29,7 @@ public sealed class RetryRemediationTask(IDbContextFactory<ReviewPortalDbContext
         }
         if (!task.CanBeRetried)
         {
-            return Refusal.Conflict($"Only failed or drifted tasks can be retried; this one is {task.Status}.");
+            return Refusal.Conflict($"Only failed or drifted tasks can be retried; this one is {Humanize.Enum(task.Status).ToLowerInvariant()}.");
         }
         var before = new { task.Status, task.Attempts, task.LastError, task.NextAttemptAt };
         task.Retry(now);

@@ -180,7 +180,7 @@ public partial class MyReviewsPage
         var result = await Decide.HandleAsync(_viewer!, command, CorrelationId.New());
         if (result.Ok)
         {
-            Snackbar.Add($"Saved: {command.Outcome}", Severity.Success);
+            Snackbar.Add($"Saved: {Humanize.Outcome(command.Outcome)}", Severity.Success);
             if (_grid is not null)
             {
                 await _grid.ReloadServerData();
@@ -297,7 +297,7 @@ public partial class MyReviewsPage
         var parts = new List<string>();
         if (campaignName is not null) parts.Add($"campaign “{campaignName}”");
         if (query.Recommendation is { } r) parts.Add($"recommendation {RecommendationChip.Text(r)}");
-        if (query.EntitlementKind is { } k) parts.Add($"entitlement kind {Humanize.EntitlementKindName(k)}");
+        if (query.EntitlementKind is { } k) parts.Add($"entitlement kind {Humanize.GrantKind(k).ToLowerInvariant()}");
         if (query.IdentityKind is { } i) parts.Add($"identity kind {Humanize.Kind(i)}");
         if (query.PrivilegedOnly) parts.Add("privileged only");
         if (!string.IsNullOrWhiteSpace(query.Search)) parts.Add($"search “{query.Search.Trim()}”");

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReviewPortal.Web.Components.Shared;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
@@ -88,7 +89,7 @@ public static class ReviewRules
             {
                 db.ReviewItems.Remove(stageTwo);
                 db.Audit(actor, "review.stage-two-withdrawn", stageTwo, before: new { stageTwo.ReviewerId, stage = 2 },
-                    after: new { reason = $"Stage one changed to {item.Outcome}", stageOneItemId = item.Id }, identityId: item.IdentityId,
+                    after: new { reason = $"Stage one changed to {(item.Outcome is { } o ? Humanize.Outcome(o) : "undecided")}", stageOneItemId = item.Id }, identityId: item.IdentityId,
                     campaignId: item.CampaignId);
             }
             return;
