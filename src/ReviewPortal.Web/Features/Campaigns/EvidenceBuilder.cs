@@ -109,7 +109,7 @@ public sealed class EvidenceBuilder
                     entries.Add((grant.GrantId, new TrailEntry(first.RequestedAt, $"Requested: \"{first.Justification}\"", first.Requester)));
                 }
                 entries.AddRange(forRequest.Select(s => (grant.GrantId,
-                    new TrailEntry(s.DecidedAt!.Value, $"{s.Status}{(s.Comment is null ? "" : $": {s.Comment}")}", s.Approver))));
+                    new TrailEntry(s.DecidedAt!.Value, $"{Humanize.Enum(s.Status)}{(s.Comment is null ? "" : $": {s.Comment}")}", s.Approver))));
             }
         }
 
@@ -130,7 +130,7 @@ public sealed class EvidenceBuilder
     }
 
     public static string PeerGroup(IdentityKind kind, string? department) =>
-        kind == IdentityKind.Person ? $"{department ?? "no department"} people" : $"{kind} of {department ?? "unowned"}";
+        kind == IdentityKind.Person ? $"{department ?? "no department"} people" : $"{Humanize.Kind(kind)} · {department ?? "unowned"}";
 
 
     private sealed class IdentityActivity
