@@ -336,14 +336,25 @@ public static class ActivityDecoder
                 return reader.GetString()!;
             }
             var bytes = reader.ValueSpan;
-            var hash = new HashCode();
-            hash.AddBytes(bytes);
-            ref var slot = ref _slots[hash.ToHashCode() & (_slots.Length - 1)];
+            ref var slot = ref _slots[Fnv1a(bytes) & (_slots.Length - 1)];
             if (slot is { } cached && Ascii.Equals(bytes, cached))
             {
                 return cached;
             }
             return slot = Encoding.ASCII.GetString(bytes);
+        }
+
+        // A fixed hash, not HashCode (seeded per process): which values share a slot is then the same on every run, so a
+        // page decodes to the same strings everywhere (with a per-process seed, a CI run once saw two reads of one key id
+        // become two strings because another value of the page had taken its slot in between).
+        private static int Fnv1a(ReadOnlySpan<byte> bytes)
+        {
+            var hash = 2166136261u;
+            foreach (var b in bytes)
+            {
+                hash = (hash ^ b) * 16777619u;
+            }
+            return (int)hash;
         }
     }
 

@@ -34,7 +34,10 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
         Assert.Equal(manager.IdentityId, (await _data.IdentityAsync(engineer.IdentityId)).ManagerId);
         var key = await _data.QueryAsync(db => db.Identities.AsNoTracking()
             .Where(i => i.OwnerId == engineer.IdentityId && i.Status == "active"
-                && (i.Kind == IdentityKind.ApiKey || i.Kind == IdentityKind.ServiceAccount || i.Kind == IdentityKind.Agent)
+                && (i.Kind == IdentityKind.ServiceAccount || i.Kind == IdentityKind.Agent
+                    // A key works only in its own workspace, so only a prod key may ask for a prod role (issue #15, 9).
+                    || (i.Kind == IdentityKind.ApiKey && !i.Grants.Any(g => g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.ApiKey
+                        && g.Entitlement.ResourceId != prod.Id)))
                 && !i.Grants.Any(g => g.EntitlementId == developer.Id && g.EndedAt == null))
             .OrderBy(i => i.Id).FirstAsync());
 

@@ -82,37 +82,20 @@ public sealed class TransferKeyOwner(IDbContextFactory<ReviewPortalDbContext> co
                 {
                     return Refusal.Conflict($"Someone changed the owner of {nhi.DisplayName} since you opened it. Reopen the item to see who owns it now.");
                 }
-                var people = await AssignablePeople.LoadAsync(db, [command.NewOwnerId, nhi.OwnerId], ct);
-                if (AssignablePeople.Problem(people, command.NewOwnerId, "owner") is { } problem)
+                var people = await OwnerRecord.PeopleAsync(db, nhi, command.NewOwnerId, ct);
+                if (!people.Ok)
                 {
-                    return ValidationRefusal.OnField(nameof(Command.NewOwnerId), problem);
+                    return people.Refusal;
                 }
                 if (command.NewOwnerId == nhi.OwnerId)
                 {
-                    return Refusal.Invalid($"{AssignablePeople.Name(people, nhi.OwnerId)} already owns {nhi.DisplayName}.");
+                    return Refusal.Invalid($"{nhi.Owner?.DisplayName} already owns {nhi.DisplayName}.");
                 }
-                var before = new Dictionary<string, object?>
-                {
-                    ["Owner"] = AssignablePeople.Name(people, nhi.OwnerId),
-                    ["Chosen by"] = nhi.OwnerAssignedAt is null ? "the directory" : "a person in the portal",
-                    ["ownerId"] = nhi.OwnerId,
-                };
-                nhi.OwnerId = command.NewOwnerId;
-                nhi.OwnerAssignedAt = now;
-                nhi.OwnerAssignedById = actorId;
-                nhi.OwnerVersion++;
-                var reason = command.Reason?.Trim();
-                db.Audit(new AuditActor(actorId, viewer.Name, now, correlationId), SetupWords.IdentityOwnerChanged, nhi, before, new Dictionary<string, object?>
-                {
-                    ["Owner"] = AssignablePeople.Name(people, nhi.OwnerId),
-                    ["Chosen by"] = viewer.IsAdmin ? "an admin, from a review item" : "the reviewer, from a review item",
-                    ["Reason"] = string.IsNullOrEmpty(reason) ? null : reason,
-                    ["Review item"] = command.ItemId,
-                    ["ownerId"] = nhi.OwnerId,
-                }, identityId: nhi.Id, campaignId: item.CampaignId);
+                var moved = OwnerRecord.Move(db, nhi, people.Value, command.NewOwnerId, new AuditActor(actorId, viewer.Name, now, correlationId),
+                    viewer.IsAdmin ? "an admin, from a review item" : "the reviewer, from a review item", command.Reason,
+                    new Dictionary<string, object?> { ["Review item"] = command.ItemId }, item.CampaignId);
                 await db.SaveChangesAsync(ct);
-                return $"{AssignablePeople.Name(people, nhi.OwnerId)} now owns {nhi.DisplayName} ({Humanize.Kind(nhi.Kind)}). " +
-                    "The portal's owner record moved; the key itself is unchanged in Claude.";
+                return $"{moved}. The portal's owner record moved; the key itself is unchanged in Claude.";
             }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)

@@ -66,37 +66,19 @@ public sealed class TransferNhiOwnership(IDbContextFactory<ReviewPortalDbContext
                 {
                     return Refusal.Conflict(await GetChangeHistory.ConflictMessageAsync(db, target, $"the owner of {nhi.DisplayName}", ct));
                 }
-                var people = await AssignablePeople.LoadAsync(db, [command.NewOwnerId, nhi.OwnerId], ct);
-                if (AssignablePeople.Problem(people, command.NewOwnerId, "owner") is { } problem)
+                var people = await OwnerRecord.PeopleAsync(db, nhi, command.NewOwnerId, ct);
+                if (!people.Ok)
                 {
-                    return ValidationRefusal.OnField(nameof(Command.NewOwnerId), problem);
+                    return people.Refusal;
                 }
                 if (nhi.OwnerAssignedAt is not null && nhi.OwnerId == command.NewOwnerId)
                 {
                     return new SetupResult(SetupStatus.Unchanged, "Nothing changed.", NewVersion: nhi.OwnerVersion);
                 }
-                var before = new Dictionary<string, object?>
-                {
-                    ["Owner"] = AssignablePeople.Name(people, nhi.OwnerId),
-                    ["Chosen by"] = nhi.OwnerAssignedAt is null ? "the directory" : "a person in the portal",
-                    ["ownerId"] = nhi.OwnerId,
-                };
-                nhi.OwnerId = command.NewOwnerId;
-                nhi.OwnerAssignedAt = now;
-                nhi.OwnerAssignedById = adminId;
-                nhi.OwnerVersion++;
-                var reason = command.Reason?.Trim();
-                db.Audit(new AuditActor(adminId, viewer.Name, now, correlationId), SetupWords.IdentityOwnerChanged, nhi, before, new Dictionary<string, object?>
-                {
-                    ["Owner"] = AssignablePeople.Name(people, nhi.OwnerId),
-                    ["Chosen by"] = "an admin",
-                    ["Reason"] = string.IsNullOrEmpty(reason) ? null : reason,
-                    ["ownerId"] = nhi.OwnerId,
-                }, identityId: nhi.Id);
+                var moved = OwnerRecord.Move(db, nhi, people.Value, command.NewOwnerId, new AuditActor(adminId, viewer.Name, now, correlationId),
+                    "an admin", command.Reason, context: null, campaignId: null);
                 await db.SaveChangesAsync(ct);
-                return new SetupResult(SetupStatus.Saved,
-                    $"{AssignablePeople.Name(people, nhi.OwnerId)} now owns {nhi.DisplayName} ({Humanize.Kind(nhi.Kind)}). The directory sync keeps this.",
-                    NewVersion: nhi.OwnerVersion);
+                return new SetupResult(SetupStatus.Saved, $"{moved}. The directory sync keeps this.", NewVersion: nhi.OwnerVersion);
             }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
