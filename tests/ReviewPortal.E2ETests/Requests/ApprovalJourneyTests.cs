@@ -34,12 +34,17 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
         Assert.Equal(manager.IdentityId, (await _data.IdentityAsync(engineer.IdentityId)).ManagerId);
         var key = await _data.QueryAsync(db => db.Identities.AsNoTracking()
             .Where(i => i.OwnerId == engineer.IdentityId && i.Status == "active"
-                && (i.Kind == IdentityKind.ServiceAccount || i.Kind == IdentityKind.Agent
-                    // A key works only in its own workspace, so only a prod key may ask for a prod role (issue #15, 9).
-                    || (i.Kind == IdentityKind.ApiKey && !i.Grants.Any(g => g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.ApiKey
-                        && g.Entitlement.ResourceId != prod.Id)))
+                && (i.Kind == IdentityKind.ApiKey || i.Kind == IdentityKind.ServiceAccount || i.Kind == IdentityKind.Agent)
                 && !i.Grants.Any(g => g.EntitlementId == developer.Id && g.EndedAt == null))
             .OrderBy(i => i.Id).FirstAsync());
+        // A key works only in its own workspace, so only a prod key may ask for a prod role (issue #15, 9): the demo's
+        // engineer owns a staging key, which this journey places in prod first (as if it had been created there).
+        await _data.QueryAsync(async db =>
+        {
+            var prodKeys = await db.Entitlements.SingleAsync(e => e.ResourceId == prod.Id && e.Kind == EntitlementKind.ApiKey);
+            return await db.Grants.Where(g => g.IdentityId == key.Id && g.EndedAt == null && g.Entitlement.Kind == EntitlementKind.ApiKey)
+                .ExecuteUpdateAsync(u => u.SetProperty(g => g.EntitlementId, prodKeys.Id));
+        });
 
         // 1. The engineer asks for prod access for their key and sees it pending with their manager.
         await Personas.SignInAsAsync(Page, Personas.Engineer);
