@@ -42,4 +42,29 @@ public sealed class SameNameReviewersTests(BrowserFixture browser) : IsolatedBro
         }
         await Accessibility.AssertNoSeriousViolationsAsync(Page);
     }
+
+    [BrowserFact]
+    public async Task MyReviews_TwoHoldersShareAName_TwoGroupsEachWithItsEmail()
+    {
+        var data = new DemoData(App);
+        var manager = await data.PersonaAsync(Personas.Manager);
+        // Two people in the manager's queue with an email; the second takes the first's name.
+        var holders = await data.QueryAsync(db => db.ReviewItems.AsNoTracking()
+            .Where(i => i.ReviewerId == manager.IdentityId && i.Outcome == null && i.Identity.Email != null)
+            .Select(i => new { i.IdentityId, i.Identity.DisplayName, Email = i.Identity.Email! }).Distinct()
+            .OrderBy(h => h.DisplayName).ThenBy(h => h.IdentityId).Take(2).ToListAsync());
+        Assert.Equal(2, holders.Count);
+        var (first, second) = (holders[0], holders[1]);
+        await data.QueryAsync(db => db.Identities.Where(i => i.Id == second.IdentityId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.DisplayName, first.DisplayName)));
+
+        await Personas.SignInAsAsync(Page, Personas.Manager);
+        await Page.GotoAsync("/reviews");
+        await BlazorReady.WaitAsync(Page);
+
+        var grid = Page.GetByTestId("reviews-grid");
+        await Expect(grid.GetByTestId("group-identity-detail").Filter(new() { HasText = first.Email })).ToHaveCountAsync(1);
+        await Expect(grid.GetByTestId("group-identity-detail").Filter(new() { HasText = second.Email })).ToHaveCountAsync(1);
+        await Accessibility.AssertNoSeriousViolationsAsync(Page);
+    }
 }

@@ -1,3 +1,4 @@
+using ReviewPortal.Web.Components.Shared;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
@@ -59,7 +60,7 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         var rows = await items.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
             .Select(i => new
             {
-                i.Id, i.CampaignId, i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Kind, i.Identity.LastActiveAt,
+                i.Id, i.CampaignId, i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Email, i.Identity.Department, i.Identity.Kind, i.Identity.LastActiveAt,
                 Entitlement = i.Entitlement.DisplayName, EntitlementKind = i.Entitlement.Kind, i.Entitlement.IsPrivileged,
                 Resource = i.Entitlement.Resource.Name, i.Recommendation, i.RecommendationReason, i.Outcome, i.DecidedAt, i.Version,
                 i.EvidenceJson, i.Stage,
@@ -67,7 +68,8 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
             .ToListAsync(cancellationToken);
         return new ReviewQueue(total, decided, filtered, campaignName, rows.Select(r => new ReviewRow(
             r.Id, r.CampaignId, r.IdentityId, r.Identity, r.Kind, r.Entitlement, r.EntitlementKind, r.Resource, r.IsPrivileged,
-            r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, Sparkline(r.EvidenceJson))).ToList());
+            r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, Sparkline(r.EvidenceJson),
+            Humanize.PersonDetail(r.Email, r.Department))).ToList());
     }
 
     /// <summary>
@@ -124,7 +126,8 @@ public sealed record ReviewQueue(int Total, int Decided, int Filtered, string? C
 
 public sealed record ReviewRow(long Id, int CampaignId, int IdentityId, string Identity, IdentityKind IdentityKind, string Entitlement,
     EntitlementKind EntitlementKind, string Resource, bool IsPrivileged, Recommendation Recommendation, string RecommendationReason,
-    DecisionOutcome? Outcome, DateTimeOffset? DecidedAt, DateTimeOffset? LastActiveAt, int Version, int Stage, int[] Daily)
+    DecisionOutcome? Outcome, DateTimeOffset? DecidedAt, DateTimeOffset? LastActiveAt, int Version, int Stage, int[] Daily,
+    string? IdentityDetail = null)
 {
     /// <summary>This row as a bulk decision takes it: a change since the list was read is reported, not overwritten.</summary>
     public SeenItem Seen => new(Id, Version);
