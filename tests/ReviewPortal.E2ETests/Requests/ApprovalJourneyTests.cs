@@ -52,7 +52,9 @@ public sealed class ApprovalJourneyTests(AppServer app, BrowserFixture browser) 
         await BlazorReady.WaitAsync(Page);
         var access = Page.GetByTestId("request-entitlement");
         await access.ClickAsync();
-        await access.PressSequentiallyAsync("prod");
+        // One input event: keystrokes typed one by one each start a search, and on a loaded machine a later search's list
+        // replaced the one being clicked (the choice was lost and the field kept "prod").
+        await access.FillAsync("prod");
         await Page.GetByRole(AriaRole.Listbox).GetByRole(AriaRole.Option, new() { Name = $"{developer.DisplayName} · prod", Exact = true }).ClickAsync();
         await Expect(access).ToHaveValueAsync($"{developer.DisplayName} · prod");
         await MudInputs.SelectAsync(Page, Page.GetByTestId("request-beneficiary"), $"{key.DisplayName} ({Humanize.Kind(key.Kind)})");
