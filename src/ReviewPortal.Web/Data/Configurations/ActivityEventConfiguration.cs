@@ -35,3 +35,16 @@ public sealed class ActivityRollupConfiguration : IEntityTypeConfiguration<Activ
         builder.HasKey(r => new { r.IdentityId, r.Day, r.Category });
     }
 }
+
+public sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageRollup>
+{
+    public void Configure(EntityTypeBuilder<UsageRollup> builder)
+    {
+        builder.HasKey(r => new { r.Subject, r.SubjectId, r.WorkspaceId, r.Day });
+        builder.Property(r => r.SubjectId).HasMaxLength(MaxLengths.Identity.ExternalId);
+        builder.Property(r => r.WorkspaceId).HasMaxLength(MaxLengths.Identity.ExternalId);
+        builder.Ignore(r => r.TotalTokens);
+        // The evidence reads a window of days for the identities in scope.
+        builder.HasIndex(r => new { r.IdentityId, r.Day });
+    }
+}

@@ -1411,6 +1411,65 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.ToTable("ReviewerDelegations");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.UsageRollup", b =>
+                {
+                    b.Property<int>("Subject")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("CacheCreationInputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CacheReadInputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Commits")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("IdentityId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LinesAdded")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LinesRemoved")
+                        .HasColumnType("int");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PullRequests")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("int");
+
+                    b.Property<long>("UncachedInputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("WebSearchRequests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Subject", "SubjectId", "WorkspaceId", "Day");
+
+                    b.HasIndex("IdentityId", "Day");
+
+                    b.ToTable("UsageRollups");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
                 {
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Beneficiary")

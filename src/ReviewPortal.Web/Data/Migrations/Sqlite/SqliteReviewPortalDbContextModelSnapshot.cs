@@ -1364,6 +1364,65 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("ReviewerDelegations");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.UsageRollup", b =>
+                {
+                    b.Property<int>("Subject")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CacheCreationInputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CacheReadInputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Commits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("IdentityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinesAdded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinesRemoved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PullRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sessions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UncachedInputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WebSearchRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Subject", "SubjectId", "WorkspaceId", "Day");
+
+                    b.HasIndex("IdentityId", "Day");
+
+                    b.ToTable("UsageRollups");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
                 {
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Beneficiary")
