@@ -31,11 +31,14 @@ public sealed record EntitlementEvidencePolicy(EvidenceScope Scope, string? Work
     {
         EntitlementKind.WorkspaceRole => new(EvidenceScope.Workspace, WorkspaceKey(resourceExternalId),
             $"Activity in workspace {resourceName} (its feed events and usage there)", $"in workspace {resourceName}"),
-        EntitlementKind.ApiKey => new(EvidenceScope.ApiKey, null, "Usage of this key (usage report) and its feed events", "by this key"),
+        EntitlementKind.ApiKey => new(EvidenceScope.ApiKey, null, KeySource, "by this key"),
         EntitlementKind.GroupMembership => new(EvidenceScope.GroupOverall, null,
             "Overall activity: the group's grants are unknown"),
         _ => new(EvidenceScope.Overall, null, "Overall activity (all feed events and usage)"),
     };
+
+    /// <summary>The label of an API key's own evidence (the drawer reads it as usage first).</summary>
+    public const string KeySource = "Usage of this key (usage report) and its feed events";
 
     /// <summary>The label of the identity's overall activity, shown beside the entitlement's own.</summary>
     public const string OverallSource = "Overall activity (all feed events and usage)";
