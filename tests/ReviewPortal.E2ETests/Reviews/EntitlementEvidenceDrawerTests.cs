@@ -17,13 +17,14 @@ namespace ReviewPortal.E2ETests.Reviews;
 public sealed partial class EntitlementEvidenceDrawerTests(AppServer app, BrowserFixture browser) : BrowserTest(app, browser)
 {
     private readonly DemoData _data = new(app);
+    private readonly AppServer _app = app;
 
     [BrowserFact]
     public async Task Reviewer_OpensKeyItem_SeesTheKeysUsageWithItsSourceAndTheOverallBesideIt()
     {
         var engineer = await _data.PersonaAsync(Personas.Engineer);
         var admin = await _data.PersonaAsync(Personas.Admin);
-        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = _app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         // A key in a workspace, not the engineer's (nobody reviews their own key), given 12 days of Messages usage.
         var key = await _data.QueryAsync(db => db.Grants.AsNoTracking()
@@ -42,7 +43,7 @@ public sealed partial class EntitlementEvidenceDrawerTests(AppServer app, Browse
             }));
             return await db.SaveChangesAsync();
         });
-        using var scope = app.Services.CreateScope();
+        using var scope = _app.Services.CreateScope();
         var launched = await scope.ServiceProvider.GetRequiredService<LaunchCampaign>().HandleAsync(
             new Viewer(admin.IdentityId, admin.FullName, new HashSet<string> { Roles.Admin }),
             new CampaignDefinition
