@@ -17,6 +17,9 @@ public sealed record Activity(
 {
     private JsonElement? _root;
 
+    /// <summary>The top-level <c>workspace_id</c> the record's type carries (agent sessions, workspace changes …); null without one.</summary>
+    public string? WorkspaceId { get; init; }
+
     /// <summary>Reads a top-level string property of the raw record, e.g. <c>GetString("api_key_id")</c>; null when absent or not a string.</summary>
     public string? GetString(string propertyName) =>
         Root.TryGetProperty(propertyName, out var value) && value.ValueKind == JsonValueKind.String

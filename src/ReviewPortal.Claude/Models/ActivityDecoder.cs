@@ -114,6 +114,7 @@ public static class ActivityDecoder
         string? type = null;
         string? organizationId = null;
         string? organizationUuid = null;
+        string? workspaceId = null;
         ActivityActor? actor = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -142,6 +143,10 @@ public static class ActivityDecoder
             else if (reader.ValueTextEquals("organization_uuid"u8))
             {
                 organizationUuid = ReadString(ref reader, values);
+            }
+            else if (reader.ValueTextEquals("workspace_id"u8))
+            {
+                workspaceId = ReadString(ref reader, values);
             }
             else if (reader.ValueTextEquals("actor"u8))
             {
@@ -175,7 +180,10 @@ public static class ActivityDecoder
                 return (null, new MalformedActivity(raw, $"unparseable created_at '{createdAtText}'"));
             }
         }
-        return (new Activity(id, createdAt, type ?? "unknown", organizationId, organizationUuid, actor ?? new ActivityActor(), raw), null);
+        return (new Activity(id, createdAt, type ?? "unknown", organizationId, organizationUuid, actor ?? new ActivityActor(), raw)
+        {
+            WorkspaceId = workspaceId,
+        }, null);
     }
 
     /// <summary>
@@ -398,7 +406,10 @@ public static class ActivityDecoder
             GetString(item, "organization_id"),
             GetString(item, "organization_uuid"),
             actor,
-            item.GetRawText());
+            item.GetRawText())
+        {
+            WorkspaceId = GetString(item, "workspace_id"),
+        };
         return (activity, null);
     }
 

@@ -20,6 +20,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<ActivityEvent> ActivityEvents => Set<ActivityEvent>();
     public DbSet<ActivityRollup> ActivityRollups => Set<ActivityRollup>();
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+    public DbSet<WorkspaceActivityRollup> WorkspaceActivityRollups => Set<WorkspaceActivityRollup>();
     public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
     public DbSet<ApprovalStep> ApprovalSteps => Set<ApprovalStep>();
     public DbSet<ApprovalPolicy> ApprovalPolicies => Set<ApprovalPolicy>();

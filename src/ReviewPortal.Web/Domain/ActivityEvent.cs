@@ -19,12 +19,31 @@ public class ActivityEvent
     /// <summary>The portal identity the actor resolved to; null for system/anthropic/unknown actors.</summary>
     public int? IdentityId { get; set; }
     public required string RawJson { get; set; }
+
+    /// <summary>
+    /// The record's top-level <c>workspace_id</c>, where its type carries one: counted into <see cref="WorkspaceActivityRollup"/>
+    /// when stored, not a column (the raw JSON keeps it, and the rollup rebuild reads it from there).
+    /// </summary>
+    public string? WorkspaceId { get; set; }
 }
 
 /// <summary>Per identity, per UTC day, per category event count: the 30-day evidence is read from here.</summary>
 public class ActivityRollup
 {
     public int IdentityId { get; set; }
+    public DateOnly Day { get; set; }
+    public ActivityCategory Category { get; set; }
+    public int Count { get; set; }
+}
+
+/// <summary>
+/// Per identity, per workspace, per UTC day, per category feed event count, for the events that carry a workspace id: the
+/// evidence of a workspace role (activity elsewhere says nothing about the role in this workspace).
+/// </summary>
+public class WorkspaceActivityRollup
+{
+    public int IdentityId { get; set; }
+    public required string WorkspaceId { get; set; }
     public DateOnly Day { get; set; }
     public ActivityCategory Category { get; set; }
     public int Count { get; set; }

@@ -60,6 +60,22 @@ internal static class CampaignBenchmark
         if (File.Exists(file) && !args.Flag("rebuild"))
         {
             Progress.Say($"campaign: reusing {file} ({new FileInfo(file).Length / 1e9:F2} GB)");
+            // A file built before usage evidence: migrated to today's schema and given its usage rows, once.
+            var reused = Portal.Services(file);
+            await using (var provider = reused.BuildServiceProvider())
+            {
+                await provider.GetRequiredService<Web.Infrastructure.Database.DatabaseMigrator>().MigrateAsync();
+            }
+            await using (var connection = new SqliteConnection(Portal.ConnectionString(file)))
+            {
+                await connection.OpenAsync();
+                var (usageRows, workspaceRows) = UsageData.Insert(connection, DateTimeOffset.UtcNow);
+                if (usageRows > 0)
+                {
+                    Progress.Say($"  usage: {usageRows:N0} usage rows, {workspaceRows:N0} workspace feed rows added");
+                }
+            }
+            SqliteConnection.ClearAllPools();
             return;
         }
         var events = args.Long("events", 10_000_000);
@@ -93,6 +109,8 @@ internal static class CampaignBenchmark
             var open = DirectoryData.InsertAccess(connection, identities, items, DateTimeOffset.UtcNow);
             Execute(connection, "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(TRUNCATE);");
             Progress.Say($"  directory: {open:N0} open grants");
+            var (usageRows, workspaceRows) = UsageData.Insert(connection, DateTimeOffset.UtcNow);
+            Progress.Say($"  usage: {usageRows:N0} usage rows, {workspaceRows:N0} workspace feed rows");
         }
         SqliteConnection.ClearAllPools();
         File.Delete(building + "-wal");

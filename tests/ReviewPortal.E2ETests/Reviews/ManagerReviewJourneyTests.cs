@@ -102,6 +102,6 @@ public sealed partial class ManagerReviewJourneyTests(BrowserFixture browser) : 
         await Expect(grid.GetByTestId("open-item")).ToHaveCountAsync(0);
     }
 
-    [GeneratedRegex(@"^Any activity: active \d+ of 30 days")]
+    [GeneratedRegex(@"^This entitlement\s*(Active|Used) \d+ of 30 days")]
     private static partial Regex ActivitySummary();
 }

@@ -80,6 +80,18 @@ public static partial class Humanize
         _ => "Other",
     };
 
+    /// <summary>A token count as a reviewer reads it: "950 tokens", "12.5 K tokens", "1.2 M tokens", "3.4 B tokens".</summary>
+    public static string Tokens(long tokens) => $"{Compact(tokens)} tokens";
+
+    /// <summary>A large count in a few digits: 950, 12.5 K, 1.2 M, 3.4 B (invariant culture, one decimal at most).</summary>
+    public static string Compact(double value) => Math.Abs(value) switch
+    {
+        >= 1e9 => $"{(value / 1e9).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} B",
+        >= 1e6 => $"{(value / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} M",
+        >= 1e4 => $"{(value / 1e3).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} K",
+        _ => value.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>What a decision did to an item, in the past tense ("3 item(s) revoked").</summary>
     public static string Decided(DecisionOutcome outcome) => outcome switch
     {

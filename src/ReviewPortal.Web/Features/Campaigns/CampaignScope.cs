@@ -72,6 +72,7 @@ public static class CampaignScope
             ReducesToId = g.Entitlement.ReducesToId,
             ResourceId = g.Entitlement.ResourceId,
             ResourceName = g.Entitlement.Resource.Name,
+            ResourceExternalId = g.Entitlement.Resource.ExternalId,
             ResourceOwnerId = g.Entitlement.Resource.OwnerId ?? (g.Entitlement.Resource.Parent != null ? g.Entitlement.Resource.Parent.OwnerId : null),
         });
 }
@@ -103,6 +104,8 @@ public sealed record ScopedGrant
     public int? ReducesToId { get; init; }
     public int ResourceId { get; init; }
     public string ResourceName { get; init; } = "";
+    /// <summary>The workspace id a workspace role's evidence is counted in (<see cref="EntitlementEvidencePolicy"/>).</summary>
+    public string ResourceExternalId { get; init; } = "";
     public int? ResourceOwnerId { get; init; }
 
     public bool IsHuman => IdentityKind == IdentityKind.Person;

@@ -16,7 +16,8 @@ public sealed record ItemEvidence(
     PeerEvidence Peers,
     RoleContext Role,
     IReadOnlyList<TrailEntry> Trail,
-    RecommendationResult Recommendation)
+    RecommendationResult Recommendation,
+    ActivityEvidence? Overall = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -37,7 +38,15 @@ public sealed record ItemEvidence(
     public static string Hash(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
 }
 
+/// <summary>
+/// Thirty days of use: on <see cref="ItemEvidence.Activity"/> the entitlement's own (what <see cref="Source"/> says was
+/// counted), on <see cref="ItemEvidence.Overall"/> the identity's. Evidence stored before usage was counted has no tokens
+/// and no source (the defaults).
+/// </summary>
+/// <param name="LastActiveAt">Last use: the last feed event, or the start of the last UTC day with usage.</param>
+/// <param name="ActiveDays">Days with a feed event or usage.</param>
 /// <param name="Daily">Events per day, oldest first, ending on the as-of day (the sparkline).</param>
+/// <param name="DailyTokens">Tokens per day, as <paramref name="Daily"/>; null when the evidence predates usage.</param>
 public sealed record ActivityEvidence(
     DateTimeOffset? LastActiveAt,
     int? DaysSinceActive,
@@ -45,10 +54,17 @@ public sealed record ActivityEvidence(
     int TotalEvents,
     int[] Daily,
     IReadOnlyDictionary<string, int> ByCategory,
-    int AdminChangeEvents);
+    int AdminChangeEvents,
+    long[]? DailyTokens = null,
+    long Tokens = 0,
+    long Requests = 0,
+    int ClaudeCodeSessions = 0,
+    string? Source = null);
 
-/// <param name="PeerCount">Active peers the median is taken over.</param>
-public sealed record PeerEvidence(string Group, int PeerCount, double PeerMedian, double? Ratio);
+/// <param name="Group">Who the peers are: the other holders of the same entitlement.</param>
+/// <param name="PeerCount">Active peers the median is taken over (the holder excluded).</param>
+/// <param name="Measure">What the median counts ("events and requests"); null on evidence from before.</param>
+public sealed record PeerEvidence(string Group, int PeerCount, double PeerMedian, double? Ratio, string? Measure = null);
 
 public sealed record RoleContext(
     string Kind,

@@ -27,6 +27,7 @@ public sealed class ActivityStore : IAsyncDisposable
     private DbCommand? _insertEvent;
     private DbCommand? _upsertRollup;
     private DbCommand? _touchIdentity;
+    private DbCommand? _upsertWorkspaceRollup;
 
     private ActivityStore(ReviewPortalDbContext db, DbConnection connection, DbTransaction transaction)
     {
@@ -170,6 +171,20 @@ public sealed class ActivityStore : IAsyncDisposable
                 SqliteRows.Int64(s, p + 2, (int)r.Category);
                 SqliteRows.Int64(s, p + 3, r.Count);
             });
+        var inWorkspaces = WorkspaceRollups(fresh);
+        if (inWorkspaces.Count > 0)
+        {
+            SqliteRows.Execute(connection, """INSERT INTO "WorkspaceActivityRollups" ("IdentityId", "WorkspaceId", "Day", "Category", "Count")""", 5,
+                """ON CONFLICT ("Day", "IdentityId", "WorkspaceId", "Category") DO UPDATE SET "Count" = "WorkspaceActivityRollups"."Count" + excluded."Count" """,
+                inWorkspaces, static (s, p, r) =>
+                {
+                    SqliteRows.Int64(s, p, r.Identity);
+                    SqliteRows.Text(s, p + 1, r.Workspace);
+                    SqliteRows.Text(s, p + 2, r.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                    SqliteRows.Int64(s, p + 3, (int)r.Category);
+                    SqliteRows.Int64(s, p + 4, r.Count);
+                });
+        }
         SqliteRows.Execute(connection, """UPDATE "Identities" SET "LastActiveAt" = v.column2 FROM (""", 2,
             """) AS v WHERE "Identities"."Id" = v.column1 AND ("Identities"."LastActiveAt" IS NULL OR "Identities"."LastActiveAt" < v.column2)""",
             LatestPerIdentity(fresh), static (s, p, l) =>
@@ -209,6 +224,10 @@ public sealed class ActivityStore : IAsyncDisposable
             UPDATE ActivityRollups SET Count = Count + @count WHERE IdentityId = @identity AND Day = @day AND Category = @category;
             IF @@ROWCOUNT = 0 INSERT INTO ActivityRollups (IdentityId, Day, Category, Count) VALUES (@identity, @day, @category, @count);
             """, "@identity", "@day", "@category", "@count");
+        _upsertWorkspaceRollup ??= Command("""
+            UPDATE WorkspaceActivityRollups SET Count = Count + @count WHERE Day = @day AND IdentityId = @identity AND WorkspaceId = @workspace AND Category = @category;
+            IF @@ROWCOUNT = 0 INSERT INTO WorkspaceActivityRollups (IdentityId, WorkspaceId, Day, Category, Count) VALUES (@identity, @workspace, @day, @category, @count);
+            """, "@identity", "@workspace", "@day", "@category", "@count");
         _touchIdentity ??= Command(
             "UPDATE Identities SET LastActiveAt = @at WHERE Id = @identity AND (LastActiveAt IS NULL OR LastActiveAt < @at)", "@at", "@identity");
         foreach (var e in fresh)
@@ -237,6 +256,16 @@ public sealed class ActivityStore : IAsyncDisposable
             p[3].Value = rollup.Count;
             await _upsertRollup.ExecuteNonQueryAsync(cancellationToken);
         }
+        foreach (var rollup in WorkspaceRollups(fresh))
+        {
+            var p = _upsertWorkspaceRollup.Parameters;
+            p[0].Value = rollup.Identity;
+            p[1].Value = rollup.Workspace;
+            p[2].Value = rollup.Day.ToDateTime(TimeOnly.MinValue);
+            p[3].Value = (int)rollup.Category;
+            p[4].Value = rollup.Count;
+            await _upsertWorkspaceRollup.ExecuteNonQueryAsync(cancellationToken);
+        }
         foreach (var (identity, at) in LatestPerIdentity(fresh))
         {
             var p = _touchIdentity.Parameters;
@@ -263,6 +292,24 @@ public sealed class ActivityStore : IAsyncDisposable
         return counts.Select(c => new Rollup(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Value)).ToList();
     }
 
+    private readonly record struct WorkspaceRollup(int Identity, string Workspace, DateOnly Day, ActivityCategory Category, int Count);
+
+    /// <summary>The new events that carry a workspace id, counted per identity, workspace, UTC day and category (most carry none).</summary>
+    private static List<WorkspaceRollup> WorkspaceRollups(List<ActivityEvent> fresh)
+    {
+        Dictionary<(int, string, DateOnly, ActivityCategory), int>? counts = null;
+        foreach (var e in fresh)
+        {
+            if (e is { IdentityId: { } identity, WorkspaceId: { } workspace })
+            {
+                counts ??= [];
+                var key = (identity, workspace, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime), e.Category);
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+        return counts is null ? [] : counts.Select(c => new WorkspaceRollup(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Key.Item4, c.Value)).ToList();
+    }
+
     /// <summary>Each identity's newest new event: one row each for the page's last-active update.</summary>
     private static List<(int Identity, DateTimeOffset At)> LatestPerIdentity(List<ActivityEvent> fresh)
     {
@@ -286,6 +333,12 @@ public sealed class ActivityStore : IAsyncDisposable
         INSERT INTO "ActivityRollups" ("IdentityId", "Day", "Category", "Count")
         SELECT * FROM unnest(@identity, @day, @category, @count)
         ON CONFLICT ("IdentityId", "Day", "Category") DO UPDATE SET "Count" = "ActivityRollups"."Count" + excluded."Count"
+        """;
+
+    private const string PostgresWorkspaceRollupsSql = """
+        INSERT INTO "WorkspaceActivityRollups" ("IdentityId", "WorkspaceId", "Day", "Category", "Count")
+        SELECT * FROM unnest(@identity, @workspace, @day, @category, @count)
+        ON CONFLICT ("Day", "IdentityId", "WorkspaceId", "Category") DO UPDATE SET "Count" = "WorkspaceActivityRollups"."Count" + excluded."Count"
         """;
 
     private const string PostgresTouchSql = """
@@ -342,6 +395,18 @@ public sealed class ActivityStore : IAsyncDisposable
         touch.Parameters.Add(new NpgsqlParameter<DateTime[]>("at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = latest.Select(l => l.At.UtcDateTime).ToArray() });
         batch.BatchCommands.Add(upsert);
         batch.BatchCommands.Add(touch);
+        // In the same round trip: a page with workspace events costs one more statement in the batch, not one more trip.
+        var inWorkspaces = WorkspaceRollups(fresh);
+        if (inWorkspaces.Count > 0)
+        {
+            var workspaces = new NpgsqlBatchCommand(PostgresWorkspaceRollupsSql);
+            workspaces.Parameters.Add(new NpgsqlParameter<int[]>("identity", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = inWorkspaces.Select(r => r.Identity).ToArray() });
+            workspaces.Parameters.Add(new NpgsqlParameter<string[]>("workspace", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { TypedValue = inWorkspaces.Select(r => r.Workspace).ToArray() });
+            workspaces.Parameters.Add(new NpgsqlParameter<DateOnly[]>("day", NpgsqlDbType.Array | NpgsqlDbType.Date) { TypedValue = inWorkspaces.Select(r => r.Day).ToArray() });
+            workspaces.Parameters.Add(new NpgsqlParameter<int[]>("category", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = inWorkspaces.Select(r => (int)r.Category).ToArray() });
+            workspaces.Parameters.Add(new NpgsqlParameter<int[]>("count", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = inWorkspaces.Select(r => r.Count).ToArray() });
+            batch.BatchCommands.Add(workspaces);
+        }
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -372,7 +437,7 @@ public sealed class ActivityStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _insertEvent, _upsertRollup, _touchIdentity })
+        foreach (var command in new[] { _insertEvent, _upsertRollup, _upsertWorkspaceRollup, _touchIdentity })
         {
             if (command is not null)
             {

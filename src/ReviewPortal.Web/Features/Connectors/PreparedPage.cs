@@ -66,6 +66,8 @@ internal sealed class PreparedPage
                 ActorType = activity.Actor.Type,
                 ActorExternalId = actorKey,
                 RawJson = activity.RawJson,
+                // Evidence only: a workspace id too long to key the rollup leaves the event counted overall, not quarantined.
+                WorkspaceId = MaxLengths.Fits(activity.WorkspaceId, MaxLengths.Resource.ExternalId) ? activity.WorkspaceId : null,
             });
             eventActors.Add(actor);
         }

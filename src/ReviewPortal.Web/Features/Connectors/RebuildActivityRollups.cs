@@ -32,6 +32,33 @@ public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbConte
         WHERE IdentityId IS NOT NULL AND OccurredAt >= {0} GROUP BY IdentityId, CAST(SWITCHOFFSET(OccurredAt, '+00:00') AS date), Category
         """;
 
+    // The workspace an event happened in is only in its raw JSON (a top-level workspace_id, as the store reads it on ingestion).
+    private const string SqliteWorkspaceRollupSql = """
+        INSERT INTO WorkspaceActivityRollups (IdentityId, WorkspaceId, Day, Category, Count)
+        SELECT IdentityId, Workspace, Day, Category, COUNT(*) FROM (
+            SELECT IdentityId, json_extract(RawJson, '$.workspace_id') AS Workspace,
+                   date((OccurredAt - 621355968000000000) / 10000000, 'unixepoch') AS Day, Category FROM ActivityEvents
+            WHERE IdentityId IS NOT NULL AND OccurredAt >= {0} AND json_type(RawJson, '$.workspace_id') = 'text')
+        WHERE length(Workspace) <= 200 GROUP BY IdentityId, Workspace, Day, Category
+        """;
+
+    private const string PostgresWorkspaceRollupSql = """
+        INSERT INTO "WorkspaceActivityRollups" ("IdentityId", "WorkspaceId", "Day", "Category", "Count")
+        SELECT "IdentityId", w, d, "Category", COUNT(*) FROM (
+            SELECT "IdentityId", "RawJson"::jsonb ->> 'workspace_id' AS w, jsonb_typeof("RawJson"::jsonb -> 'workspace_id') AS t,
+                   ("OccurredAt" AT TIME ZONE 'UTC')::date AS d, "Category" FROM "ActivityEvents"
+            WHERE "IdentityId" IS NOT NULL AND "OccurredAt" >= {0}) e
+        WHERE t = 'string' AND length(w) <= 200 GROUP BY "IdentityId", w, d, "Category"
+        """;
+
+    private const string SqlServerWorkspaceRollupSql = """
+        INSERT INTO WorkspaceActivityRollups (IdentityId, WorkspaceId, Day, Category, Count)
+        SELECT IdentityId, w, d, Category, COUNT(*) FROM (
+            SELECT IdentityId, JSON_VALUE(RawJson, '$.workspace_id') AS w, CAST(SWITCHOFFSET(OccurredAt, '+00:00') AS date) AS d, Category
+            FROM ActivityEvents WHERE IdentityId IS NOT NULL AND OccurredAt >= {0} AND ISJSON(RawJson) = 1) e
+        WHERE w IS NOT NULL AND LEN(w) <= 200 GROUP BY IdentityId, w, d, Category
+        """;
+
     public async Task<object> RunAsync(CancellationToken cancellationToken = default)
     {
         var (resolved, rollups) = await contexts.WriteAsync(async (db, ct) =>
@@ -43,6 +70,8 @@ public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbConte
             var firstDay = DateOnly.FromDateTime(from.UtcDateTime);
             await db.ActivityRollups.Where(r => r.Day >= firstDay).ExecuteDeleteAsync(ct);
             var rollups = await db.Database.ExecuteSqlRawAsync(RollupSql(db.Provider), [Instant(db.Provider, from)], ct);
+            await db.WorkspaceActivityRollups.Where(r => r.Day >= firstDay).ExecuteDeleteAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(WorkspaceRollupSql(db.Provider), [Instant(db.Provider, from)], ct);
             await db.Database.ExecuteSqlRawAsync(LastActiveSql, ct);
             db.Audit(AuditActor.System("rebuild-rollups", time.GetUtcNow(), CorrelationId.New()), "connector.rollups-rebuilt",
                 new AuditTarget("ActivityRollups", "all"), after: new { resolved, rollups });
@@ -69,6 +98,13 @@ public sealed class RebuildActivityRollups(IDbContextFactory<ReviewPortalDbConte
         DatabaseProvider.Sqlite => at.UtcTicks,
         DatabaseProvider.Postgres => at == DateTimeOffset.MinValue ? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc) : at.UtcDateTime,
         _ => at,
+    };
+
+    private static string WorkspaceRollupSql(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => SqliteWorkspaceRollupSql,
+        DatabaseProvider.SqlServer => SqlServerWorkspaceRollupSql,
+        _ => PostgresWorkspaceRollupSql,
     };
 
     private static string RollupSql(DatabaseProvider provider) => provider switch

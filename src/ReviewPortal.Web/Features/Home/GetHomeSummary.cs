@@ -33,7 +33,7 @@ public sealed class GetHomeSummary(IDbContextFactory<ReviewPortalDbContext> cont
 
         int? auditEntries = viewer.CanReadEverything ? await db.AuditEntries.CountAsync(cancellationToken) : null;
         int? dormantKeys = viewer.CanReadEverything
-            ? await db.Identities.WhereDormantApiKey(time.GetUtcNow()).CountAsync(cancellationToken)
+            ? await db.Identities.WhereDormantApiKey(db.UsageRollups, time.GetUtcNow()).CountAsync(cancellationToken)
             : null;
         return new HomeSummary(pendingReviews, pendingApprovals, openCampaigns, myRequests, visibleIdentities,
             lastActivity, lastSync, auditEntries, dormantKeys, hasReports);

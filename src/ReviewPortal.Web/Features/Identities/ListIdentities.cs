@@ -29,7 +29,7 @@ public sealed class ListIdentities(IDbContextFactory<ReviewPortalDbContext> cont
         }
         if (query.DormantKeysOnly)
         {
-            identities = identities.WhereDormantApiKey(time.GetUtcNow());
+            identities = identities.WhereDormantApiKey(db.UsageRollups, time.GetUtcNow());
         }
         var total = await identities.CountAsync(cancellationToken);
         var pageSize = Math.Clamp(query.PageSize, 1, 200);

@@ -87,6 +87,16 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
             .Select(i => new Person(i.Id, i.DisplayName, i.ManagerId, i.EmploymentStatus == EmploymentStatus.Active, i.DepartedAt))
             .ToDictionaryAsync(p => p.Id, cancellationToken);
         var evidence = await EvidenceBuilder.LoadAsync(db, grants, now, cancellationToken);
+        // The last day of usage before the window, so "last active" counts it as the candidates filter did.
+        var identityIds = grants.Select(g => g.IdentityId).Distinct().ToList();
+        var lastUsage = await db.UsageRollups.AsNoTracking()
+            .Where(u => u.IdentityId != null && identityIds.Contains(u.IdentityId.Value) && (u.Requests > 0 || u.Sessions > 0 || u.OutputTokens > 0))
+            .GroupBy(u => u.IdentityId!.Value).Select(g => new { IdentityId = g.Key, Day = g.Max(u => u.Day) })
+            .ToDictionaryAsync(u => u.IdentityId, u => u.Day, cancellationToken);
+        grants = grants.Select(g => lastUsage.TryGetValue(g.IdentityId, out var day)
+                && new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) is var used && (g.LastActiveAt is null || used > g.LastActiveAt)
+            ? g with { LastActiveAt = used }
+            : g).ToList();
         // An away reviewer's item goes to their delegate at once, as a launched campaign's does, so the launch mail does too.
         var delegates = await ReviewerDelegations.InForceAsync(db, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
         var items = grants.Select(g =>
@@ -149,8 +159,11 @@ public sealed class ApplyLifecycleRulesJob(IDbContextFactory<ReviewPortalDbConte
                 && g.Identity.Owner != null && g.Identity.Owner.EmploymentStatus == EmploymentStatus.Departed);
         }
         var dormantSince = now.AddDays(-rule.DormantDays);
+        // Usage counts as use (a key serving Messages may have no feed event), by UTC day: a day that overlaps the window is use.
+        var usedSince = DateOnly.FromDateTime(dormantSince.UtcDateTime);
         return grants.Where(g => KeyKinds.Contains(g.Identity.Kind)
-            && (g.Identity.LastActiveAt <= dormantSince || (g.Identity.LastActiveAt == null && g.Identity.CreatedAt <= dormantSince)));
+            && (g.Identity.LastActiveAt <= dormantSince || (g.Identity.LastActiveAt == null && g.Identity.CreatedAt <= dormantSince))
+            && !db.UsageRollups.Any(u => u.IdentityId == g.IdentityId && u.Day >= usedSince && (u.Requests > 0 || u.Sessions > 0 || u.OutputTokens > 0)));
     }
 
     /// <summary>

@@ -45,21 +45,25 @@ public class LaunchCampaignRecommendationTests(LaunchCampaignRecommendationTests
             org.Activity(Steady, Enumerable.Range(0, 22), countPerDay: 3);
             org.Grant(Steady, user);
 
+            // A workspace role's evidence is the workspace's: both admins work in it, one makes admin changes there.
             IdleAdmin = org.Person("Idle admin", manager, department: $"{org.Tag} admins");
-            org.Activity(IdleAdmin, [0, 1, 2]);
+            org.WorkspaceActivity(IdleAdmin, workspace, [0, 1, 2]);
             org.Grant(IdleAdmin, wsAdmin);
             BusyAdmin = org.Person("Busy admin", manager, department: $"{org.Tag} admins");
-            org.Activity(BusyAdmin, [0, 1, 2], category: ActivityCategory.AdminChange);
+            org.WorkspaceActivity(BusyAdmin, workspace, [0, 1, 2], category: ActivityCategory.AdminChange);
             org.Grant(BusyAdmin, wsAdmin);
 
-            // Three active peers at 10 events and one at 60: the median of active peers is 10, the ratio 6.
-            var busy = $"{org.Tag} busy";
-            Heavy = org.Person("Heavy", manager, department: busy);
+            // Peers are the other holders of the same entitlement: three at 10 events and one at 60, so the median of
+            // Heavy's active peers is 10 (Heavy not counted), the ratio 6.
+            var member = org.Role(org.Organization, "member");
+            Heavy = org.Person("Heavy", manager, department: $"{org.Tag} busy");
             org.Activity(Heavy, [0, 1, 2], countPerDay: 20);
-            org.Grant(Heavy, user);
+            org.Grant(Heavy, member);
             foreach (var n in Enumerable.Range(1, 3))
             {
-                org.Activity(org.Person($"Peer {n}", manager, department: busy), [n], countPerDay: 10);
+                var peer = org.Person($"Peer {n}", manager, department: $"{org.Tag} busy");
+                org.Activity(peer, [n], countPerDay: 10);
+                org.Grant(peer, member);
             }
 
             Leaver = org.Person("Leaver", manager, departed: true, lastActive: TestOrg.Now.AddDays(-2));
@@ -118,7 +122,10 @@ public class LaunchCampaignRecommendationTests(LaunchCampaignRecommendationTests
 
     [Fact]
     public Task Launch_PrivilegedRoleWithLesserRoleAndNoAdminChanges_Reduce() =>
-        AssertRecommendationAsync(world.IdleAdmin, Recommendation.Reduce, "Reduce: admin rights unused for 30 days", "unused-privilege");
+        AssertRecommendationAsync(world.IdleAdmin, Recommendation.Reduce,
+            "Reduce: admin rights unused: no role changes, member changes, member invites, key creation or changes, settings changes, " +
+            "user changes, group changes, permission changes, workspace changes, owner transfers, SSO changes, directory changes, " +
+            "domain changes or service account changes in 30 days", "unused-privilege");
 
     [Fact]
     public async Task Launch_PrivilegedRoleUsedForAdminChanges_NotReduce()
@@ -132,11 +139,14 @@ public class LaunchCampaignRecommendationTests(LaunchCampaignRecommendationTests
     [Fact]
     public async Task Launch_SixTimesActivePeerMedian_LookCloserQuotingRatioAndGroup()
     {
-        var group = $"{world.Org.Tag} busy people";
+        var group = $"holders of {world.Org.Tag} org: member";
         await AssertRecommendationAsync(world.Heavy, Recommendation.LookCloser, $"Look closer: 6× the peer median ({group})", "unusual-volume");
 
-        var peers = ItemEvidence.FromJson((await ItemForAsync(world.Heavy)).EvidenceJson)!.Peers;
-        Assert.Equal(new PeerEvidence(group, 4, 10, 6), peers);
+        var evidence = ItemEvidence.FromJson((await ItemForAsync(world.Heavy)).EvidenceJson)!;
+        // Three peers, the holder excluded from its own median (with it, the median of 10, 10, 10, 60 would still be 10,
+        // but the count would be 4).
+        Assert.Equal(new PeerEvidence(group, 3, 10, 6, "events and requests"), evidence.Peers);
+        Assert.Equal($"3 other active {group} (the holder not counted)", evidence.Recommendation.Inputs["peers"]);
     }
 
     [Fact]

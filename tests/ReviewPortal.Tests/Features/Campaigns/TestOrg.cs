@@ -93,6 +93,39 @@ public sealed class TestOrg
         }
     }
 
+    private readonly List<(Identity Identity, WorkspaceActivityRollup Rollup)> _pendingInWorkspaces = [];
+    private readonly List<(Identity Identity, UsageRollup Rollup)> _pendingUsage = [];
+
+    /// <summary>Feed events carrying <paramref name="workspace"/>'s id, as the store counts them (and overall, as it does too).</summary>
+    public void WorkspaceActivity(Identity identity, Resource workspace, IEnumerable<int> daysAgo, int countPerDay = 1,
+        ActivityCategory category = ActivityCategory.Platform)
+    {
+        foreach (var day in daysAgo.ToList())
+        {
+            _pendingInWorkspaces.Add((identity, new WorkspaceActivityRollup
+            {
+                WorkspaceId = workspace.ExternalId, Day = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-day), Category = category,
+                Count = countPerDay,
+            }));
+            Activity(identity, [day], countPerDay, category);
+        }
+    }
+
+    /// <summary>Usage rows as the usage ingestion writes them, resolved to <paramref name="identity"/>: per day, tokens and requests.</summary>
+    public void Usage(Identity identity, UsageSubject subject, IEnumerable<int> daysAgo, long tokensPerDay, long requestsPerDay = 10,
+        Resource? workspace = null)
+    {
+        foreach (var day in daysAgo)
+        {
+            _pendingUsage.Add((identity, new UsageRollup
+            {
+                Subject = subject, SubjectId = identity.ExternalId, WorkspaceId = workspace?.ExternalId ?? "",
+                Day = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-day), Requests = requestsPerDay,
+                UncachedInputTokens = tokensPerDay / 2, OutputTokens = tokensPerDay - tokensPerDay / 2,
+            }));
+        }
+    }
+
     public async Task SaveAsync(PortalAppFactory portal)
     {
         await using var db = await portal.CreateDbContextAsync();
@@ -106,8 +139,20 @@ public sealed class TestOrg
             rollup.IdentityId = identity.Id;
             db.ActivityRollups.Add(rollup);
         }
+        foreach (var (identity, rollup) in _pendingInWorkspaces)
+        {
+            rollup.IdentityId = identity.Id;
+            db.WorkspaceActivityRollups.Add(rollup);
+        }
+        foreach (var (identity, rollup) in _pendingUsage)
+        {
+            rollup.IdentityId = identity.Id;
+            db.UsageRollups.Add(rollup);
+        }
         await db.SaveChangesAsync();
         _pending.Clear();
+        _pendingInWorkspaces.Clear();
+        _pendingUsage.Clear();
     }
 
     /// <summary>A definition over everything in this org (and its workspaces), due in two weeks, reviewed by managers.</summary>

@@ -124,6 +124,51 @@ public sealed class ActivityStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_EventsCarryingAWorkspace_CountedPerWorkspaceOnceAndTheRebuildCountsTheSame()
+    {
+        var day = new DateOnly(2026, 11, 26);
+        // As the feed decoder hands them over: the top-level workspace_id read into WorkspaceId, the raw JSON kept.
+        ActivityEvent InWorkspace(string id, int hour, string? workspace, ActivityCategory category = ActivityCategory.Platform)
+        {
+            var e = Event(id, new DateTimeOffset(2026, 11, 26, hour, 0, 0, TimeSpan.Zero), _alice, category,
+                workspace is null ? null : $$"""{"id":"{{id}}","workspace_id":"{{workspace}}"}""");
+            e.WorkspaceId = workspace;
+            return e;
+        }
+
+        var page = new[]
+        {
+            InWorkspace("w1", 1, "wrkspc_research"), InWorkspace("w2", 2, "wrkspc_research"), InWorkspace("w3", 3, "wrkspc_ops"),
+            InWorkspace("w4", 4, "wrkspc_ops", ActivityCategory.AdminChange), InWorkspace("w5", 5, null),
+        };
+        await StorePageAsync(page);
+        // The same page again (a re-poll): nothing new, nothing counted twice.
+        await StorePageAsync(page);
+
+        var expected = new List<(int, string, DateOnly, ActivityCategory, int)>
+        {
+            (_alice, "wrkspc_ops", day, ActivityCategory.AdminChange, 1),
+            (_alice, "wrkspc_ops", day, ActivityCategory.Platform, 1),
+            (_alice, "wrkspc_research", day, ActivityCategory.Platform, 2),
+        }.Order().ToList();
+        Assert.Equal(expected, await WorkspaceRollupsAsync());
+
+        using (var scope = _portal.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RebuildActivityRollups>().RunAsync();
+        }
+
+        Assert.Equal(expected, await WorkspaceRollupsAsync());
+    }
+
+    private async Task<List<(int, string, DateOnly, ActivityCategory, int)>> WorkspaceRollupsAsync()
+    {
+        await using var db = await _portal.CreateDbContextAsync();
+        return (await db.WorkspaceActivityRollups.AsNoTracking().ToListAsync())
+            .Select(r => (r.IdentityId, r.WorkspaceId, r.Day, r.Category, r.Count)).Order().ToList();
+    }
+
+    [Fact]
     public async Task WriteAsync_LastActiveAt_MovesForwardOnlyAndOnlyForNewlyStoredEvents()
     {
         // Alice was last active at T; Bob never.

@@ -129,6 +129,26 @@ public sealed class ApplyLifecycleRulesJobTests
     }
 
     [Fact]
+    public async Task DormantKeys_IdleInTheFeedButServingMessages_NotProposed()
+    {
+        await using var portal = new EmptyPortalAppFactory();
+        var org = new LifecycleOrg(portal);
+        var (serving, _) = org.Key("serving", org.Maya, idleDays: 100);
+        org.Org.Usage(serving, UsageSubject.ApiKey, [2], tokensPerDay: 80_000);
+        var (stale, _) = org.Key("stale", org.Maya, idleDays: 100);
+        org.Org.Usage(stale, UsageSubject.ApiKey, [60], tokensPerDay: 80_000);
+        await org.SaveAsync();
+        await org.EnableAsync(dormantKeys: true);
+
+        Assert.Equal(1, await org.RunAsync());
+
+        var item = Assert.Single(await org.ItemsAsync());
+        Assert.Equal(stale.Id, item.IdentityId);
+        // Its last use is the usage day, 60 days ago, not the feed's 100.
+        Assert.StartsWith("No activity for 60 days (last active ", item.RecommendationReason);
+    }
+
+    [Fact]
     public async Task DormantKeys_CustomThreshold30_31DaysIdleProposed29Not()
     {
         await using var portal = new EmptyPortalAppFactory();

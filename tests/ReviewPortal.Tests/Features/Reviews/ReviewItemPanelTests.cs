@@ -83,9 +83,14 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
         var cut = Render(Item(canDecide: true));
 
         // Which activity each figure counts (issue #15, 9): any activity for the days, admin actions for the reduce advice.
-        Assert.Contains("Any activity: active 2 of 30 days · 6 events · last active 2026-11-25 (1 days before launch)",
+        // Evidence stored before it was per entitlement says so (no source, no overall beside it).
+        Assert.Contains("Active 2 of 30 days · 6 events · last active 2026-11-25 (1 days before launch)",
             cut.Find("[data-testid=item-activity-chart]").TextContent);
-        Assert.StartsWith("Admin actions: none in 30 days (looked for: role and member changes", cut.Find("[data-testid=admin-activity]").TextContent);
+        Assert.Equal("Source: the holder's overall feed activity (recorded before evidence per entitlement)",
+            cut.Find("[data-testid=entitlement-activity-source]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=overall-activity]"));
+        Assert.StartsWith("Admin actions: none in 30 days (looked for: role changes, member changes, member invites",
+            cut.Find("[data-testid=admin-activity]").TextContent);
         var role = cut.Find("[data-testid=role-context]").TextContent;
         Assert.Contains("Data scientist", role);
         Assert.Contains("Mara Lind", role);
@@ -97,6 +102,27 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
         Assert.Contains("6 events vs a median of 12 among 7 Research people", cut.Find("[data-testid=peer-comparison]").TextContent);
         Assert.Equal(Hash, cut.Find("[data-testid=evidence-hash]").TextContent);
         Assert.Contains("Reduce: admin rights unused for 30 days", cut.Find("[data-testid=recommendation-reason]").TextContent);
+    }
+
+    [Fact]
+    public void Panel_KeyItem_ShowsItsUsageWithSourceAndTheOverallBesideIt()
+    {
+        var daily = new int[30];
+        var tokens = Enumerable.Range(0, 30).Select(i => i >= 10 ? 150_000L : 0).ToArray();
+        var own = new ActivityEvidence(Now, 0, 20, 0, daily, new Dictionary<string, int>(), 0, tokens, 3_000_000, 200, 0,
+            EntitlementEvidencePolicy.KeySource);
+        var overall = own with { Source = EntitlementEvidencePolicy.OverallSource };
+        var evidence = Evidence() with { Activity = own, Overall = overall };
+        var item = Item(canDecide: true) with { Evidence = evidence, EvidenceJson = evidence.ToJson() };
+
+        var cut = Render(item);
+
+        Assert.Equal("Used 20 of 30 days, 3 M tokens · 200 requests · 0 events · last used 2026-11-26 (0 days before launch)",
+            cut.Find("[data-testid=entitlement-activity-summary]").TextContent);
+        Assert.Equal($"Source: {EntitlementEvidencePolicy.KeySource}", cut.Find("[data-testid=entitlement-activity-source]").TextContent);
+        Assert.Single(cut.FindAll("[data-testid=entitlement-activity-tokens]"));
+        Assert.Equal($"Source: {EntitlementEvidencePolicy.OverallSource}", cut.Find("[data-testid=overall-activity-source]").TextContent);
+        Assert.Contains("Ada Byron, overall", cut.Find("[data-testid=overall-activity]").TextContent);
     }
 
     [Fact]

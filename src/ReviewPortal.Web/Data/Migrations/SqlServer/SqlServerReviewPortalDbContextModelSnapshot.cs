@@ -1470,6 +1470,29 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.ToTable("UsageRollups");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.WorkspaceActivityRollup", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("IdentityId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("Day", "IdentityId", "WorkspaceId", "Category");
+
+                    b.ToTable("WorkspaceActivityRollups");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
                 {
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Beneficiary")

@@ -1423,6 +1423,29 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("UsageRollups");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.WorkspaceActivityRollup", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IdentityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkspaceId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Category")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "IdentityId", "WorkspaceId", "Category");
+
+                    b.ToTable("WorkspaceActivityRollups");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.AccessRequest", b =>
                 {
                     b.HasOne("ReviewPortal.Web.Domain.Identity", "Beneficiary")
