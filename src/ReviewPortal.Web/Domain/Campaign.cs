@@ -66,6 +66,11 @@ public class ReviewItem
     /// and the grant expiry gives notice and opens the removal task.
     /// </summary>
     public DateTimeOffset? KeepUntil { get; set; }
+    /// <summary>
+    /// The campaign's exception policy kept this item at launch (the system decided, <see cref="DecidedById"/> empty) and no
+    /// reviewer has decided it since: reviewers see only the exceptions by default, and the dashboard counts these apart.
+    /// </summary>
+    public bool AutoKept { get; set; }
 
     /// <summary>Optimistic concurrency: two tabs or two reviewers, one wins.</summary>
     public int Version { get; set; }
@@ -81,6 +86,7 @@ public class ReviewItem
         Justification = justification;
         ReducedToEntitlementId = outcome == DecisionOutcome.Reduce ? reducedTo : null;
         KeepUntil = outcome == DecisionOutcome.Keep ? keepUntil : null;
+        AutoKept = false;
         DecidedById = deciderId;
         DecidedAt = at;
         Version++;
@@ -134,6 +140,7 @@ public class ReviewItem
         ReviewerId = reviewerId;
         Outcome = null;
         KeepUntil = null;
+        AutoKept = false;
         DecidedAt = null;
         DecidedById = null;
         Version++;
@@ -184,7 +191,8 @@ public class ReviewDecision
     public ReviewItem ReviewItem { get; set; } = null!;
     public DecisionOutcome Outcome { get; set; }
     public string? Justification { get; set; }
-    public int DecidedById { get; set; }
+    /// <summary>The person who decided; null for the system (the campaign's exception policy auto-kept the item at launch).</summary>
+    public int? DecidedById { get; set; }
     public DateTimeOffset DecidedAt { get; set; }
     /// <summary>SHA-256 of exactly the evidence the reviewer saw.</summary>
     public required string EvidenceHash { get; set; }

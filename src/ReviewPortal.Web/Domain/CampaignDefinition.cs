@@ -57,8 +57,37 @@ public sealed record CampaignDefinition
     /// <summary>After an automatic close, carry out the removal tasks at once (the remediation run follows the close), even where remediation is not on a schedule.</summary>
     public bool AutoApply { get; set; }
 
+    /// <summary>
+    /// Exception review: items that meet every condition turned on here are kept by the system at launch, and reviewers see
+    /// the rest (the exceptions) first. Null, or no condition on, keeps nothing.
+    /// </summary>
+    public AutoKeepPolicy? AutoKeep { get; set; }
+
     /// <summary>Set on micro-reviews the lifecycle job opens (a <see cref="Domain.LifecycleRule"/> key); null for launched campaigns.</summary>
     public string? LifecycleRule { get; set; }
+}
+
+/// <summary>
+/// The campaign's auto-keep conditions, each on or off; an item is auto-kept when it meets all that are on (and at least one
+/// is on). Read from the item's launch evidence (<c>ItemEvidence</c>), never recomputed.
+/// </summary>
+public sealed record AutoKeepPolicy
+{
+    public const int WindowDays = 30;
+
+    /// <summary>Used on at least <see cref="MinActiveDays"/> of the last 30 days.</summary>
+    public bool RequireActiveDays { get; set; } = true;
+    public int MinActiveDays { get; set; } = 15;
+    /// <summary>Within the peers' range: activity at most <see cref="MaxPeerRatio"/> times the peers' median, or no peers to compare with.</summary>
+    public bool RequireWithinPeers { get; set; } = true;
+    public double MaxPeerRatio { get; set; } = 2;
+    public bool RequireNotPrivileged { get; set; } = true;
+    /// <summary>The holder is employed and, for a key or other non-human identity, so is its owner.</summary>
+    public bool RequireOwnerEmployed { get; set; } = true;
+    /// <summary>The grant was provisioned by an approved access request.</summary>
+    public bool RequireApprovedRequest { get; set; }
+
+    public bool AnyCondition => RequireActiveDays || RequireWithinPeers || RequireNotPrivileged || RequireOwnerEmployed || RequireApprovedRequest;
 }
 
 public enum ActivityFilter

@@ -22,5 +22,14 @@ public sealed class CampaignDefinitionValidator : AbstractValidator<CampaignDefi
         RuleFor(d => d.DueAt).Must(due => due > time.GetUtcNow().AddDays(1))
             .WithMessage("The due date must be at least a day from now.")
             .Must(due => due < time.GetUtcNow().AddDays(366)).WithMessage("The due date must be within a year.");
+        // The exception policy's conditions, by their nested names ("AutoKeep.MinActiveDays"): the wizard's fields bind to them.
+        RuleFor(d => d.AutoKeep!.MinActiveDays).InclusiveBetween(1, AutoKeepPolicy.WindowDays)
+            .When(d => d.AutoKeep is { RequireActiveDays: true })
+            .WithMessage($"Days used must be between 1 and {AutoKeepPolicy.WindowDays} (the evidence covers the last {AutoKeepPolicy.WindowDays} days).");
+        RuleFor(d => d.AutoKeep!.MaxPeerRatio).InclusiveBetween(1, 100)
+            .When(d => d.AutoKeep is { RequireWithinPeers: true })
+            .WithMessage("The peer bound must be between 1 and 100 times the peers' median activity.");
+        RuleFor(d => d.AutoKeep).Must(p => p is null || p.AnyCondition)
+            .WithMessage("Turn on at least one auto-keep condition, or turn auto-keep off.");
     }
 }

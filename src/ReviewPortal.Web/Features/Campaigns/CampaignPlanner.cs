@@ -22,8 +22,13 @@ public static class CampaignPlanner
         var unassignable = resolved.Where(r => r.Reviewer is null)
             .Select(r => $"{r.Grant.IdentityName}: {r.Grant.EntitlementName}").Take(5).ToList();
         var items = resolved.Where(r => r.Reviewer is not null)
-            .Select(r => new PlannedItem(r.Grant, r.Reviewer!.Value, evidence.Build(r.Grant))).ToList();
-        var removed = items.Where(i => WouldLose(definition.UnreviewedOutcome, i.Evidence.Recommendation.Recommendation)).ToList();
+            .Select(r =>
+            {
+                var built = evidence.Build(r.Grant);
+                return new PlannedItem(r.Grant, r.Reviewer!.Value, built) { AutoKeep = AutoKeep.Justify(definition.AutoKeep, r.Grant, built) };
+            }).ToList();
+        // An auto-kept item is decided at launch: the rule for silence never reaches it.
+        var removed = items.Where(i => i.AutoKeep is null && WouldLose(definition.UnreviewedOutcome, i.Evidence.Recommendation.Recommendation)).ToList();
         var privilegedLost = removed.Where(i => i.Grant.IsPrivileged).ToList();
 
         // Never leave an organization or workspace without an admin/owner, counting the removals already under way (other
@@ -50,7 +55,11 @@ public static class CampaignPlanner
     };
 }
 
-public sealed record PlannedItem(ScopedGrant Grant, int ReviewerId, ItemEvidence Evidence);
+public sealed record PlannedItem(ScopedGrant Grant, int ReviewerId, ItemEvidence Evidence)
+{
+    /// <summary>The exception policy's justification when it keeps this item at launch (<see cref="Campaigns.AutoKeep"/>), else null.</summary>
+    public string? AutoKeep { get; init; }
+}
 
 public sealed record CampaignPlan(IReadOnlyList<PlannedItem> Items, int GrantsRemovedByDefault, IReadOnlyList<PlannedItem> PrivilegedLostByDefault,
     IReadOnlyList<string> ResourcesLeftWithoutAdmin, IReadOnlyList<string> WithoutEligibleReviewer)

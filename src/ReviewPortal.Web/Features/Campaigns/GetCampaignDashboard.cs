@@ -31,7 +31,7 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
             return Refusal.NotFound("No such campaign.");
         }
         var items = await db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId)
-            .Select(i => new { i.Id, i.ReviewerId, i.Outcome, i.DecidedAt, i.Recommendation, i.Stage })
+            .Select(i => new { i.Id, i.ReviewerId, i.Outcome, i.DecidedAt, i.Recommendation, i.Stage, i.AutoKept })
             .ToListAsync(cancellationToken);
         var seconds = await db.ReviewDecisions.AsNoTracking().Where(d => d.ReviewItem.CampaignId == campaignId && d.SecondsToDecide != null)
             .Select(d => new { d.DecidedById, Seconds = d.SecondsToDecide!.Value })
@@ -41,7 +41,8 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
         var people = await db.Identities.Where(i => reviewerIds.Contains(i.Id))
             .Select(i => new { i.Id, i.DisplayName, i.Email, i.Department }).ToDictionaryAsync(i => i.Id, cancellationToken);
 
-        var reviewers = items.GroupBy(i => i.ReviewerId).Select(g =>
+        // A reviewer's own work: what the exception policy kept (and nobody overrode) is counted apart, not as their items.
+        var reviewers = items.Where(i => !i.AutoKept).GroupBy(i => i.ReviewerId).Select(g =>
         {
             var decided = g.Where(i => i.Outcome != null).ToList();
             var keeps = decided.Count(i => i.Outcome == DecisionOutcome.Keep);
@@ -67,8 +68,11 @@ public sealed class GetCampaignDashboard(IDbContextFactory<ReviewPortalDbContext
             campaign.UnreviewedOutcome, items.Count, items.Count(i => i.Outcome != null),
             items.Where(i => i.Outcome != null).GroupBy(i => i.Outcome!.Value).ToDictionary(g => g.Key, g => g.Count()),
             items.GroupBy(i => i.Recommendation).ToDictionary(g => g.Key, g => g.Count()),
-            items.Count(i => i.Outcome != null && Agrees(i.Recommendation, i.Outcome.Value)),
-            reviewers, burndown, remediation);
+            items.Count(i => i.Outcome != null && !i.AutoKept && Agrees(i.Recommendation, i.Outcome.Value)),
+            reviewers, burndown, remediation)
+        {
+            AutoKept = items.Count(i => i.AutoKept),
+        };
     }
 
     private static bool Agrees(Recommendation recommendation, DecisionOutcome outcome) => (recommendation, outcome) switch
@@ -86,6 +90,12 @@ public sealed record CampaignDashboard(
     IReadOnlyList<BurndownPoint> Burndown, IReadOnlyDictionary<RemediationStatus, int> Remediation)
 {
     public double Progress => Items == 0 ? 0 : 100.0 * Decided / Items;
+
+    /// <summary>Items the exception policy kept at launch that no reviewer has decided since (part of <see cref="Decided"/>).</summary>
+    public int AutoKept { get; init; }
+
+    /// <summary>Decisions reviewers made (overrides of an auto-keep included).</summary>
+    public int DecidedByReviewers => Decided - AutoKept;
 }
 
 public sealed record ReviewerProgress(int ReviewerId, string Name, int Items, int Decided, double KeepRate, double? MedianSeconds, bool RubberStamp)

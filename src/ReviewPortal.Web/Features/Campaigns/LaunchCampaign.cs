@@ -95,13 +95,26 @@ public sealed class LaunchCampaign(IDbContextFactory<ReviewPortalDbContext> cont
         }
         await db.SaveChangesAsync(cancellationToken);
         await ReviewItemWriter.WriteAsync(db, campaign.Id, actor.At, items, cancellationToken);
+        IReadOnlyList<long> autoKept = [];
+        if (items.Any(i => i.AutoKeep is not null))
+        {
+            autoKept = await ReviewItemWriter.RecordAutoKeptAsync(db, campaign.Id, cancellationToken);
+        }
         var mailed = await mails.QueueAsync(db, campaign, items.Select(i => i.ReviewerId), cancellationToken);
         db.Audit(actor, "campaign.launched", new AuditTarget("Campaign", campaign.Id.ToString()),
             after: new
             {
                 campaign.Name, items = items.Count, reviewers = items.Select(i => i.ReviewerId).Distinct().Count(),
                 campaign.DueAt, definition.UnreviewedOutcome, removedByDefault, definition.LifecycleRule, launchMails = mailed,
+                autoKept = autoKept.Count,
             }, campaignId: campaign.Id);
+        if (autoKept.Count > 0)
+        {
+            // One entry for the launch's system decisions, not one per item: the 100,000-item launch stays one bulk write, and
+            // the audit explorer shows the rule once with the ids it kept (each item's decision row carries its own inputs).
+            db.Audit(actor with { Name = AutoKeep.Actor, IdentityId = null }, "review.auto-kept", new AuditTarget("Campaign", campaign.Id.ToString()),
+                after: new { items = autoKept.Count, policy = AutoKeep.Describe(definition.AutoKeep), itemIds = autoKept }, campaignId: campaign.Id);
+        }
         return campaign;
     }
 }

@@ -127,6 +127,13 @@ public partial class NewCampaignPage
         }
     }
 
+    /// <summary>Auto-keep on starts from the suggested conditions (used on 15 of 30 days, within 2x the peers, not privileged, employed).</summary>
+    private void SetAutoKeep(bool on)
+    {
+        _definition.AutoKeep = on ? new AutoKeepPolicy() : null;
+        _preview = null;
+    }
+
     private void SetDue(DateTime? date)
     {
         _due = date;

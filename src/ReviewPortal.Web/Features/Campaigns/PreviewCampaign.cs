@@ -35,7 +35,10 @@ public sealed class PreviewCampaign(IDbContextFactory<ReviewPortalDbContext> con
             plan.GrantsRemovedByDefault,
             plan.PrivilegedLostByDefault.Select(i => $"{i.Grant.IdentityName}: {i.Grant.EntitlementName}").Take(50).ToList(),
             plan.PrivilegedLostByDefault.Count,
-            plan.BlockReason);
+            plan.BlockReason)
+        {
+            AutoKept = plan.Items.Count(i => i.AutoKeep is not null),
+        };
     }
 }
 
@@ -46,6 +49,10 @@ public sealed record CampaignPreview(
     int GrantsRemovedByDefault,
     IReadOnlyList<string> PrivilegedLostByDefault,
     int PrivilegedLostCount,
-    string? LaunchBlockedReason);
+    string? LaunchBlockedReason)
+{
+    /// <summary>How many items the exception policy would keep at launch (the launch keeps exactly these).</summary>
+    public int AutoKept { get; init; }
+}
 
 public sealed record ReviewerLoad(int ReviewerId, string Name, int Items, bool IsFallback);

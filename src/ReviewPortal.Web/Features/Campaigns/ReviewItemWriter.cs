@@ -28,11 +28,12 @@ public static class ReviewItemWriter
         insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO "ReviewItems" ("CampaignId", "GrantId", "IdentityId", "EntitlementId", "ReviewerId", "Stage", "Recommendation",
-                "RecommendationReason", "EvidenceJson", "EvidenceAsOf", "EvidenceHash", "Version")
-            VALUES (@campaign, @grant, @identity, @entitlement, @reviewer, 1, @recommendation, @reason, @json, @asOf, @hash, 0)
+                "RecommendationReason", "EvidenceJson", "EvidenceAsOf", "EvidenceHash", "Version", "Outcome", "Justification", "DecidedAt", "AutoKept")
+            VALUES (@campaign, @grant, @identity, @entitlement, @reviewer, 1, @recommendation, @reason, @json, @asOf, @hash, 0,
+                @outcome, @justification, @decidedAt, @autoKept)
             """;
         var p = new Dictionary<string, DbParameter>();
-        foreach (var name in new[] { "@campaign", "@grant", "@identity", "@entitlement", "@reviewer", "@recommendation", "@reason", "@json", "@asOf", "@hash" })
+        foreach (var name in new[] { "@campaign", "@grant", "@identity", "@entitlement", "@reviewer", "@recommendation", "@reason", "@json", "@asOf", "@hash", "@outcome", "@justification", "@decidedAt", "@autoKept" })
         {
             var parameter = insert.CreateParameter();
             parameter.ParameterName = name;
@@ -42,6 +43,8 @@ public static class ReviewItemWriter
         p["@campaign"].Value = campaignId;
         // Same storage format as the EF model: SQLite keeps UTC ticks.
         p["@asOf"].Value = db.Provider == DatabaseProvider.Sqlite ? asOf.UtcTicks : asOf.ToUniversalTime();
+        // An auto-kept item is written decided (keep, by the system, at launch); its decision row follows in one statement.
+        object decidedAt = db.Provider == DatabaseProvider.Sqlite ? asOf.UtcTicks : asOf.ToUniversalTime();
         foreach (var item in items)
         {
             var json = item.Evidence.ToJson();
@@ -53,6 +56,10 @@ public static class ReviewItemWriter
             p["@reason"].Value = item.Evidence.Recommendation.Reason;
             p["@json"].Value = json;
             p["@hash"].Value = ItemEvidence.Hash(json);
+            p["@outcome"].Value = item.AutoKeep is null ? DBNull.Value : (int)Domain.DecisionOutcome.Keep;
+            p["@justification"].Value = (object?)item.AutoKeep ?? DBNull.Value;
+            p["@decidedAt"].Value = item.AutoKeep is null ? DBNull.Value : decidedAt;
+            p["@autoKept"].Value = item.AutoKeep is not null;
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -68,7 +75,7 @@ public static class ReviewItemWriter
         var evidenceAsOf = asOf.UtcDateTime;
         await using var copy = await connection.BeginBinaryImportAsync("""
             COPY "ReviewItems" ("CampaignId", "GrantId", "IdentityId", "EntitlementId", "ReviewerId", "Stage", "Recommendation",
-                "RecommendationReason", "EvidenceJson", "EvidenceAsOf", "EvidenceHash", "Version")
+                "RecommendationReason", "EvidenceJson", "EvidenceAsOf", "EvidenceHash", "Version", "Outcome", "Justification", "DecidedAt", "AutoKept")
             FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
         foreach (var item in items)
@@ -87,7 +94,36 @@ public static class ReviewItemWriter
             await copy.WriteAsync(evidenceAsOf, NpgsqlDbType.TimestampTz, cancellationToken);
             await copy.WriteAsync(ItemEvidence.Hash(json), NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken);
+            if (item.AutoKeep is { } justification)
+            {
+                await copy.WriteAsync((int)Domain.DecisionOutcome.Keep, NpgsqlDbType.Integer, cancellationToken);
+                await copy.WriteAsync(justification, NpgsqlDbType.Varchar, cancellationToken);
+                await copy.WriteAsync(evidenceAsOf, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(true, NpgsqlDbType.Boolean, cancellationToken);
+            }
+            else
+            {
+                await copy.WriteNullAsync(cancellationToken);
+                await copy.WriteNullAsync(cancellationToken);
+                await copy.WriteNullAsync(cancellationToken);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean, cancellationToken);
+            }
         }
         await copy.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The system's decision rows for the items the exception policy kept (written decided above), in one INSERT … SELECT:
+    /// no decider (the system), the item's justification (the rule and its inputs) and evidence hash. Returns the item ids.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> RecordAutoKeptAsync(ReviewPortalDbContext db, int campaignId, CancellationToken cancellationToken)
+    {
+        var keep = (int)Domain.DecisionOutcome.Keep;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "ReviewDecisions" ("ReviewItemId", "Outcome", "Justification", "DecidedById", "DecidedAt", "EvidenceHash", "SecondsToDecide")
+            SELECT "Id", {keep}, "Justification", NULL, "DecidedAt", "EvidenceHash", NULL
+            FROM "ReviewItems" WHERE "CampaignId" = {campaignId} AND "AutoKept" = {true}
+            """, cancellationToken);
+        return await db.ReviewItems.Where(i => i.CampaignId == campaignId && i.AutoKept).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(cancellationToken);
     }
 }

@@ -64,10 +64,10 @@ public sealed class GetIdentityTimeline(IDbContextFactory<ReviewPortalDbContext>
             .Select(d => new { d.DecidedAt, d.Outcome, d.Justification, d.DecidedById, Name = d.ReviewItem.Entitlement.DisplayName,
                 Campaign = d.ReviewItem.Campaign.Name })
             .ToListAsync(cancellationToken);
-        var deciders = await NamesAsync(db, decisions.Select(d => d.DecidedById), cancellationToken);
+        var deciders = await NamesAsync(db, decisions.Where(d => d.DecidedById != null).Select(d => d.DecidedById!.Value), cancellationToken);
         entries.AddRange(decisions.Select(d => new TimelineEntry(d.DecidedAt,
             d.Outcome == DecisionOutcome.Keep ? TimelineKind.Certified : TimelineKind.Decided,
-            $"{Humanize.Outcome(d.Outcome)} {d.Name} ({d.Campaign})", d.Justification is null ? null : Humanize.Justification(d.Justification), deciders.GetValueOrDefault(d.DecidedById))));
+            $"{Humanize.Outcome(d.Outcome)} {d.Name} ({d.Campaign})", d.Justification is null ? null : Humanize.Justification(d.Justification), d.DecidedById is { } by ? deciders.GetValueOrDefault(by) : "Exception policy")));
 
         var tasks = await db.RemediationTasks.AsNoTracking().Where(t => t.Grant.IdentityId == identityId)
             .Select(t => new { t.CreatedAt, t.CompletedAt, t.VerifiedAt, t.Status, t.Action, Name = t.Grant.Entitlement.DisplayName })

@@ -188,11 +188,23 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         }
 
         var keepUntil = command.KeepUntil is { } until ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
+        // A reviewer's decision on an item the exception policy kept is an override: audited as such, with the rule it replaces.
+        var overridden = item.AutoKept ? item.Justification : null;
         db.ReviewDecisions.Add(item.Decide(command.Outcome, item.Entitlement.ReducesToId, justification, viewer.IdentityId!.Value, now,
             command.SecondsToDecide, keepUntil));
-        db.Audit(actor, "review.decided", item, before,
-            new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil },
-            item.IdentityId, item.CampaignId);
+        if (overridden is null)
+        {
+            db.Audit(actor, "review.decided", item, before,
+                new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil },
+                item.IdentityId, item.CampaignId);
+        }
+        else
+        {
+            db.Audit(actor, AutoKeep.OverrideAction, item, before,
+                new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil,
+                    overridesAutoKeep = overridden },
+                item.IdentityId, item.CampaignId);
+        }
         ReviewRules.TakeOverOwnership(db, definition, item, actor);
         await ReviewRules.OpenSecondStageAsync(db, definition, item, actor, cancellationToken);
         return null;

@@ -22,6 +22,11 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         public IdentityKind? IdentityKind { get; init; }
         public bool PrivilegedOnly { get; init; }
         public bool? Decided { get; init; }
+        /// <summary>
+        /// Exception review: leave out the items the campaign's exception policy kept (and nobody has decided since). On by
+        /// default; off lists them too, marked auto-kept, for a reviewer to open and override.
+        /// </summary>
+        public bool ExceptionsOnly { get; init; } = true;
         public string? Search { get; init; }
         public string SortBy { get; init; } = "identity";
         public bool Descending { get; init; }
@@ -63,13 +68,13 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
                 i.Id, i.CampaignId, i.IdentityId, Identity = i.Identity.DisplayName, i.Identity.Email, i.Identity.Department, i.Identity.Kind, i.Identity.LastActiveAt,
                 Entitlement = i.Entitlement.DisplayName, EntitlementKind = i.Entitlement.Kind, i.Entitlement.IsPrivileged,
                 Resource = i.Entitlement.Resource.Name, i.Recommendation, i.RecommendationReason, i.Outcome, i.DecidedAt, i.Version,
-                i.EvidenceJson, i.Stage,
+                i.EvidenceJson, i.Stage, i.AutoKept,
             })
             .ToListAsync(cancellationToken);
         return new ReviewQueue(total, decided, filtered, campaignName, rows.Select(r => new ReviewRow(
             r.Id, r.CampaignId, r.IdentityId, r.Identity, r.Kind, r.Entitlement, r.EntitlementKind, r.Resource, r.IsPrivileged,
             r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, Sparkline(r.EvidenceJson),
-            Humanize.PersonDetail(r.Email, r.Department))).ToList());
+            Humanize.PersonDetail(r.Email, r.Department)) { AutoKept = r.AutoKept }).ToList());
     }
 
     /// <summary>
@@ -95,6 +100,7 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         if (query.EntitlementKind is { } ek) items = items.Where(i => i.Entitlement.Kind == ek);
         if (query.IdentityKind is { } ik) items = items.Where(i => i.Identity.Kind == ik);
         if (query.PrivilegedOnly) items = items.Where(i => i.Entitlement.IsPrivileged);
+        if (query.ExceptionsOnly) items = items.Where(i => !i.AutoKept);
         if (query.Decided is { } d) items = d ? items.Where(i => i.Outcome != null) : items.Where(i => i.Outcome == null);
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -129,6 +135,9 @@ public sealed record ReviewRow(long Id, int CampaignId, int IdentityId, string I
     DecisionOutcome? Outcome, DateTimeOffset? DecidedAt, DateTimeOffset? LastActiveAt, int Version, int Stage, int[] Daily,
     string? IdentityDetail = null)
 {
+    /// <summary>The exception policy kept it at launch and no reviewer has decided it since.</summary>
+    public bool AutoKept { get; init; }
+
     /// <summary>This row as a bulk decision takes it: a change since the list was read is reported, not overwritten.</summary>
     public SeenItem Seen => new(Id, Version);
 }

@@ -1263,7 +1263,7 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("DecidedById")
+                    b.Property<int?>("DecidedById")
                         .HasColumnType("integer");
 
                     b.Property<string>("EvidenceHash")
@@ -1298,6 +1298,9 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AutoKept")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("CampaignId")
                         .HasColumnType("integer");

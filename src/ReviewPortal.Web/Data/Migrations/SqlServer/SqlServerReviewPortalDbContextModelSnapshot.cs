@@ -1263,7 +1263,7 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("DecidedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<int>("DecidedById")
+                    b.Property<int?>("DecidedById")
                         .HasColumnType("int");
 
                     b.Property<string>("EvidenceHash")
@@ -1298,6 +1298,9 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AutoKept")
+                        .HasColumnType("bit");
 
                     b.Property<int>("CampaignId")
                         .HasColumnType("int");

@@ -1220,7 +1220,7 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<long>("DecidedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("DecidedById")
+                    b.Property<int?>("DecidedById")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("EvidenceHash")
@@ -1252,6 +1252,9 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoKept")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("CampaignId")
