@@ -129,6 +129,9 @@ public sealed record ReviewRow(long Id, int CampaignId, int IdentityId, string I
     DecisionOutcome? Outcome, DateTimeOffset? DecidedAt, DateTimeOffset? LastActiveAt, int Version, int Stage, int[] Daily,
     string? IdentityDetail = null)
 {
-    /// <summary>This row as a bulk decision takes it: a change since the list was read is reported, not overwritten.</summary>
-    public SeenItem Seen => new(Id, Version);
+    /// <summary>
+    /// This row as a bulk decision takes it: a change since the list was read is reported, not overwritten, and the
+    /// decision records the digest of what the row showed.
+    /// </summary>
+    public SeenItem Seen => new(Id, Version, ShownDigest.Of(this));
 }
