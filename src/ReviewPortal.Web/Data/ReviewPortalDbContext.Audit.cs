@@ -26,6 +26,34 @@ public abstract partial class ReviewPortalDbContext
     public bool HasPendingAudit => _pendingAudit.Count > 0;
 
     /// <summary>
+    /// An evidence snapshot is evidence because it never changes after it is hashed: a save that would modify or delete
+    /// one fails before anything is written. Always true when it returns (so it reads as a condition).
+    /// </summary>
+    private bool RefuseChangedEvidenceSnapshots()
+    {
+        // Changes are detected on the tracked snapshots only: a second detection pass over a large sync's tracked rows is
+        // not paid for this check.
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in ChangeTracker.Entries<EvidenceSnapshot>())
+            {
+                entry.DetectChanges();
+                if (entry.State is EntityState.Modified or EntityState.Deleted)
+                {
+                    throw new InvalidOperationException("An evidence snapshot cannot change after it is hashed: take a new one instead.");
+                }
+            }
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// When this context last took the ledger lock (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): on the server
     /// providers when the lock statement returned with the head, on SQLite when BEGIN IMMEDIATE took the write lock. The
     /// benchmark measures how long the lock stays held, from here to the commit.
@@ -42,6 +70,7 @@ public abstract partial class ReviewPortalDbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        RefuseChangedEvidenceSnapshots();
         if (_pendingAudit.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -81,7 +110,7 @@ public abstract partial class ReviewPortalDbContext
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        _pendingAudit.Count == 0
+        RefuseChangedEvidenceSnapshots() && _pendingAudit.Count == 0
             ? base.SaveChanges(acceptAllChangesOnSuccess)
             : throw new InvalidOperationException("Audited changes must be saved with SaveChangesAsync.");
 

@@ -29,6 +29,7 @@ public abstract partial class ReviewPortalDbContext(DbContextOptions options) : 
     public DbSet<CampaignTemplateRun> CampaignTemplateRuns => Set<CampaignTemplateRun>();
     public DbSet<ReviewItem> ReviewItems => Set<ReviewItem>();
     public DbSet<ReviewDecision> ReviewDecisions => Set<ReviewDecision>();
+    public DbSet<EvidenceSnapshot> EvidenceSnapshots => Set<EvidenceSnapshot>();
     public DbSet<ReviewerDelegation> ReviewerDelegations => Set<ReviewerDelegation>();
     public DbSet<RemediationTask> RemediationTasks => Set<RemediationTask>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();

@@ -194,7 +194,13 @@ public class ReviewDecision
     /// <summary>The person who decided; null for the system (the campaign's exception policy auto-kept the item at launch).</summary>
     public int? DecidedById { get; set; }
     public DateTimeOffset DecidedAt { get; set; }
-    /// <summary>SHA-256 of exactly the evidence the reviewer saw.</summary>
+    /// <summary>SHA-256 of the evidence snapshot the reviewer had on screen (the launch one, or the latest refresh).</summary>
     public required string EvidenceHash { get; set; }
+    /// <summary>
+    /// SHA-256 of everything the reviewer was shown when deciding: the drawer's canonical JSON (evidence, item context, top
+    /// activity types) for one decision, the grid row's for a bulk one (<c>ShownDigest</c>). Null for decisions made before
+    /// it was recorded and for the campaign's default at close, which nobody was shown.
+    /// </summary>
+    public string? ShownHash { get; set; }
     public double? SecondsToDecide { get; set; }
 }

@@ -117,6 +117,12 @@ public static class MaxLengths
     {
         public const int Justification = MaxLengths.Justification;
         public const int EvidenceHash = Sha256Hex;
+        public const int ShownHash = Sha256Hex;
+    }
+
+    public static class EvidenceSnapshot
+    {
+        public const int Hash = Sha256Hex;
     }
 
     public static class RemediationTask

@@ -103,10 +103,10 @@ public sealed partial class AuditExplorerTests(AppServer app, BrowserFixture bro
             s.CopyTo(m);
             return m.ToArray();
         });
-        Assert.Equal(["decisions.csv", "decisions.json", "manifest.json", "report.html"], files.Keys.Order());
+        Assert.Equal(["decisions.csv", "decisions.json", "evidence-snapshots.json", "manifest.json", "report.html"], files.Keys.Order());
         using var manifest = JsonDocument.Parse(files["manifest.json"]);
         var listed = manifest.RootElement.GetProperty("files").EnumerateArray().ToList();
-        Assert.Equal(3, listed.Count);
+        Assert.Equal(4, listed.Count);
         foreach (var file in listed)
         {
             var name = file.GetProperty("name").GetString()!;

@@ -52,6 +52,7 @@ public sealed class ReviewDecisionConfiguration : IEntityTypeConfiguration<Revie
     {
         builder.Property(d => d.Justification).HasMaxLength(MaxLengths.ReviewDecision.Justification);
         builder.Property(d => d.EvidenceHash).HasMaxLength(MaxLengths.ReviewDecision.EvidenceHash);
+        builder.Property(d => d.ShownHash).HasMaxLength(MaxLengths.ReviewDecision.ShownHash);
         builder.HasIndex(d => d.ReviewItemId);
         builder.HasOne(d => d.ReviewItem).WithMany().HasForeignKey(d => d.ReviewItemId).OnDelete(DeleteBehavior.Restrict);
     }
@@ -65,5 +66,15 @@ public sealed class ReviewerDelegationConfiguration : IEntityTypeConfiguration<R
         builder.HasIndex(d => d.DelegateId);
         builder.HasOne(d => d.Reviewer).WithMany().HasForeignKey(d => d.ReviewerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(d => d.Delegate).WithMany().HasForeignKey(d => d.DelegateId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class EvidenceSnapshotConfiguration : IEntityTypeConfiguration<EvidenceSnapshot>
+{
+    public void Configure(EntityTypeBuilder<EvidenceSnapshot> builder)
+    {
+        builder.Property(s => s.Hash).HasMaxLength(MaxLengths.EvidenceSnapshot.Hash);
+        builder.HasIndex(s => s.ReviewItemId);
+        builder.HasOne(s => s.ReviewItem).WithMany().HasForeignKey(s => s.ReviewItemId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -14,7 +14,7 @@ namespace ReviewPortal.Web.Features.Audit;
 
 /// <summary>
 /// A campaign's evidence pack, regenerated on demand from the database and the ledger (so it never
-/// expires): decisions.csv, decisions.json, a printable report.html and manifest.json with the
+/// expires): decisions.csv, decisions.json, evidence-snapshots.json (refreshed evidence), a printable report.html and manifest.json with the
 /// SHA-256 of every file and the ledger head at export time. Rows are streamed straight into the
 /// ZIP, so memory stays flat however many items the campaign has.
 /// </summary>
@@ -50,6 +50,7 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
         {
             files.Add(await WriteEntryAsync(zip, "decisions.csv", s => WriteCsvAsync(db, campaignId, s, cancellationToken)));
             files.Add(await WriteEntryAsync(zip, "decisions.json", s => WriteJsonAsync(db, campaign, s, cancellationToken)));
+            files.Add(await WriteEntryAsync(zip, "evidence-snapshots.json", s => WriteSnapshotsAsync(db, campaign, s, cancellationToken)));
             files.Add(await WriteEntryAsync(zip, "report.html", s => WriteReportAsync(db, campaign, generatedAt, head?.Sequence, s, cancellationToken)));
             var manifest = new EvidenceManifest(campaign.Id, campaign.Name, generatedAt, head?.Sequence ?? 0, head?.Hash ?? AuditChain.Genesis, files);
             await WriteEntryAsync(zip, "manifest.json", s => JsonSerializer.SerializeAsync(s, manifest, ManifestJson, cancellationToken));
@@ -145,6 +146,44 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
         await json.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Every evidence snapshot taken after launch ("Refresh evidence"), with its hash, time and taker; the launch snapshots
+    /// are in decisions.json (evidence and evidenceHash). Each evidence is written exactly as stored, so the SHA-256 of its
+    /// UTF-8 text is its hash, as for the launch ones.
+    /// </summary>
+    private static async Task WriteSnapshotsAsync(ReviewPortalDbContext db, Campaign campaign, Stream stream, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        json.WriteStartObject();
+        json.WriteNumber("campaignId", campaign.Id);
+        json.WriteString("launchSnapshots", "decisions.json: each item's evidence and evidenceHash, taken at launch");
+        json.WriteStartArray("refreshedSnapshots");
+        var snapshots = db.EvidenceSnapshots.AsNoTracking().Where(s => s.ReviewItem.CampaignId == campaign.Id).OrderBy(s => s.Id)
+            .Select(s => new { s.ReviewItemId, s.Reason, s.TakenAt, s.TakenById, s.Hash, s.EvidenceJson }).AsAsyncEnumerable();
+        await foreach (var s in snapshots.WithCancellation(cancellationToken))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("itemId", s.ReviewItemId);
+            json.WriteString("reason", s.Reason == Domain.EvidenceSnapshotReason.Refresh ? "refresh" : "launch");
+            json.WriteString("takenAt", Iso(s.TakenAt));
+            if (s.TakenById is { } by)
+            {
+                json.WriteNumber("takenById", by);
+            }
+            json.WriteString("evidenceHash", s.Hash);
+            json.WritePropertyName("evidence");
+            json.WriteRawValue(s.EvidenceJson, skipInputValidation: false);
+            json.WriteEndObject();
+            if (json.BytesPending > 64 * 1024)
+            {
+                await json.FlushAsync(cancellationToken);
+            }
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+    }
+
     private static async Task WriteReportAsync(ReviewPortalDbContext db, Campaign campaign, DateTimeOffset generatedAt, long? ledgerHead,
         Stream stream, CancellationToken cancellationToken)
     {
@@ -221,9 +260,9 @@ public sealed class ExportEvidencePack(IDbContextFactory<ReviewPortalDbContext> 
         return sb.Append("</svg>").ToString();
     }
 
-    private readonly record struct EvidenceSnapshot(string? ActiveDays, string? Events, string? LastActive, string? PeerMedian);
+    private readonly record struct EvidenceFigures(string? ActiveDays, string? Events, string? LastActive, string? PeerMedian);
 
-    private static EvidenceSnapshot Snapshot(string json)
+    private static EvidenceFigures Snapshot(string json)
     {
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;

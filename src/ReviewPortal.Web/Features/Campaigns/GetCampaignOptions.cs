@@ -30,11 +30,17 @@ public sealed class GetCampaignOptions(IDbContextFactory<ReviewPortalDbContext> 
         var fallback = await db.Identities.AsNoTracking()
             .Where(i => i.Id == defaults.FallbackReviewerId && i.EmploymentStatus == EmploymentStatus.Active)
             .Select(i => new PersonOption(i.Id, i.DisplayName, i.Title, i.Department, i.Email)).FirstOrDefaultAsync(cancellationToken);
-        return new CampaignOptions(resources, departments, roles, fallback);
+        // Only kinds some identity has: a kind nobody holds would scope a campaign to nothing.
+        var kinds = await db.Identities.Select(i => i.Kind).Distinct().ToListAsync(cancellationToken);
+        return new CampaignOptions(resources, departments, roles, fallback) { IdentityKinds = [.. kinds.Order()] };
     }
 }
 
 public sealed record CampaignOptions(IReadOnlyList<ResourceOption> Resources, IReadOnlyList<string> Departments, IReadOnlyList<string> Roles,
-    PersonOption? DefaultFallbackReviewer = null);
+    PersonOption? DefaultFallbackReviewer = null)
+{
+    /// <summary>The identity kinds that exist (people, API keys, service accounts, federated agents, Admin API keys), in order.</summary>
+    public IReadOnlyList<IdentityKind> IdentityKinds { get; init; } = [];
+}
 
 public sealed record ResourceOption(int Id, string Name, ResourceKind Kind);

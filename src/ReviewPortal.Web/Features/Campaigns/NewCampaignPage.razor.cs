@@ -31,6 +31,10 @@ public partial class NewCampaignPage
 
     private Viewer? _viewer;
     private CampaignOptions? _options;
+
+    /// <summary>The kinds the wizard offers: those some identity has, plus any a draft or template already chose.</summary>
+    private IEnumerable<Domain.IdentityKind> IdentityKindChoices =>
+        (_options?.IdentityKinds ?? []).Union(_definition.IdentityKinds).Order();
     private MudForm? _form;
     private CampaignDefinition _definition = new();
     private DateTime? _due;
@@ -54,7 +58,7 @@ public partial class NewCampaignPage
         {
             Name = $"Claude access review {now:MMMM yyyy}",
             EntitlementKinds = [.. Enum.GetValues<Domain.EntitlementKind>()],
-            IdentityKinds = [.. Enum.GetValues<Domain.IdentityKind>()],
+            IdentityKinds = [.. _options?.IdentityKinds ?? Enum.GetValues<Domain.IdentityKind>()],
             DueAt = new DateTimeOffset(_due.Value, TimeSpan.Zero),
             FallbackReviewerId = _options?.DefaultFallbackReviewer?.Id,
             // New campaigns close themselves at due; applying the removals unattended is the admin's explicit choice.

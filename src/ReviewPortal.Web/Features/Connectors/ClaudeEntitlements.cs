@@ -41,6 +41,28 @@ public static class ClaudeEntitlements
         entitlement.AllowsPermanent = !entitlement.IsRequestable;
     }
 
+    /// <summary>A service account's place in a workspace: the workspaces its active keys are in (it acts there through them).</summary>
+    public const string ServiceAccountMember = "service_account_member";
+
+    /// <summary>An Admin API key's organization access: it manages users, invites, workspaces and keys (privileged).</summary>
+    public const string AdminApiKeyAccess = "admin_api_key";
+
+    /// <summary>A federated workload's (OIDC or cloud gateway) organization access.</summary>
+    public const string FederatedAccess = "federated_workload";
+
+    public static string ServiceAccountMemberName(string workspace) => $"{workspace}: service account member";
+
+    /// <summary>
+    /// The organization access an NHI the directory does not list (an Admin API key, a federated workload, known from the
+    /// Activity Feed) holds while it exists; null for kinds whose grants the directory lists.
+    /// </summary>
+    public static (string Value, string DisplayName, bool Privileged)? OrganizationAccess(IdentityKind kind, bool console) => kind switch
+    {
+        IdentityKind.AdminApiKey => (AdminApiKeyAccess, (console ? "Console" : "Enterprise") + " Admin API key (organization admin)", true),
+        IdentityKind.Agent => (FederatedAccess, (console ? "Console" : "Enterprise") + " federated workload access", false),
+        _ => null,
+    };
+
     /// <summary>A group can be requested unless SCIM provisions it (the identity provider owns its members).</summary>
     public static bool IsGroupRequestable(string? sourceType) => sourceType != "scim";
 

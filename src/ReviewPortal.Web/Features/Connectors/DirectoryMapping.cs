@@ -137,8 +137,13 @@ internal static class DirectoryMapping
     /// policy), and every membership, role and active key upstream has as a desired grant. Workspaces nobody owns get the
     /// policy's suggested owner; those that existed before are listed for the audit.
     /// </summary>
+    /// <param name="feedNhiIds">
+    /// The external ids of Admin API keys and federated workloads the Activity Feed has named (no listing names them): each
+    /// holds the organization access its kind gives (<see cref="ClaudeEntitlements.OrganizationAccess"/>), so a campaign over
+    /// those kinds has items.
+    /// </param>
     public static (List<DesiredGrant> Desired, List<(Resource Resource, Identity Owner)> OwnedResources) MapResourcesAndGrants(
-        DirectoryModel model, DirectorySnapshot snapshot, DateTimeOffset now)
+        DirectoryModel model, DirectorySnapshot snapshot, DateTimeOffset now, IReadOnlyCollection<string>? feedNhiIds = null)
     {
         // Resources: organizations (Enterprise parent first), workspaces under the Console org, groups under the parent.
         Resource? enterprise = null, console = null;
@@ -204,6 +209,25 @@ internal static class DirectoryMapping
             resource.Parent ??= console;
             var entitlement = model.Entitlement(resource, EntitlementKind.ApiKey, "active", $"{resource.Name}: API key", false);
             desired.Add(new DesiredGrant(model.FindIdentity(key.Id)!, entitlement, key.CreatedAt ?? now));
+            // A service account is in the workspaces its active keys are in: that membership is what a review of it decides.
+            if (key.Principal is { Type: "service_account" } sa && model.FindIdentity(sa.Id) is { } account)
+            {
+                var member = model.Entitlement(resource, EntitlementKind.WorkspaceRole, ClaudeEntitlements.ServiceAccountMember,
+                    ClaudeEntitlements.ServiceAccountMemberName(resource.Name), false);
+                desired.Add(new DesiredGrant(account, member, key.CreatedAt ?? now));
+            }
+        }
+        // Admin API keys and federated workloads: organization access, on the Console organization where their calls land.
+        if ((console ?? enterprise) is { } home)
+        {
+            foreach (var nhi in (feedNhiIds ?? []).Select(model.FindIdentity).OfType<Identity>())
+            {
+                if (ClaudeEntitlements.OrganizationAccess(nhi.Kind, home == console) is { } access)
+                {
+                    desired.Add(new DesiredGrant(nhi, model.Entitlement(home, EntitlementKind.OrgRole, access.Value, access.DisplayName, access.Privileged),
+                        nhi.CreatedAt));
+                }
+            }
         }
 
         // Tie entitlements' "reduce to" after all exist.

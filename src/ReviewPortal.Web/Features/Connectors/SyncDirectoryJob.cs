@@ -146,7 +146,10 @@ public sealed class SyncDirectoryJob(
 
         var people = await DirectoryMapping.SyncIdentitiesAsync(model, snapshot, now, cancellationToken);
         await model.LoadResourcesAsync(cancellationToken);
-        var (desired, ownedResources) = DirectoryMapping.MapResourcesAndGrants(model, snapshot, now);
+        // NHIs only the Activity Feed names (Admin API keys, federated workloads): no listing says they exist.
+        var feedNhiIds = await db.Identities.AsNoTracking().Where(i => i.Kind == IdentityKind.AdminApiKey || i.Kind == IdentityKind.Agent)
+            .Select(i => i.ExternalId).ToListAsync(cancellationToken);
+        var (desired, ownedResources) = DirectoryMapping.MapResourcesAndGrants(model, snapshot, now, feedNhiIds);
         var shortened = people.Shortened + model.ShortenDisplayText();
 
         var plan = await GrantReconciler.PlanAsync(db, desired, cancellationToken);

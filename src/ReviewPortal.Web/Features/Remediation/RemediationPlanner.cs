@@ -17,6 +17,13 @@ public static class RemediationPlanner
         var resource = entitlement.Resource.Name;
         return (entitlement.Kind, outcome) switch
         {
+            // No Admin API call removes these (issue #16, 6): a person does it in the Console.
+            (EntitlementKind.OrgRole, _) when entitlement.Value == Connectors.ClaudeEntitlements.AdminApiKeyAccess => (RemediationAction.Manual, null,
+                $"Delete the Admin API key {holder} in Console > Settings > Admin keys."),
+            (EntitlementKind.OrgRole, _) when entitlement.Value == Connectors.ClaudeEntitlements.FederatedAccess => (RemediationAction.Manual, null,
+                $"Remove the federation rule that lets {holder} authenticate, in the Console's workload identity settings."),
+            (EntitlementKind.WorkspaceRole, _) when entitlement.Value == Connectors.ClaudeEntitlements.ServiceAccountMember => (RemediationAction.Manual, null,
+                $"Remove the service account {holder} from {resource} (and deactivate its keys there) in the Console."),
             (EntitlementKind.OrgRole, _) when ApiProtectedOrgRoles.Contains(entitlement.Value) => (RemediationAction.Manual, reduceTo?.Value,
                 $"The Admin API cannot remove or change the '{entitlement.Value}' role. In {resource}'s settings, " +
                 (outcome == DecisionOutcome.Reduce ? $"change {holder}'s role to '{reduceTo?.Value}'." : $"remove {holder} from the organization.")),

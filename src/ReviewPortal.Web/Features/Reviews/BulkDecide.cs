@@ -173,6 +173,9 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                 var definitions = items.Select(i => i.Campaign).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c => c.Definition);
                 var stillActive = new Dictionary<int, bool>();
                 var expected = seen.ToDictionary(i => i.ItemId, i => i.ExpectedVersion);
+                var shown = seen.ToDictionary(i => i.ItemId, i => i.ShownHash);
+                // The evidence each item stands on now (a refresh since launch is the one recorded), read once for all.
+                var refreshed = await CurrentEvidence.RefreshedHashesAsync(db, ids, ct);
                 var saved = 0;
                 var byOutcome = new Dictionary<DecisionOutcome, int>();
                 var changed = new List<long>();
@@ -205,11 +208,12 @@ public sealed class BulkDecide(IDbContextFactory<ReviewPortalDbContext> contexts
                         refusal = choice.Ok
                             ? await single.ApplyAsync(db, viewer, item, new DecideReviewItem.Command
                             {
-                                // The evidence snapshot is written once, at launch, and never rewritten, so the row's version
-                                // alone says whether it is still what the reviewer saw; the stored hash is the one they saw.
+                                // A snapshot is never rewritten once hashed, so the row's version says whether the row is
+                                // still what the reviewer saw; the decision records the item's current snapshot and the row's digest.
                                 ItemId = item.Id, Outcome = choice.Value.Outcome, Justification = choice.Value.Justification,
-                                ExpectedVersion = expected[item.Id], EvidenceHash = item.EvidenceHash,
-                            }, correlationId, ct, definitions[item.CampaignId])
+                                ExpectedVersion = expected[item.Id], EvidenceHash = refreshed.GetValueOrDefault(item.Id, item.EvidenceHash),
+                                ShownHash = shown[item.Id],
+                            }, correlationId, ct, definitions[item.CampaignId], currentEvidenceHash: refreshed.GetValueOrDefault(item.Id, item.EvidenceHash))
                             : choice.Refusal;
                     }
                     if (refusal is null)
@@ -263,4 +267,5 @@ public sealed record RecommendationPreview(IReadOnlyList<SeenItem> Items, IReadO
 public sealed record SkipCount(string Why, int Count);
 
 /// <summary>An item as the reviewer saw it in their list: its id and the version shown.</summary>
-public sealed record SeenItem(long ItemId, int ExpectedVersion);
+/// <param name="ShownHash">SHA-256 of what the row showed (<see cref="ShownDigest"/>), recorded with the decision.</param>
+public sealed record SeenItem(long ItemId, int ExpectedVersion, string? ShownHash = null);

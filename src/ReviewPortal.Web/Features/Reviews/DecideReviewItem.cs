@@ -27,8 +27,10 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         /// <summary>Keep only: the day the access should end (the grant expires then, after the campaign closes).</summary>
         public DateOnly? KeepUntil { get; init; }
         public int ExpectedVersion { get; init; }
-        /// <summary>SHA-256 of the evidence the reviewer was shown (the detail panel displays it).</summary>
+        /// <summary>SHA-256 of the evidence snapshot the reviewer was shown (the detail panel displays it).</summary>
         public string EvidenceHash { get; init; } = "";
+        /// <summary>SHA-256 of everything the screen showed (<see cref="ShownDigest"/>): recorded with the decision as sent.</summary>
+        public string? ShownHash { get; init; }
         public double? SecondsToDecide { get; init; }
     }
 
@@ -54,6 +56,8 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
             RuleFor(c => c.Justification).Must(j => j?.Trim().Length >= MinimumJustification).When(c => c.Outcome == DecisionOutcome.DontKnow)
                 .WithMessage(DontKnowNeedsNote);
             RuleFor(c => c.EvidenceHash).NotEmpty().WithMessage("Reload the item: the evidence you were shown did not come with the decision.");
+            RuleFor(c => c.ShownHash).Matches("^[0-9a-f]{64}$").When(c => c.ShownHash is not null)
+                .WithMessage("Reload the item: what you were shown did not come with the decision.");
             RuleFor(c => c.KeepUntil).Null().When(c => c.Outcome != DecisionOutcome.Keep)
                 .WithMessage("Only a keep decision can carry an end date.");
             RuleFor(c => c.KeepUntil)
@@ -116,18 +120,25 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
 
     /// <summary>
     /// Applies one decision to a tracked item (shared with bulk decisions). Returns a refusal, or null when applied.
-    /// <paramref name="definition"/> is the item's campaign definition when the caller has already read it.
+    /// <paramref name="definition"/> is the item's campaign definition when the caller has already read it;
+    /// <paramref name="currentEvidenceHash"/> is the item's current snapshot hash when the caller has already read it.
     /// </summary>
     internal async Task<Refusal?> ApplyAsync(ReviewPortalDbContext db, Viewer viewer, ReviewItem item, Command command,
-        string correlationId, CancellationToken cancellationToken, CampaignDefinition? definition = null)
+        string correlationId, CancellationToken cancellationToken, CampaignDefinition? definition = null, string? currentEvidenceHash = null)
     {
         if (item.Version != command.ExpectedVersion)
         {
             return await ConflictAsync(db, item.Id, cancellationToken);
         }
-        if (!string.Equals(item.EvidenceHash, command.EvidenceHash, StringComparison.OrdinalIgnoreCase))
+        // The decision stands on the snapshot the reviewer had on screen, which must be the item's latest: one refreshed
+        // since (in another tab, by a delegate) is news they have not seen, so the decision is refused rather than recorded
+        // against evidence nobody looked at.
+        var snapshotHash = currentEvidenceHash ?? await CurrentEvidence.HashAsync(db, item, cancellationToken);
+        if (!string.Equals(snapshotHash, command.EvidenceHash, StringComparison.OrdinalIgnoreCase))
         {
-            return Refusal.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
+            return snapshotHash != item.EvidenceHash && string.Equals(item.EvidenceHash, command.EvidenceHash, StringComparison.OrdinalIgnoreCase)
+                ? EvidenceRefreshedMeanwhile
+                : Refusal.Conflict("The evidence for this item changed since you opened it. Reload it before deciding.");
         }
         definition ??= item.Campaign.Definition;
         var justification = command.Justification?.Trim();
@@ -179,7 +190,8 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
                     [nameof(Command.Outcome)] = "Nobody else can take this item (no resource owner or fallback reviewer who is not its holder): decide it, or reassign it.",
                 });
             }
-            db.ReviewDecisions.Add(item.HandOff(next.ReviewerId, justification, viewer.IdentityId!.Value, now, command.SecondsToDecide));
+            db.ReviewDecisions.Add(Shown(item.HandOff(next.ReviewerId, justification, viewer.IdentityId!.Value, now, command.SecondsToDecide),
+                snapshotHash, command.ShownHash));
             db.Audit(actor, "review.handed-off", item, before, new { reviewerId = next.ReviewerId, to = next.Role, note = justification },
                 item.IdentityId, item.CampaignId);
             // A stage-two item opened by an earlier decision no longer stands on one.
@@ -190,24 +202,37 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         var keepUntil = command.KeepUntil is { } until ? new DateTimeOffset(until.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
         // A reviewer's decision on an item the exception policy kept is an override: audited as such, with the rule it replaces.
         var overridden = item.AutoKept ? item.Justification : null;
-        db.ReviewDecisions.Add(item.Decide(command.Outcome, item.Entitlement.ReducesToId, justification, viewer.IdentityId!.Value, now,
-            command.SecondsToDecide, keepUntil));
+        db.ReviewDecisions.Add(Shown(item.Decide(command.Outcome, item.Entitlement.ReducesToId, justification, viewer.IdentityId!.Value, now,
+            command.SecondsToDecide, keepUntil), snapshotHash, command.ShownHash));
         if (overridden is null)
         {
             db.Audit(actor, "review.decided", item, before,
-                new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil },
+                new { command.Outcome, justification, EvidenceHash = snapshotHash, shownHash = command.ShownHash, item.Recommendation,
+                    reducedTo = item.ReducedToEntitlementId, item.KeepUntil },
                 item.IdentityId, item.CampaignId);
         }
         else
         {
             db.Audit(actor, AutoKeep.OverrideAction, item, before,
-                new { command.Outcome, justification, item.EvidenceHash, item.Recommendation, reducedTo = item.ReducedToEntitlementId, item.KeepUntil,
-                    overridesAutoKeep = overridden },
+                new { command.Outcome, justification, EvidenceHash = snapshotHash, shownHash = command.ShownHash, item.Recommendation,
+                    reducedTo = item.ReducedToEntitlementId, item.KeepUntil, overridesAutoKeep = overridden },
                 item.IdentityId, item.CampaignId);
         }
         ReviewRules.TakeOverOwnership(db, definition, item, actor);
         await ReviewRules.OpenSecondStageAsync(db, definition, item, actor, cancellationToken);
         return null;
+    }
+
+    /// <summary>What a decision answers when the item's evidence was refreshed after the reviewer opened it.</summary>
+    internal static Refusal EvidenceRefreshedMeanwhile =>
+        Refusal.Conflict("The evidence was refreshed meanwhile: your decision was not saved. Look at the refreshed evidence and decide again.");
+
+    /// <summary>The decision row records the snapshot on screen (launch or refresh) and the digest of everything shown.</summary>
+    private static ReviewDecision Shown(ReviewDecision decision, string snapshotHash, string? shownHash)
+    {
+        decision.EvidenceHash = snapshotHash;
+        decision.ShownHash = shownHash;
+        return decision;
     }
 
     /// <summary>After the unit rolled back (the save's version check failed): what the item is now, read afresh.</summary>

@@ -8,11 +8,16 @@ using ReviewPortal.Web.Infrastructure.Refusals;
 namespace ReviewPortal.Web.Features.Reviews;
 
 /// <summary>
-/// One item's full evidence for the detail panel: the launch snapshot exactly as hashed, and on
-/// request the live evidence computed now, side by side. Readable by its reviewer, Admin and Compliance.
+/// One item's full evidence for the detail panel: the snapshot on screen exactly as hashed (the latest refresh, else the
+/// launch one; after a refresh the launch figures beside it), and on request the live evidence computed now (not stored).
+/// Readable by its reviewer, Admin and Compliance. The view carries the digest of what the drawer renders
+/// (<see cref="ShownDigest"/>), which a decision records.
 /// </summary>
-public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> contexts, EvidenceRefresher refresher)
 {
+    /// <summary>Resource-based: the reviewer of this item, or someone who reads everything (shared with <see cref="RefreshEvidence"/>).</summary>
+    public static bool MayRead(Viewer viewer, int reviewerId) => reviewerId == viewer.IdentityId || viewer.CanReadEverything;
+
     public async Task<Result<ReviewItemView>> HandleAsync(Viewer viewer, long itemId, bool withLiveEvidence = false, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -32,30 +37,19 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
         {
             return Refusal.NotFound("No such review item.");
         }
-        // Resource-based: the reviewer of this item, or someone who reads everything.
-        if (item.ReviewerId != viewer.IdentityId && !viewer.CanReadEverything)
+        if (!MayRead(viewer, item.ReviewerId))
         {
             return Refusal.Forbidden("That item is not assigned to you.");
         }
-        ItemEvidence? live = null;
-        if (withLiveEvidence)
-        {
-            var definition = item.Definition;
-            var now = time.GetUtcNow();
-            var grant = await CampaignScope.Select(db, definition with { Activity = ActivityFilter.All, ResourceIds = [], Departments = [], Roles = [] }, now)
-                .FirstOrDefaultAsync(g => g.GrantId == item.GrantId, cancellationToken);
-            if (grant is not null)
-            {
-                live = (await EvidenceBuilder.LoadAsync(db, [grant], now, cancellationToken)).Build(grant);
-                // A lifecycle micro-review asks the rule's question (departed owner, dormant key); the general recommender
-                // would answer another one, so the live side keeps the rule's recommendation next to today's figures.
-                if (definition.LifecycleRule is not null && ItemEvidence.FromJson(item.EvidenceJson) is { } opened)
-                {
-                    live = live with { Recommendation = opened.Recommendation };
-                }
-            }
-        }
-        var topTypes = await ActivityDrillDown.TopTypesAsync(db, item.IdentityId, item.EvidenceAsOf, days: 30, take: 8, cancellationToken);
+        var live = withLiveEvidence
+            ? await refresher.BuildAsync(item.GrantId, item.IdentityId, item.Definition, item.EvidenceJson, cancellationToken)
+            : null;
+        var launch = ItemEvidence.FromJson(item.EvidenceJson)!;
+        var refreshed = await CurrentEvidence.LatestRefreshAsync(db, itemId, cancellationToken);
+        var (evidence, evidenceJson, evidenceHash) = refreshed is null
+            ? (launch, item.EvidenceJson, item.EvidenceHash)
+            : (ItemEvidence.FromJson(refreshed.EvidenceJson)!, refreshed.EvidenceJson, refreshed.Hash);
+        var topTypes = await ActivityDrillDown.TopTypesAsync(db, item.IdentityId, evidence.AsOf, days: 30, take: 8, cancellationToken);
         var tracked = await db.ReviewItems.AsNoTracking().Include(i => i.Campaign).Include(i => i.Identity)
             .FirstAsync(i => i.Id == itemId, cancellationToken);
         // The same rule the decision handler applies, so the panel never offers what the server refuses (or hides what it allows).
@@ -67,16 +61,20 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             .Select(d => new HandOffNote(db.Identities.Where(p => p.Id == d.DecidedById).Select(p => p.DisplayName).FirstOrDefault() ?? "A reviewer",
                 d.Justification ?? "", d.DecidedAt))
             .FirstOrDefaultAsync(cancellationToken);
-        return new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
+        var view = new ReviewItemView(item.Id, item.CampaignId, item.Campaign, item.IdentityId, item.Identity, item.Kind, item.Entitlement,
             item.IsPrivileged, item.ReducesTo, item.Resource, item.Stage, item.Recommendation, item.RecommendationReason,
-            ItemEvidence.FromJson(item.EvidenceJson)!, item.EvidenceJson, item.EvidenceHash, item.Outcome, item.Justification, item.DecidedAt,
+            evidence, evidenceJson, evidenceHash, item.Outcome, item.Justification, item.DecidedAt,
             item.Version, canDecide, topTypes, live, item.Remediation)
         {
             HandedOff = handedOff,
             IdentityDetail = Components.Shared.Humanize.PersonDetail(item.IdentityEmail, item.IdentityDepartment),
             Context = await ItemContext.LoadAsync(db, itemId, cancellationToken),
             CanTransferOwner = TransferKeyOwner.CanTransfer(viewer, item.ReviewerId),
+            EvidenceRefreshed = refreshed is not null,
+            LaunchEvidence = refreshed is null ? null : launch,
+            LaunchEvidenceHash = item.EvidenceHash,
         };
+        return view with { ShownHash = ShownDigest.Of(view) };
     }
 }
 
@@ -99,6 +97,21 @@ public sealed record ReviewItemView(
 
     /// <summary>Whether the viewer may move a key's owner record from this item (the handler checks again).</summary>
     public bool CanTransferOwner { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Evidence"/> (and <see cref="EvidenceJson"/>, <see cref="EvidenceHash"/>) is a refreshed snapshot
+    /// rather than the launch one; the drawer says which.
+    /// </summary>
+    public bool EvidenceRefreshed { get; init; }
+
+    /// <summary>The launch evidence, shown beside a refreshed snapshot; null while the launch snapshot is the one on screen.</summary>
+    public ItemEvidence? LaunchEvidence { get; init; }
+
+    /// <summary>The launch snapshot's hash (equal to <see cref="EvidenceHash"/> until a refresh).</summary>
+    public string? LaunchEvidenceHash { get; init; }
+
+    /// <summary>SHA-256 of what the drawer renders for this view (<see cref="ShownDigest"/>): a decision records it.</summary>
+    public string ShownHash { get; init; } = "";
 }
 
 /// <summary>A "don't know" hand-off as the next reviewer reads it.</summary>

@@ -138,6 +138,9 @@ public sealed record ReviewRow(long Id, int CampaignId, int IdentityId, string I
     /// <summary>The exception policy kept it at launch and no reviewer has decided it since.</summary>
     public bool AutoKept { get; init; }
 
-    /// <summary>This row as a bulk decision takes it: a change since the list was read is reported, not overwritten.</summary>
-    public SeenItem Seen => new(Id, Version);
+    /// <summary>
+    /// This row as a bulk decision takes it: a change since the list was read is reported, not overwritten, and the
+    /// decision records the digest of what the row showed.
+    /// </summary>
+    public SeenItem Seen => new(Id, Version, ShownDigest.Of(this));
 }

@@ -12,6 +12,7 @@ public partial class MyReviewsPage
 {
     [Inject] private ListMyReviewItems ListItems { get; set; } = default!;
     [Inject] private GetReviewItem GetItem { get; set; } = default!;
+    [Inject] private RefreshEvidence Refresh { get; set; } = default!;
     [Inject] private DecideReviewItem Decide { get; set; } = default!;
     [Inject] private BulkDecide Bulk { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -160,18 +161,32 @@ public partial class MyReviewsPage
         _drawerOpen = _detail is not null;
     }
 
+    /// <summary>"Refresh evidence": a new snapshot is stored (and audited), and the drawer shows it beside the launch one.</summary>
     private async Task RefreshEvidenceAsync()
+    {
+        if (_detail is null)
+        {
+            return;
+        }
+        var refreshed = await Refresh.HandleAsync(_viewer!, _detail.Id, CorrelationId.New());
+        if (Snackbar.ValueOrShow(refreshed) is not null)
+        {
+            _detail = await ReadAsync(_detail.Id);
+        }
+    }
+
+    private async Task ReloadDetailAsync()
     {
         if (_detail is not null)
         {
-            _detail = await ReadAsync(_detail.Id, withLiveEvidence: true);
+            _detail = await ReadAsync(_detail.Id);
         }
     }
 
     /// <summary>The item's detail, or null having said why it cannot be shown.</summary>
-    private async Task<ReviewItemView?> ReadAsync(long itemId, bool withLiveEvidence = false)
+    private async Task<ReviewItemView?> ReadAsync(long itemId)
     {
-        var result = await GetItem.HandleAsync(_viewer!, itemId, withLiveEvidence);
+        var result = await GetItem.HandleAsync(_viewer!, itemId);
         return Snackbar.ValueOrShow(result);
     }
 

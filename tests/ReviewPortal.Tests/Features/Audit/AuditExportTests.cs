@@ -125,7 +125,7 @@ public sealed class AuditExportTests(PortalAppFactory portal) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task EvidencePack_FourFilesWhoseHashesAndLedgerHeadMatchTheManifest()
+    public async Task EvidencePack_FiveFilesWhoseHashesAndLedgerHeadMatchTheManifest()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
         var alice = await teams.ItemAsync(teams.Alice, teams.User);
@@ -136,14 +136,14 @@ public sealed class AuditExportTests(PortalAppFactory portal) : IClassFixture<Po
 
         var (_, files) = await ExportAsync(teams.Compliance, teams.CampaignId);
 
-        Assert.Equal(["decisions.csv", "decisions.json", "manifest.json", "report.html"], files.Keys.Order());
+        Assert.Equal(["decisions.csv", "decisions.json", "evidence-snapshots.json", "manifest.json", "report.html"], files.Keys.Order());
         using var manifest = JsonDocument.Parse(files["manifest.json"]);
         var root = manifest.RootElement;
         Assert.Equal(teams.CampaignId, root.GetProperty("campaignId").GetInt32());
         Assert.Equal(head.Sequence, root.GetProperty("ledgerHeadSequence").GetInt64());
         Assert.Equal(head.Hash, root.GetProperty("ledgerHeadHash").GetString());
         var listed = root.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
-        Assert.Equal(["decisions.csv", "decisions.json", "report.html"], listed.Keys.Order());
+        Assert.Equal(["decisions.csv", "decisions.json", "evidence-snapshots.json", "report.html"], listed.Keys.Order());
         foreach (var (name, file) in listed)
         {
             Assert.Equal(Sha256(files[name]), file.GetProperty("sha256").GetString());
@@ -160,7 +160,7 @@ public sealed class AuditExportTests(PortalAppFactory portal) : IClassFixture<Po
 
     /// <summary>Bug: ExportEvidencePack disposes its ZipArchive synchronously over the response body (see the report).</summary>
     [Fact]
-    public async Task EvidencePack_OverHttp_FourFilesWhoseHashesAndLedgerHeadMatchTheManifest()
+    public async Task EvidencePack_OverHttp_FiveFilesWhoseHashesAndLedgerHeadMatchTheManifest()
     {
         var teams = await TwoTeams.LaunchAsync(portal);
         var alice = await teams.ItemAsync(teams.Alice, teams.User);
@@ -175,14 +175,14 @@ public sealed class AuditExportTests(PortalAppFactory portal) : IClassFixture<Po
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
         var files = Unzip(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(["decisions.csv", "decisions.json", "manifest.json", "report.html"], files.Keys.Order());
+        Assert.Equal(["decisions.csv", "decisions.json", "evidence-snapshots.json", "manifest.json", "report.html"], files.Keys.Order());
         using var manifest = JsonDocument.Parse(files["manifest.json"]);
         var root = manifest.RootElement;
         Assert.Equal(teams.CampaignId, root.GetProperty("campaignId").GetInt32());
         Assert.Equal(head.Sequence, root.GetProperty("ledgerHeadSequence").GetInt64());
         Assert.Equal(head.Hash, root.GetProperty("ledgerHeadHash").GetString());
         var listed = root.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
-        Assert.Equal(["decisions.csv", "decisions.json", "report.html"], listed.Keys.Order());
+        Assert.Equal(["decisions.csv", "decisions.json", "evidence-snapshots.json", "report.html"], listed.Keys.Order());
         foreach (var (name, file) in listed)
         {
             Assert.Equal(Sha256(files[name]), file.GetProperty("sha256").GetString());

@@ -34,6 +34,10 @@ public sealed class SyncDirectoryJobTests : IAsyncLifetime
             .Select(m => new GrantKey(m.UserId, EntitlementKind.WorkspaceRole, m.WorkspaceId, m.WorkspaceRole)));
         expected.UnionWith(org.ApiKeyList.Where(k => k.Status == ApiKeyStatus.Active).Select(k => new GrantKey(k.Id, EntitlementKind.ApiKey,
             k.WorkspaceId is { } ws && workspaces.Contains(ws) ? ws : $"default-workspace:{org.ConsoleOrganizationUuid}", "active")));
+        // A service account is a member of the workspaces its active keys are in (issue #16, 6).
+        expected.UnionWith(org.ApiKeyList.Where(k => k.Status == ApiKeyStatus.Active && k.Principal is { Type: "service_account" })
+            .Select(k => new GrantKey(k.Principal!.Id, EntitlementKind.WorkspaceRole,
+                k.WorkspaceId is { } ws && workspaces.Contains(ws) ? ws : $"default-workspace:{org.ConsoleOrganizationUuid}", "service_account_member")));
         return expected;
     }
 

@@ -52,7 +52,7 @@ public class BulkStaleVersionTests(EmptyPortalAppFactory portal) : IClassFixture
         var shown = await teams.AcceptableOnScreenAsync(teams.A);
         var prodAdmin = await teams.ItemAsync(teams.Alice, teams.ProdAdmin);
         Assert.Equal(4, shown.Count);
-        Assert.Contains(new SeenItem(prodAdmin.Id, prodAdmin.Version), shown);
+        Assert.Contains(shown, s => (s.ItemId, s.ExpectedVersion) == (prodAdmin.Id, prodAdmin.Version));
         // Recommended Reduce; the reviewer keeps it in the panel, with reasons, after the list was read.
         await DecideElsewhereAsync(teams, prodAdmin, DecisionOutcome.Keep, "Runs the migration until March.");
 

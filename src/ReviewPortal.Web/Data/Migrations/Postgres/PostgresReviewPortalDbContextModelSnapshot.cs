@@ -656,6 +656,42 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.ToTable("Entitlements");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.EvidenceSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("TakenById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewItemId");
+
+                    b.ToTable("EvidenceSnapshots");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.Grant", b =>
                 {
                     b.Property<long>("Id")
@@ -1284,6 +1320,10 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Property<double?>("SecondsToDecide")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("ShownHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReviewItemId");
@@ -1623,6 +1663,17 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                     b.Navigation("ReducesTo");
 
                     b.Navigation("Resource");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.EvidenceSnapshot", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.ReviewItem", "ReviewItem")
+                        .WithMany()
+                        .HasForeignKey("ReviewItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("ReviewItem");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Grant", b =>

@@ -631,6 +631,40 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.ToTable("Entitlements");
                 });
 
+            modelBuilder.Entity("ReviewPortal.Web.Domain.EvidenceSnapshot", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EvidenceJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReviewItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TakenById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReviewItemId");
+
+                    b.ToTable("EvidenceSnapshots");
+                });
+
             modelBuilder.Entity("ReviewPortal.Web.Domain.Grant", b =>
                 {
                     b.Property<long>("Id")
@@ -1241,6 +1275,10 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Property<double?>("SecondsToDecide")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("ShownHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReviewItemId");
@@ -1576,6 +1614,17 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                     b.Navigation("ReducesTo");
 
                     b.Navigation("Resource");
+                });
+
+            modelBuilder.Entity("ReviewPortal.Web.Domain.EvidenceSnapshot", b =>
+                {
+                    b.HasOne("ReviewPortal.Web.Domain.ReviewItem", "ReviewItem")
+                        .WithMany()
+                        .HasForeignKey("ReviewItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("ReviewItem");
                 });
 
             modelBuilder.Entity("ReviewPortal.Web.Domain.Grant", b =>

@@ -1,0 +1,61 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ReviewPortal.Web.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class EvidenceSnapshots : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ShownHash",
+                table: "ReviewDecisions",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "EvidenceSnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReviewItemId = table.Column<long>(type: "INTEGER", nullable: false),
+                    TakenAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    TakenById = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<int>(type: "INTEGER", nullable: false),
+                    EvidenceJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EvidenceSnapshots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_EvidenceSnapshots_ReviewItems_ReviewItemId",
+                        column: x => x.ReviewItemId,
+                        principalTable: "ReviewItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EvidenceSnapshots_ReviewItemId",
+                table: "EvidenceSnapshots",
+                column: "ReviewItemId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "EvidenceSnapshots");
+
+            migrationBuilder.DropColumn(
+                name: "ShownHash",
+                table: "ReviewDecisions");
+        }
+    }
+}
