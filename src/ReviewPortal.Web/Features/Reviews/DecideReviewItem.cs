@@ -56,7 +56,7 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
             RuleFor(c => c.Justification).Must(j => j?.Trim().Length >= MinimumJustification).When(c => c.Outcome == DecisionOutcome.DontKnow)
                 .WithMessage(DontKnowNeedsNote);
             RuleFor(c => c.EvidenceHash).NotEmpty().WithMessage("Reload the item: the evidence you were shown did not come with the decision.");
-            RuleFor(c => c.ShownHash).Matches("^[0-9a-f]{64}$").When(c => c.ShownHash is not null)
+            RuleFor(c => c.ShownHash).Must(h => IsSha256Hex(h!)).When(c => c.ShownHash is not null)
                 .WithMessage("Reload the item: what you were shown did not come with the decision.");
             RuleFor(c => c.KeepUntil).Null().When(c => c.Outcome != DecisionOutcome.Keep)
                 .WithMessage("Only a keep decision can carry an end date.");
@@ -129,6 +129,11 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         if (item.Version != command.ExpectedVersion)
         {
             return await ConflictAsync(db, item.Id, cancellationToken);
+        }
+        // Bulk paths come here without the single command's validator: the digest is held to its column here too.
+        if (command.ShownHash is { } shown && !IsSha256Hex(shown))
+        {
+            return Refusal.Invalid("Reload the item: what you were shown did not come with the decision.");
         }
         // The decision stands on the snapshot the reviewer had on screen, which must be the item's latest: one refreshed
         // since (in another tab, by a delegate) is news they have not seen, so the decision is refused rather than recorded
@@ -222,6 +227,10 @@ public sealed class DecideReviewItem(IDbContextFactory<ReviewPortalDbContext> co
         await ReviewRules.OpenSecondStageAsync(db, definition, item, actor, cancellationToken);
         return null;
     }
+
+    /// <summary>A SHA-256 as <see cref="ShownDigest"/> writes it: 64 lower-case hex digits.</summary>
+    internal static bool IsSha256Hex(string value) =>
+        value.Length == MaxLengths.Sha256Hex && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     /// <summary>What a decision answers when the item's evidence was refreshed after the reviewer opened it.</summary>
     internal static Refusal EvidenceRefreshedMeanwhile =>

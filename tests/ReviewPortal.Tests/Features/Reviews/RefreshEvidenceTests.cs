@@ -162,6 +162,18 @@ public class RefreshEvidenceTests(EmptyPortalAppFactory portal) : IClassFixture<
     }
 
     [Fact]
+    public async Task BulkDecide_ShownHashThatIsNoSha256_SkippedAndNothingStored()
+    {
+        var (teams, item) = await AaronActiveSinceLaunchAsync();
+
+        var result = await portal.GetRequiredService<BulkDecide>()
+            .HandleAsync(teams.A, new BulkDecide.Command([new SeenItem(item.Id, item.Version, new string('f', 65))], DecisionOutcome.Keep, "Still needed."), "bulk-x");
+
+        Assert.Equal((0, 1), (result.Value?.Saved, result.Value?.Skipped));
+        Assert.Empty(await teams.DecisionsAsync());
+    }
+
+    [Fact]
     public async Task EvidencePack_AfterRefresh_HoldsTheLaunchAndTheRefreshedSnapshotEachVerifyingAgainstItsHash()
     {
         var (teams, item) = await AaronActiveSinceLaunchAsync();
