@@ -6,11 +6,26 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ReviewPortal.Web.Data.Migrations.SqlServer
 {
     /// <inheritdoc />
-    public partial class EvidenceSnapshots : Migration
+    public partial class EvidenceSnapshotsAutoKeepWorkspaceRollups : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "AutoKept",
+                table: "ReviewItems",
+                type: "bit",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AlterColumn<int>(
+                name: "DecidedById",
+                table: "ReviewDecisions",
+                type: "int",
+                nullable: true,
+                oldClrType: typeof(int),
+                oldType: "int");
+
             migrationBuilder.AddColumn<string>(
                 name: "ShownHash",
                 table: "ReviewDecisions",
@@ -42,6 +57,21 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WorkspaceActivityRollups",
+                columns: table => new
+                {
+                    IdentityId = table.Column<int>(type: "int", nullable: false),
+                    WorkspaceId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Category = table.Column<int>(type: "int", nullable: false),
+                    Count = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkspaceActivityRollups", x => new { x.Day, x.IdentityId, x.WorkspaceId, x.Category });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_EvidenceSnapshots_ReviewItemId",
                 table: "EvidenceSnapshots",
@@ -54,9 +84,26 @@ namespace ReviewPortal.Web.Data.Migrations.SqlServer
             migrationBuilder.DropTable(
                 name: "EvidenceSnapshots");
 
+            migrationBuilder.DropTable(
+                name: "WorkspaceActivityRollups");
+
+            migrationBuilder.DropColumn(
+                name: "AutoKept",
+                table: "ReviewItems");
+
             migrationBuilder.DropColumn(
                 name: "ShownHash",
                 table: "ReviewDecisions");
+
+            migrationBuilder.AlterColumn<int>(
+                name: "DecidedById",
+                table: "ReviewDecisions",
+                type: "int",
+                nullable: false,
+                defaultValue: 0,
+                oldClrType: typeof(int),
+                oldType: "int",
+                oldNullable: true);
         }
     }
 }

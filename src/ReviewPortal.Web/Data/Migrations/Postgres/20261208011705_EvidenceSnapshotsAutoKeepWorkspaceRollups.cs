@@ -7,11 +7,26 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ReviewPortal.Web.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class EvidenceSnapshots : Migration
+    public partial class EvidenceSnapshotsAutoKeepWorkspaceRollups : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "AutoKept",
+                table: "ReviewItems",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AlterColumn<int>(
+                name: "DecidedById",
+                table: "ReviewDecisions",
+                type: "integer",
+                nullable: true,
+                oldClrType: typeof(int),
+                oldType: "integer");
+
             migrationBuilder.AddColumn<string>(
                 name: "ShownHash",
                 table: "ReviewDecisions",
@@ -43,6 +58,21 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WorkspaceActivityRollups",
+                columns: table => new
+                {
+                    IdentityId = table.Column<int>(type: "integer", nullable: false),
+                    WorkspaceId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Category = table.Column<int>(type: "integer", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkspaceActivityRollups", x => new { x.Day, x.IdentityId, x.WorkspaceId, x.Category });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_EvidenceSnapshots_ReviewItemId",
                 table: "EvidenceSnapshots",
@@ -55,9 +85,26 @@ namespace ReviewPortal.Web.Data.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "EvidenceSnapshots");
 
+            migrationBuilder.DropTable(
+                name: "WorkspaceActivityRollups");
+
+            migrationBuilder.DropColumn(
+                name: "AutoKept",
+                table: "ReviewItems");
+
             migrationBuilder.DropColumn(
                 name: "ShownHash",
                 table: "ReviewDecisions");
+
+            migrationBuilder.AlterColumn<int>(
+                name: "DecidedById",
+                table: "ReviewDecisions",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0,
+                oldClrType: typeof(int),
+                oldType: "integer",
+                oldNullable: true);
         }
     }
 }

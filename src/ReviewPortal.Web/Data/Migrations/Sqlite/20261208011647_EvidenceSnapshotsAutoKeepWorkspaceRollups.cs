@@ -1,15 +1,31 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace ReviewPortal.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class EvidenceSnapshots : Migration
+    public partial class EvidenceSnapshotsAutoKeepWorkspaceRollups : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "AutoKept",
+                table: "ReviewItems",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AlterColumn<int>(
+                name: "DecidedById",
+                table: "ReviewDecisions",
+                type: "INTEGER",
+                nullable: true,
+                oldClrType: typeof(int),
+                oldType: "INTEGER");
+
             migrationBuilder.AddColumn<string>(
                 name: "ShownHash",
                 table: "ReviewDecisions",
@@ -41,6 +57,21 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "WorkspaceActivityRollups",
+                columns: table => new
+                {
+                    IdentityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkspaceId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Category = table.Column<int>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkspaceActivityRollups", x => new { x.Day, x.IdentityId, x.WorkspaceId, x.Category });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_EvidenceSnapshots_ReviewItemId",
                 table: "EvidenceSnapshots",
@@ -53,9 +84,26 @@ namespace ReviewPortal.Web.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "EvidenceSnapshots");
 
+            migrationBuilder.DropTable(
+                name: "WorkspaceActivityRollups");
+
+            migrationBuilder.DropColumn(
+                name: "AutoKept",
+                table: "ReviewItems");
+
             migrationBuilder.DropColumn(
                 name: "ShownHash",
                 table: "ReviewDecisions");
+
+            migrationBuilder.AlterColumn<int>(
+                name: "DecidedById",
+                table: "ReviewDecisions",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0,
+                oldClrType: typeof(int),
+                oldType: "INTEGER",
+                oldNullable: true);
         }
     }
 }
