@@ -292,6 +292,9 @@ public sealed partial class SimulatedClaudeHandler(SimulatedOrganization organiz
                 (First(query, "created_by_user_id") is not { } by || k.CreatedBy?.Id == by)).ToList(), k => k.Id),
             (2, "api_keys") when get => organization.ApiKeyList.Find(k => k.Id == s[1]) is { } key ? Ok(key) : Error(404, "not_found_error", "API key not found."),
             (2, "api_keys") when post => UpdateApiKey(s[1], body),
+            (2, "analytics") when get && s[1] == "usage" => AnalyticsUsage(query),
+            (2, "usage_report") when get && s[1] == "messages" => UsageReport(query),
+            (2, "usage_report") when get && s[1] == "claude_code" => ClaudeCodeReport(query),
             _ => NotFound(),
         };
     }

@@ -20,6 +20,8 @@ public sealed partial class SimulatedOrganization
         GeneratePeopleActivity(rng, start);
         GenerateKeyActivity(rng, start);
         GenerateBackgroundActivity(rng, start);
+        // After the feed history and from its own Random, so nothing generated above changes.
+        BuildMessagesOnlyKeys();
     }
 
     private void BuildPeople(Random rng, DateTimeOffset start)

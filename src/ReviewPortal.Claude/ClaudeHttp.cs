@@ -19,9 +19,9 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSp
     // Simulated mode needs no key, but the simulated API still insists on the header like the real one.
     private readonly string _apiKey = string.IsNullOrWhiteSpace(apiKey) ? "simulated-key" : apiKey;
 
-    public async Task<(T Body, string? RequestId)> GetAsync<T>(string pathAndQuery, CancellationToken ct)
+    public async Task<(T Body, string? RequestId)> GetAsync<T>(string pathAndQuery, CancellationToken ct, string? beta = null)
     {
-        var (text, requestId) = await SendAsync(HttpMethod.Get, pathAndQuery, null, ct).ConfigureAwait(false);
+        var (text, requestId) = await SendAsync(HttpMethod.Get, pathAndQuery, null, ct, beta).ConfigureAwait(false);
         return (Deserialize<T>(text, pathAndQuery), requestId);
     }
 
@@ -90,10 +90,11 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSp
     public async Task DeleteAsync(string path, CancellationToken ct) =>
         await SendAsync(HttpMethod.Delete, path, null, ct).ConfigureAwait(false);
 
-    private async Task<(string Body, string? RequestId)> SendAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken ct)
+    private async Task<(string Body, string? RequestId)> SendAsync(HttpMethod method, string pathAndQuery, object? body, CancellationToken ct,
+        string? beta = null)
     {
         gate.ThrowIfLimited();
-        using var request = Request(method, pathAndQuery, body);
+        using var request = Request(method, pathAndQuery, body, beta);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
         var requestId = RequestIdOf(response);
         if (!response.IsSuccessStatusCode)
@@ -104,11 +105,15 @@ internal sealed partial class ClaudeHttp(HttpClient http, string? apiKey, TimeSp
         return (await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false), requestId);
     }
 
-    private HttpRequestMessage Request(HttpMethod method, string pathAndQuery, object? body)
+    private HttpRequestMessage Request(HttpMethod method, string pathAndQuery, object? body, string? beta = null)
     {
         var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.Add("x-api-key", _apiKey);
         request.Headers.Add("anthropic-version", AnthropicVersion);
+        if (beta is not null)
+        {
+            request.Headers.Add("anthropic-beta", beta);
+        }
         if (body is not null)
         {
             // StringContent (not JsonContent) so the body is buffered and can be re-sent on retry.

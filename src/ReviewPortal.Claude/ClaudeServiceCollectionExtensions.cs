@@ -15,7 +15,7 @@ public static partial class ClaudeServiceCollectionExtensions
     private static readonly Uri SimulatedBaseAddress = new("https://simulated.claude.invalid");
 
     /// <summary>
-    /// Registers <see cref="IComplianceClient"/> and <see cref="IAdminClient"/> as typed HttpClients with retries and the
+    /// Registers <see cref="IComplianceClient"/>, <see cref="IAdminClient"/> and <see cref="IUsageClient"/> as typed HttpClients with retries and the
     /// shared request budget (<see cref="IClaudeRequestBudget"/>: the in-process <see cref="ClaudeRequestBudget"/> unless the
     /// host registered another first), bound to the <c>Claude</c> section. In <see cref="ClaudeMode.Simulated"/> the primary handler is
     /// the registered <see cref="SimulatedTransport"/>'s, so paging, decoding and retries run for real against the simulated organization.
@@ -43,6 +43,7 @@ public static partial class ClaudeServiceCollectionExtensions
 
         Configure(services.AddHttpClient<IComplianceClient, ComplianceClient>(), primaryHandler);
         Configure(services.AddHttpClient<IAdminClient, AdminClient>(), primaryHandler);
+        Configure(services.AddHttpClient<IUsageClient, UsageClient>(), primaryHandler);
         return services;
     }
 

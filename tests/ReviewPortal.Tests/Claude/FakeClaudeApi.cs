@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace ReviewPortal.Tests.Claude;
 
 /// <summary>A request as the fake API received it.</summary>
-internal sealed record FakeRequest(string Method, string Path, string Query, string? Body);
+internal sealed record FakeRequest(string Method, string Path, string Query, string? Body, string? Beta = null);
 
 /// <summary>What the fake API does with the next request under a path prefix, instead of answering it normally.</summary>
 internal abstract record FakeFault
@@ -56,7 +56,7 @@ internal abstract record FakeFault
 /// <c>ReviewPortal.E2ETests/Nodes</c> serves a whole organization with a live rate limit for the two-node test; this one is
 /// small and scripted, for failures.)
 /// </summary>
-internal sealed class FakeClaudeApi : IAsyncDisposable
+internal sealed partial class FakeClaudeApi : IAsyncDisposable
 {
     public const string ComplianceKey = "sk-ant-api01-fakeComplianceKey0secretsecretsecret00AA";
     public const string AdminKey = "sk-ant-admin01-fakeAdminKey00secretsecretsecret000BB";
@@ -161,7 +161,8 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
     {
         var request = context.Request;
         var body = request.Method == "GET" ? null : await new StreamReader(request.Body).ReadToEndAsync(context.RequestAborted);
-        var recorded = new FakeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", body);
+        var beta = request.Headers["anthropic-beta"].ToString();
+        var recorded = new FakeRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", body, beta.Length > 0 ? beta : null);
         FakeFault? fault;
         lock (_gate)
         {
@@ -202,7 +203,17 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
                 await WriteAsync(context, (code, payload));
                 return;
             default:
-                await WriteAsync(context, Answer(recorded));
+                (int, object) answer;
+                try
+                {
+                    answer = Answer(recorded);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug in the fake fails the test with its message; a 500 would be retried on the test's frozen clock forever.
+                    answer = Error(400, "fake_error", $"The fake failed: {ex}");
+                }
+                await WriteAsync(context, answer);
                 return;
         }
     }
@@ -283,6 +294,12 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
                         created_by = new { id = k.CreatedByUserId, type = "user" }, partial_key_hint = "sk-ant-api03-R2D...igAA",
                         workspace_id = k.WorkspaceId,
                     }), k => k.id);
+                case ("GET", ["v1", "organizations", "analytics", "usage"]):
+                    return AnalyticsUsage(request, QueryString(request.Query));
+                case ("GET", ["v1", "organizations", "usage_report", "messages"]):
+                    return UsageReport(QueryString(request.Query));
+                case ("GET", ["v1", "organizations", "usage_report", "claude_code"]):
+                    return ClaudeCodeReport(QueryString(request.Query));
                 default:
                     return Error(404, "not_found_error", $"The fake Claude API does not serve {request.Method} {request.Path}.");
             }
@@ -331,6 +348,10 @@ internal sealed class FakeClaudeApi : IAsyncDisposable
 
     private static Dictionary<string, string> QueryString(string query) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query).ToDictionary(p => p.Key, p => p.Value.ToString());
+
+    /// <summary>Every value of a repeated parameter (<c>group_by[]=a&amp;group_by[]=b</c>).</summary>
+    private static string[] QueryValues(string query, string name) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query).TryGetValue(name, out var values) ? [.. values.Select(v => v!)] : [];
 
     private static (int, object) Member(string workspace, string user, string role) =>
         (200, new { type = "workspace_member", user_id = user, workspace_id = workspace, workspace_role = role });

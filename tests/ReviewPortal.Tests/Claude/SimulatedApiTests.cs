@@ -223,7 +223,7 @@ public class SimulatedApiTests
         Assert.Equal(users.Count, users.Select(u => u.Id).Distinct().Count());
         Assert.Equal(4, workspaces.Count);
         Assert.All(members, m => Assert.Equal(workspaces[0].Id, m.WorkspaceId));
-        Assert.Equal(40, keys.Count);
+        Assert.Equal(40 + organization.MessagesOnlyKeys.Count, keys.Count);
         Assert.All(keys, k => Assert.StartsWith("apikey_", k.Id, StringComparison.Ordinal));
         Assert.All(active, k => Assert.Equal(ApiKeyStatus.Active, k.Status));
         Assert.All(byUser, k => Assert.Equal(keys[0].CreatedBy!.Id, k.CreatedBy!.Id));

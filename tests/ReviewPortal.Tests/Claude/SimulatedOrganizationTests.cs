@@ -154,7 +154,9 @@ public class SimulationSizeTests
 
         Assert.InRange(organization.EventCount, 20_000, 90_000);
         Assert.Equal(300, organization.People.Count);
-        Assert.Equal(40, organization.ApiKeyList.Count);
+        // The 40 configured keys, plus the keys whose only use is Messages (one per ten), added after the feed history.
+        Assert.Equal(40 + 4, organization.ApiKeyList.Count);
+        Assert.Equal(4, organization.MessagesOnlyKeys.Count);
         Assert.Equal(6, organization.ServiceAccounts.Count);
         Assert.Equal(["prod", "staging", "research", "data-science"], organization.WorkspaceList.Select(w => w.Name));
     }

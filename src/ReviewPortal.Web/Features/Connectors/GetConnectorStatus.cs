@@ -45,6 +45,10 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
                 q.RawJson.Length > 300 ? q.RawJson.Substring(0, 300) + "…" : q.RawJson))
             .ToListAsync(cancellationToken);
         var blocked = await BlockedDirectorySync.LatestAsync(db, cancellationToken);
+        var usageRun = await db.IngestionRuns.AsNoTracking().Where(r => r.Job == IngestUsageJob.JobName).OrderByDescending(r => r.Id)
+            .Select(r => new { r.Status, r.StartedAt, r.Stored, r.Details }).FirstOrDefaultAsync(cancellationToken);
+        var usage = usageRun is null ? null : new UsageRunRow(usageRun.Status, usageRun.StartedAt, usageRun.Stored, UsageDays(usageRun.Details),
+            await db.UsageRollups.CountAsync(cancellationToken));
         var options = claude.Value;
         return new ConnectorStatus(
             options.Mode.ToString(),
@@ -59,7 +63,26 @@ public sealed class GetConnectorStatus(IDbContextFactory<ReviewPortalDbContext> 
                 .OrderByDescending(o => o.Events).ToList(),
             quarantined,
             blocked is null ? null : new BlockedSyncRow(blocked.RunId, blocked.At, blocked.Error, blocked.Change.Removing, blocked.Change.Total,
-                blocked.Change.Limit, alerts.To));
+                blocked.Change.Limit, alerts.To),
+            usage);
+    }
+
+    /// <summary>How many days the usage run read, from its details (<c>{"usage":{"days":n}}</c>).</summary>
+    private static int UsageDays(string? details)
+    {
+        if (details is null)
+        {
+            return 0;
+        }
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(details);
+            return json.RootElement.TryGetProperty("usage", out var usage) && usage.TryGetProperty("days", out var days) ? days.GetInt32() : 0;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return 0;
+        }
     }
 }
 
@@ -67,7 +90,11 @@ public sealed record ConnectorStatus(
     string Mode, string Endpoint, string? ComplianceKeyHint, string? AdminKeyHint,
     DateTimeOffset? NewestEventAt, TimeSpan? Lag, int RetentionDays, DateTimeOffset? OldestEventAt, int TotalEvents, int TotalQuarantined,
     IReadOnlyList<RunRow> Runs, IReadOnlyList<TypeCount> TypesLast24Hours,
-    IReadOnlyList<OrganizationActivity> Organizations, IReadOnlyList<QuarantineRow> Quarantined, BlockedSyncRow? BlockedSync);
+    IReadOnlyList<OrganizationActivity> Organizations, IReadOnlyList<QuarantineRow> Quarantined, BlockedSyncRow? BlockedSync,
+    UsageRunRow? UsageRun = null);
+
+/// <summary>The usage ingestion's last run: its status, when, the rows it wrote over how many days, and the rows stored in all.</summary>
+public sealed record UsageRunRow(IngestionRunStatus Status, DateTimeOffset StartedAt, int RowsWritten, int Days, int TotalRows);
 
 /// <summary>The latest directory sync, blocked by the mass-change guard; <see cref="AlertedTo"/> is null when no admin alert address is set.</summary>
 public sealed record BlockedSyncRow(long RunId, DateTimeOffset At, string Error, int WouldClose, int OpenGrants, int Limit, string? AlertedTo);

@@ -48,4 +48,16 @@ public sealed class IngestionOptions
     public double MaxGrantsClosedShare { get; set; } = 0.2;
     /// <summary>Closing this many grants is never blocked, whatever the share: one leaver's grants in a small organization.</summary>
     public int MaxGrantsClosedFloor { get; set; } = 5;
+    /// <summary>Cron of the usage catch-up (<see cref="IngestUsageJob"/>; default hourly at :20: upstream fills a day over hours).</summary>
+    [Cron]
+    public string UsageCron { get; set; } = "20 * * * *";
+    /// <summary>How many UTC days (today included) the first usage run reads.</summary>
+    public int UsageBackfillDays { get; set; } = 90;
+    /// <summary>
+    /// Every usage run reads again the last this many UTC days (today included): upstream revises late data, and the re-read
+    /// replaces each day's rows.
+    /// </summary>
+    public int UsageRereadDays { get; set; } = 3;
+    /// <summary>Rows per page of the Analytics API and Claude Code analytics (both allow up to 1,000).</summary>
+    public int UsagePageSize { get; set; } = 1000;
 }

@@ -6,12 +6,13 @@ namespace ReviewPortal.Web.Features.Demo;
 
 /// <summary>
 /// First run of the demo: the real pipeline fills the empty portal from the simulated Claude
-/// organization (directory sync, then Activity Feed ingestion), then the demo personas get work.
+/// organization (directory sync, then Activity Feed ingestion, then usage ingestion), then the demo personas get work.
 /// </summary>
 public sealed class DemoBootstrap(
     IDbContextFactory<ReviewPortalDbContext> contexts,
     SyncDirectoryJob sync,
     IngestActivityJob ingest,
+    IngestUsageJob usage,
     DemoWorkSeeder work,
     ILogger<DemoBootstrap> logger)
 {
@@ -27,7 +28,8 @@ public sealed class DemoBootstrap(
         logger.LogInformation("Demo: loading the simulated Claude organization through the connector");
         var synced = await sync.RunAsync(cancellationToken);
         var ingested = await ingest.RunAsync(cancellationToken);
-        logger.LogInformation("Demo: directory {Sync}, activity {Stored} events stored", synced.Details, ingested.Stored);
+        var used = await usage.RunAsync(cancellationToken);
+        logger.LogInformation("Demo: directory {Sync}, activity {Stored} events stored, {Rows} usage rows", synced.Details, ingested.Stored, used.Stored);
 
         await work.SeedAsync(cancellationToken);
     }

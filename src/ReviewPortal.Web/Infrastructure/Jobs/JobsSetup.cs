@@ -76,6 +76,7 @@ public static class JobsSetup
     /// <summary>Every recurring job, each described beside its class (ADR 0013).</summary>
     private static readonly JobRegistry Registry = new([
         IngestActivityJob.Descriptor,
+        IngestUsageJob.Descriptor,
         SyncDirectoryJob.Descriptor,
         PruneActivityEventsJob.Descriptor,
         SyncPeopleJob.Descriptor,

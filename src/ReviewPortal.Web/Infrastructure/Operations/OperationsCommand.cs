@@ -14,7 +14,7 @@ public sealed class OperationsCommand
     private static readonly Dictionary<string, (string Usage, Func<WebApplication, string[], Task<object>> Run)> Verbs = new()
     {
         ["migrate"] = ("migrate                 apply database migrations for the configured provider (and Hangfire's schema on PostgreSQL), then exit", MigrateAsync),
-        ["ingest"] = ("ingest --once           one Activity Feed catch-up run (same code as the job)", IngestAsync),
+        ["ingest"] = ("ingest --once           one Activity Feed catch-up run, then one usage catch-up run (same code as the jobs)", IngestAsync),
         ["sync"] = ("sync --once             one directory sync run (same code as the job)", SyncAsync),
         ["import-people"] = ("import-people --csv <file> [--preview]   import the people directory from a CSV file (same code as the Connectors page)", ImportPeopleAsync),
         ["verify-audit"] = ("verify-audit            recompute the audit ledger's hash chain (exit 1 when broken)", VerifyAuditAsync),
@@ -76,11 +76,23 @@ public sealed class OperationsCommand
 
     private static void Summary(object summary) => Console.Out.WriteLine(JsonSerializer.Serialize(summary));
 
-    private static Task<object> IngestAsync(WebApplication app, string[] args) =>
-        RunJobAsync<IngestActivityJob>(app, args, (job, ct) => job.RunAsync(ct));
+    /// <summary>
+    /// The feed, then the usage (after it, so one command brings an organization's evidence up to date). The summary keeps
+    /// the feed run's fields at the top and adds the usage run's as <c>usage</c>; either run failing fails the verb.
+    /// </summary>
+    private static async Task<object> IngestAsync(WebApplication app, string[] args)
+    {
+        var feed = await RunJobAsync<IngestActivityJob>(app, args, (job, ct) => job.RunAsync(ct));
+        var usage = await RunJobAsync<IngestUsageJob>(app, args, (job, ct) => job.RunAsync(ct));
+        return new
+        {
+            feed.status, feed.Pages, feed.Fetched, feed.Stored, feed.Duplicates, feed.Quarantined, feed.FirstCursor, feed.LastCursor, feed.LastRequestId,
+            feed.Details, usage,
+        };
+    }
 
-    private static Task<object> SyncAsync(WebApplication app, string[] args) =>
-        RunJobAsync<SyncDirectoryJob>(app, args, (job, ct) => job.RunAsync(ct));
+    private static async Task<object> SyncAsync(WebApplication app, string[] args) =>
+        await RunJobAsync<SyncDirectoryJob>(app, args, (job, ct) => job.RunAsync(ct));
 
     private static async Task<object> VerifyAuditAsync(WebApplication app, string[] args)
     {
@@ -165,7 +177,7 @@ public sealed class OperationsCommand
         return await scope.ServiceProvider.GetRequiredService<RebuildActivityRollups>().RunAsync();
     }
 
-    private static async Task<object> RunJobAsync<TJob>(WebApplication app, string[] args,
+    private static async Task<RunSummary> RunJobAsync<TJob>(WebApplication app, string[] args,
         Func<TJob, CancellationToken, Task<IngestionRun>> run) where TJob : notnull
     {
         if (!args.Contains("--once"))
@@ -180,12 +192,12 @@ public sealed class OperationsCommand
         {
             throw new InvalidOperationException(result.Error ?? "run failed");
         }
-        return new
-        {
-            status = result.Status.ToString(), result.Pages, result.Fetched, result.Stored, result.Duplicates, result.Quarantined,
-            result.FirstCursor, result.LastCursor, result.LastRequestId, result.Details,
-        };
+        return new RunSummary(result.Status.ToString(), result.Pages, result.Fetched, result.Stored, result.Duplicates, result.Quarantined,
+            result.FirstCursor, result.LastCursor, result.LastRequestId, result.Details);
     }
+
+    private sealed record RunSummary(string status, int Pages, int Fetched, int Stored, int Duplicates, int Quarantined, string? FirstCursor,
+        string? LastCursor, string? LastRequestId, string? Details);
 
     private static async Task<object> MigrateAsync(WebApplication app, string[] args)
     {

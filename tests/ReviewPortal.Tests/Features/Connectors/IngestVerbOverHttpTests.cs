@@ -131,6 +131,20 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
         }
     }
 
+    private async Task<List<string>> ScalarListAsync(string sql)
+    {
+        await using var connection = _database.OpenConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     private async Task<List<string>> StoredIdsAsync()
     {
         await using var connection = _database.OpenConnection();
@@ -161,6 +175,16 @@ public sealed class IngestVerbOverHttpTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("req_", ingest.GetProperty("LastRequestId").GetString());
         var stored = await StoredIdsAsync();
         Assert.Equal(served.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        // The usage catch-up ran after the feed in the same verb: the keys whose only use is Messages have usage rows and no feed event.
+        var usage = ingest.GetProperty("usage");
+        Assert.Equal("Succeeded", usage.GetProperty("status").GetString());
+        Assert.True(usage.GetProperty("Stored").GetInt32() > 0, usage.ToString());
+        var messagesOnly = _organization.MessagesOnlyKeys.ToList();
+        Assert.NotEmpty(messagesOnly);
+        var keysWithUsage = await ScalarListAsync("""SELECT DISTINCT "SubjectId" FROM "UsageRollups" WHERE "Subject" = 0""");
+        Assert.All(messagesOnly, key => Assert.Contains(key, keysWithUsage));
+        var keysInFeed = await ScalarListAsync("""SELECT DISTINCT "ActorExternalId" FROM "ActivityEvents" WHERE "ActorExternalId" IS NOT NULL""");
+        Assert.All(messagesOnly, key => Assert.DoesNotContain(key, keysInFeed));
 
         var again = Summary(await RunAsync("ingest", "--once"), "ingest");
 

@@ -61,6 +61,7 @@ public sealed class RecurringJobsTests
             ["Ingestion:RetentionCron"] = "10 * * * *",
             ["Campaigns:AutoCloseCron"] = "11 * * * *",
             ["Campaigns:TemplatesCron"] = "12 * * * *",
+            ["Ingestion:UsageCron"] = "13 * * * *",
         };
         var manager = new RecordingManager();
         await using var portal = new SettingsPortal(settings);
@@ -81,6 +82,7 @@ public sealed class RecurringJobsTests
             [PruneActivityEventsJob.JobName] = "10 * * * *",
             [AutoCloseCampaignsJob.JobName] = "11 * * * *",
             [LaunchCampaignTemplatesJob.JobName] = "12 * * * *",
+            [IngestUsageJob.JobName] = "13 * * * *",
         }, manager.Crons);
     }
 
@@ -108,7 +110,7 @@ public sealed class RecurringJobsTests
 
         var described = portal.GetRequiredService<JobRegistry>().All.Select(d => d.GetType().GetGenericArguments().Single().Name).Order().ToList();
 
-        Assert.Equal(13, jobClasses.Count);
+        Assert.Equal(14, jobClasses.Count);
         Assert.Equal(jobClasses, described);
     }
 }
