@@ -117,10 +117,13 @@ public class ReviewItem
         {
             return null;
         }
-        var decision = Decide(outcome, reducesTo, $"No response by the due date: campaign default ({RuleWords(rule)}).", deciderId, at);
+        var decision = Decide(outcome, reducesTo, $"{DefaultJustification} ({RuleWords(rule)}).", deciderId, at);
         DecidedById = null;
         return decision;
     }
+
+    /// <summary>How a decision the close took by the campaign's default starts: not a reviewer's choice (reviewer quality leaves it out).</summary>
+    public const string DefaultJustification = "No response by the due date: campaign default";
 
     /// <summary>
     /// The rule in the words people read (the justification is shown as stored). Rows stored before this said the enum's

@@ -11,6 +11,7 @@ namespace ReviewPortal.Web.Features.Reviews;
 public partial class MyReviewsPage
 {
     [Inject] private ListMyReviewItems ListItems { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private GetReviewItem GetItem { get; set; } = default!;
     [Inject] private RefreshEvidence Refresh { get; set; } = default!;
     [Inject] private DecideReviewItem Decide { get; set; } = default!;
@@ -137,6 +138,7 @@ public partial class MyReviewsPage
             return new GridData<ReviewRow> { Items = [], TotalItems = 0 };
         }
         _queue = result.Value;
+        _shownAt = Time.GetUtcNow();
         _pageIds = _queue.Rows.Select(r => r.Id).ToList();
         StateHasChanged();
         return new GridData<ReviewRow> { Items = _queue.Rows, TotalItems = _queue.Filtered };
@@ -246,11 +248,16 @@ public partial class MyReviewsPage
         StateHasChanged();
     }
 
+    /// <summary>When the rows a bulk action decides were last shown: the action's time is counted from there (reviewer quality).</summary>
+    private DateTimeOffset _shownAt;
+
+    private double SecondsOnScreen() => Math.Round((Time.GetUtcNow() - _shownAt).TotalSeconds, 1);
+
     private async Task BulkAsync(DecisionOutcome outcome)
     {
         // Each row goes with the version the reviewer saw: a row changed since (decided in another tab) is reported back.
-        var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Seen).ToList(), outcome, _bulkJustification),
-            CorrelationId.New());
+        var result = await Bulk.HandleAsync(_viewer!, new BulkDecide.Command(_selected.Select(r => r.Seen).ToList(), outcome, _bulkJustification)
+            { SecondsOnScreen = SecondsOnScreen() }, CorrelationId.New());
         Report(result, Humanize.Decided(outcome));
         await AfterBulkAsync();
     }
@@ -291,7 +298,7 @@ public partial class MyReviewsPage
             return;
         }
         _preview = null;
-        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, preview.Items, CorrelationId.New());
+        var result = await Bulk.AcceptRecommendationsAsync(_viewer!, preview.Items, CorrelationId.New(), secondsOnScreen: SecondsOnScreen());
         Report(result, "accepted");
         await AfterBulkAsync();
     }
