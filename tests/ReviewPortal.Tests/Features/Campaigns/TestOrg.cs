@@ -96,9 +96,12 @@ public sealed class TestOrg
     private readonly List<(Identity Identity, WorkspaceActivityRollup Rollup)> _pendingInWorkspaces = [];
     private readonly List<(Identity Identity, UsageRollup Rollup)> _pendingUsage = [];
 
-    /// <summary>Feed events carrying <paramref name="workspace"/>'s id, as the store counts them (and overall, as it does too).</summary>
+    /// <summary>
+    /// Feed events carrying <paramref name="workspace"/>'s id, as the store counts them (and overall, as it does too, unless
+    /// <paramref name="alsoOverall"/> is false: for holders whose overall activity a test has already set).
+    /// </summary>
     public void WorkspaceActivity(Identity identity, Resource workspace, IEnumerable<int> daysAgo, int countPerDay = 1,
-        ActivityCategory category = ActivityCategory.Platform)
+        ActivityCategory category = ActivityCategory.Platform, bool alsoOverall = true)
     {
         foreach (var day in daysAgo.ToList())
         {
@@ -107,7 +110,10 @@ public sealed class TestOrg
                 WorkspaceId = workspace.ExternalId, Day = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-day), Category = category,
                 Count = countPerDay,
             }));
-            Activity(identity, [day], countPerDay, category);
+            if (alsoOverall)
+            {
+                Activity(identity, [day], countPerDay, category);
+            }
         }
     }
 

@@ -60,6 +60,8 @@ public sealed class TwoTeams
 
         teams.Alice = org.Person("Alice", teams.ManagerA);
         org.Activity(teams.Alice, Enumerable.Range(0, 22), countPerDay: 3);
+        // Their workspace roles are judged on their activity in prod (issue #16): both work there.
+        org.WorkspaceActivity(teams.Alice, prod, Enumerable.Range(0, 22), countPerDay: 3, category: ActivityCategory.ChatAndContent, alsoOverall: false);
         org.Grant(teams.Alice, teams.User);
         org.Grant(teams.Alice, teams.Developer);
         org.Grant(teams.Alice, teams.ProdAdmin);
@@ -72,6 +74,7 @@ public sealed class TwoTeams
 
         teams.Bea = org.Person("Bea", teams.ManagerB);
         org.Activity(teams.Bea, Enumerable.Range(0, 10), countPerDay: 3);
+        org.WorkspaceActivity(teams.Bea, prod, Enumerable.Range(0, 10), countPerDay: 3, category: ActivityCategory.ChatAndContent, alsoOverall: false);
         org.Grant(teams.Bea, teams.User);
         org.Grant(teams.Bea, teams.Developer);
         await org.SaveAsync(portal);
