@@ -67,6 +67,18 @@ public static class MaxLengths
         public const int ActorDescription = 300;
     }
 
+    public static class UsageRollup
+    {
+        /// <summary>An API key, member or service account id as the usage report names it (as an identity's external id).</summary>
+        public const int SubjectId = Identity.ExternalId;
+        public const int WorkspaceId = Resource.ExternalId;
+    }
+
+    public static class WorkspaceActivityRollup
+    {
+        public const int WorkspaceId = Resource.ExternalId;
+    }
+
     public static class ActivityEvent
     {
         public const int ActivityId = 100;

@@ -43,7 +43,7 @@ public sealed class WorkspaceActivityRollupConfiguration : IEntityTypeConfigurat
     {
         // The evidence streams a window of days, so the day leads: a 30-day read is one range of the key.
         builder.HasKey(r => new { r.Day, r.IdentityId, r.WorkspaceId, r.Category });
-        builder.Property(r => r.WorkspaceId).HasMaxLength(MaxLengths.Resource.ExternalId);
+        builder.Property(r => r.WorkspaceId).HasMaxLength(MaxLengths.WorkspaceActivityRollup.WorkspaceId);
     }
 }
 
@@ -52,8 +52,8 @@ public sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageRol
     public void Configure(EntityTypeBuilder<UsageRollup> builder)
     {
         builder.HasKey(r => new { r.Subject, r.SubjectId, r.WorkspaceId, r.Day });
-        builder.Property(r => r.SubjectId).HasMaxLength(MaxLengths.Identity.ExternalId);
-        builder.Property(r => r.WorkspaceId).HasMaxLength(MaxLengths.Identity.ExternalId);
+        builder.Property(r => r.SubjectId).HasMaxLength(MaxLengths.UsageRollup.SubjectId);
+        builder.Property(r => r.WorkspaceId).HasMaxLength(MaxLengths.UsageRollup.WorkspaceId);
         builder.Ignore(r => r.TotalTokens);
         // The evidence reads a window of days for the identities in scope.
         builder.HasIndex(r => new { r.IdentityId, r.Day });

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ReviewPortal.Web.Data;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
+using ReviewPortal.Web.Features.Connectors;
 
 namespace ReviewPortal.Web.Features.Reviews;
 
@@ -9,13 +10,13 @@ namespace ReviewPortal.Web.Features.Reviews;
 /// One item's evidence built again as of now, the way the launch built it (<see cref="EvidenceBuilder"/> over the same
 /// grant): what "Refresh evidence" stores as a new snapshot. Null when the grant is no longer held.
 /// </summary>
-public sealed class EvidenceRefresher(IDbContextFactory<ReviewPortalDbContext> contexts, TimeProvider time)
+public sealed class EvidenceRefresher(IDbContextFactory<ReviewPortalDbContext> contexts, IngestUsageJob usage, TimeProvider time)
 {
     /// <param name="launchJson">The item's launch snapshot: a lifecycle micro-review keeps its rule's recommendation.</param>
-    public async Task<ItemEvidence?> BuildAsync(long grantId, int identityId, CampaignDefinition definition, string launchJson,
+    public async Task<ItemEvidence?> BuildAsync(long grantId, CampaignDefinition definition, string launchJson,
         CancellationToken cancellationToken)
     {
-        await RereadUsageAsync(identityId, cancellationToken);
+        await RereadUsageAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
         var grant = await CampaignScope.Select(db, definition with { Activity = ActivityFilter.All, ResourceIds = [], Departments = [], Roles = [] }, now)
@@ -35,9 +36,21 @@ public sealed class EvidenceRefresher(IDbContextFactory<ReviewPortalDbContext> c
     }
 
     /// <summary>
-    /// Where the usage re-read plugs in (issue #16, point 1): pull this identity's usage buckets from the Claude usage
-    /// report into the rollups before the evidence is rebuilt, outside any unit of work (it is an HTTP call). Until usage
-    /// ingestion exists the rebuild reads what the database already holds, so this does nothing.
+    /// Usage is re-read before the evidence is rebuilt, outside any unit of work (it is HTTP): the usage ingestion's own
+    /// catch-up, which reads again the last days upstream may still revise, so the holder's newest usage is in the rollups.
+    /// The usage report has no per-identity read that would be cheaper for a key than the day's page. A run that cannot
+    /// read (rate limited, another node's run holding the lease, the API down) leaves the rollups as stored: the snapshot
+    /// is then as fresh as the last run, and its as-of time says when it was taken.
     /// </summary>
-    public Task RereadUsageAsync(int identityId, CancellationToken cancellationToken) => Task.CompletedTask;
+    private async Task RereadUsageAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await usage.RunAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The run recorded and logged its failure; the refresh goes on with the rollups as stored.
+        }
+    }
 }

@@ -42,7 +42,7 @@ public sealed class GetReviewItem(IDbContextFactory<ReviewPortalDbContext> conte
             return Refusal.Forbidden("That item is not assigned to you.");
         }
         var live = withLiveEvidence
-            ? await refresher.BuildAsync(item.GrantId, item.IdentityId, item.Definition, item.EvidenceJson, cancellationToken)
+            ? await refresher.BuildAsync(item.GrantId, item.Definition, item.EvidenceJson, cancellationToken)
             : null;
         var launch = ItemEvidence.FromJson(item.EvidenceJson)!;
         var refreshed = await CurrentEvidence.LatestRefreshAsync(db, itemId, cancellationToken);

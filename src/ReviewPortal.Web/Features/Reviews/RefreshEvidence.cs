@@ -35,7 +35,7 @@ public sealed class RefreshEvidence(IDbContextFactory<ReviewPortalDbContext> con
             return Refusal.Conflict("This campaign is closed: its evidence stays as it was when it closed.");
         }
         // Built outside any unit: the usage re-read is an HTTP call, and the ledger is held only for the insert below.
-        var evidence = await refresher.BuildAsync(item.GrantId, item.IdentityId, item.Definition, item.EvidenceJson, cancellationToken);
+        var evidence = await refresher.BuildAsync(item.GrantId, item.Definition, item.EvidenceJson, cancellationToken);
         if (evidence is null)
         {
             return Refusal.Conflict("This access is no longer held, so there is no evidence to refresh. The launch evidence stays.");

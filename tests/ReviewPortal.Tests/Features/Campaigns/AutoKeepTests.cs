@@ -33,10 +33,11 @@ public class AutoKeepTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPo
         var busy = org.Person("Busy", manager);
         var peerA = org.Person("Peer A", manager);
         var peerB = org.Person("Peer B", manager);
-        org.Activity(steady, Enumerable.Range(0, 20), countPerDay: 2);
-        org.Activity(steadyAdmin, Enumerable.Range(0, 20), countPerDay: 2);
-        org.Activity(rare, [1, 5, 9], countPerDay: 2);
-        org.Activity(busy, Enumerable.Range(0, 20), countPerDay: 60);
+        org.WorkspaceActivity(steady, workspace, Enumerable.Range(0, 20), countPerDay: 2);
+        org.WorkspaceActivity(steadyAdmin, workspace, Enumerable.Range(0, 20), countPerDay: 2);
+        org.WorkspaceActivity(rare, workspace, [1, 5, 9], countPerDay: 2);
+        org.WorkspaceActivity(busy, workspace, Enumerable.Range(0, 20), countPerDay: 60);
+        // Active, holding nothing here: not peers of the role's holders, whose evidence is their use of this workspace.
         org.Activity(peerA, Enumerable.Range(0, 20), countPerDay: 2);
         org.Activity(peerB, Enumerable.Range(0, 20), countPerDay: 2);
         org.Grant(steady, developer);

@@ -38,9 +38,13 @@ public class GetHomeSummaryTests(PortalAppFactory portal)
         if (viewer.CanReadEverything)
         {
             var dormantSince = PortalAppFactory.Now.AddDays(-30);
+            // Dormant: no feed event and no usage day (the key's Messages or Claude Code use) in 30 days.
+            var usedSince = DateOnly.FromDateTime(dormantSince.UtcDateTime);
+            var used = (await db.UsageRollups.Where(u => u.IdentityId != null && u.Day >= usedSince && (u.Requests > 0 || u.Sessions > 0 || u.OutputTokens > 0))
+                .Select(u => u.IdentityId!.Value).ToListAsync()).ToHashSet();
             var dormant = (await db.Identities.Where(i => i.Kind == IdentityKind.ApiKey && i.Status == "active")
-                    .Select(i => i.LastActiveAt).ToListAsync())
-                .Count(last => last is null || last < dormantSince);
+                    .Select(i => new { i.Id, i.LastActiveAt }).ToListAsync())
+                .Count(k => (k.LastActiveAt is null || k.LastActiveAt < dormantSince) && !used.Contains(k.Id));
             Assert.Equal(await db.AuditEntries.CountAsync(), summary.AuditEntries);
             Assert.Equal(dormant, summary.DormantApiKeys);
             Assert.True(summary.DormantApiKeys > 0, "The demo seed has dormant keys (profile 7).");

@@ -119,8 +119,9 @@ public class ReviewerQualityTests(EmptyPortalAppFactory portal) : IClassFixture<
         {
             var seen = await db.ReviewItems.Where(i => items.Contains(i.Id)).Select(i => new SeenItem(i.Id, i.Version)).ToListAsync();
             var bulk = await portal.GetRequiredService<BulkDecide>().HandleAsync(TestOrg.Viewer(manager),
-                new BulkDecide.Command(seen, DecisionOutcome.Keep, null) { SecondsOnScreen = 10 }, "test-bulk");
+                new BulkDecide.Command(seen, DecisionOutcome.Keep, "Still needed for the quarterly figures.") { SecondsOnScreen = 10 }, "test-bulk");
             Assert.True(bulk.Ok, bulk.Refusal?.Message);
+            Assert.True(bulk.Value!.Saved == 20, string.Join("; ", bulk.Value.Problems));
         }
         // A close's default names the admin who closed: not a choice of theirs, so not in their figures.
         var (_, _, other) = await SeedAsync("quality-default", 3);
