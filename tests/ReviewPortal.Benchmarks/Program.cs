@@ -8,6 +8,7 @@ using ReviewPortal.Benchmarks.Ledger;
 using ReviewPortal.Benchmarks.Retention;
 using ReviewPortal.Benchmarks.Summary;
 using ReviewPortal.Benchmarks.Support;
+using ReviewPortal.Benchmarks.Usage;
 
 // Macro benchmarks of the Claude connector's ingestion path (not a test project: `dotnet test` never runs this).
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- ingest --events 1000000 --runs 3
@@ -16,17 +17,18 @@ using ReviewPortal.Benchmarks.Support;
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- audit --entries 1000000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- directory --people 50000 --keys 20000 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- ledger --ledger 1000000 --entries 100000 --provider both --runs 3
+//   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- usage --keys 20000 --days 90 --runs 3
 //   dotnet run -c Release --project tests/ReviewPortal.Benchmarks -- retention --keep-days 30 --ingest 1000000 (after summary --events 10000000)
 // With --runs N each run is a separate child process (a clean peak working set per run); the parent prints every
 // run and the medians as JSON on stdout. Progress goes to stderr.
-// ingest, campaign and ledger take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
+// ingest, campaign, ledger and usage take --provider sqlite|postgres|both (PostgreSQL: --postgres "<connection string>" or
 // REVIEWPORTAL_BENCH_POSTGRES, a login that may create databases). With both, every run measures SQLite and then
 // PostgreSQL back to back, each in its own child process, and reports the two side by side with their ratios.
 
 var args2 = new Args(args);
 var json = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger" or "directory" or "retention"))
+if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger" or "directory" or "retention" or "usage"))
 {
     Console.Error.WriteLine("""
         verbs:
@@ -39,13 +41,15 @@ if (args2.Verb is not ("ingest" or "summary" or "campaign" or "audit" or "ledger
           audit   [--entries 1000000] [--identities 50000] [--items 100000] [--samples 20] [--pairs 200] [--runs 1] [--sql] [--rebuild]
           ledger  [--ledger 1000000] [--entries 100000] [--runs 1] [--dir /tmp/reviewportal-bench] [--rebuild] [--rows-per-insert N]
                   [--provider sqlite|postgres|both] [--postgres "<connection string>"]
+          usage   [--keys 20000] [--days 90] [--runs 1] [--dir /tmp/reviewportal-bench] [--keep] [--requests-per-minute N (diagnostic)]
+                  [--provider sqlite|postgres|both] [--postgres "<connection string>"]
           retention [--from /tmp/reviewportal-bench/summary-10000000-50000.db] [--keep-days 30] [--ingest 1000000] [--runs 1]
         """);
     return args2.Verb == "help" ? 0 : 2;
 }
 
 var runs = args2.Int("runs", 1);
-var providers = args2.Verb is "ingest" or "campaign" or "ledger" ? BenchDatabase.Providers(args2) : ["sqlite"];
+var providers = args2.Verb is "ingest" or "campaign" or "ledger" or "usage" ? BenchDatabase.Providers(args2) : ["sqlite"];
 if (!args2.Flag("child"))
 {
     // Build (or reuse) the database before any timed child, so no run's peak working set includes the build.
@@ -120,6 +124,7 @@ var result = args2.Verb switch
     "directory" => await DirectoryBenchmark.RunAsync(args2),
     "ledger" => await LedgerBenchmark.RunAsync(args2),
     "retention" => await RetentionBenchmark.RunAsync(args2),
+    "usage" => await UsageBenchmark.RunAsync(args2),
     _ => await SummaryBenchmark.RunAsync(args2),
 };
 if (!args2.Flag("child"))
@@ -134,6 +139,7 @@ static string[] SameRunRatios(string verb) => verb switch
 {
     "ingest" => ["e2eEventsPerSecond", "e2eEventsPerCpuSecond", "rawRowsPerSecond", "rawRowsPerCpuSecond", "ratio"],
     "ledger" => ["holdSeconds", "saveSeconds", "saveCpuSeconds"],
+    "usage" => ["seconds", "rowsPerSecond", "rowsPerCpuSecond", "rerunSeconds"],
     _ => ["launchSeconds", "launchCpuSeconds", "bulkSeconds", "bulkCpuSeconds", "listP95Ms"],
 };
 
