@@ -199,6 +199,7 @@ internal static class CampaignBenchmark
         using var process = Process.GetCurrentProcess();
         var gen2Before = GC.CollectionCount(2);
         var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var gcPauseBefore = GC.GetTotalPauseDuration();
         var serverBefore = database.ServerCpuSeconds();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
@@ -217,6 +218,7 @@ internal static class CampaignBenchmark
         var launchPeak = Machine.PeakWorkingSetMb();
         var launchAllocatedGb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e9;
         var launchGen2 = GC.CollectionCount(2) - gen2Before;
+        var launchGcPause = (GC.GetTotalPauseDuration() - gcPauseBefore).TotalSeconds;
         if (!result.Ok)
         {
             throw new InvalidOperationException($"Launch refused: {result.Refusal.Message}");
@@ -314,6 +316,7 @@ internal static class CampaignBenchmark
             ["launchPeakWorkingSetMb"] = launchPeak,
             ["launchAllocatedGb"] = Math.Round(launchAllocatedGb, 2),
             ["launchGen2"] = launchGen2,
+            ["launchGcPauseSeconds"] = Math.Round(launchGcPause, 2),
             ["warmupLaunchSeconds"] = Math.Round(warm.Elapsed.TotalSeconds, 2),
             ["warmupItems"] = warmResult.Value?.Items,
             ["warmupWritesItems"] = warmItems,
@@ -366,7 +369,7 @@ internal static class CampaignBenchmark
         var grants = await Phase("scope", () => CampaignScope.Select(db, definition, now).ToListAsync());
         var evidence = await Phase("evidenceLoad", () => EvidenceBuilder.LoadAsync(db, grants, now, CancellationToken.None));
         var built = await Phase("evidenceBuild", () => Task.FromResult(grants.Select(evidence.Build).ToList()));
-        await Phase("jsonAndHash", () => Task.FromResult(built.Select(e => ItemEvidence.Hash(e.ToJson())).Count()));
+        await Phase("jsonAndHash", () => Task.FromResult(built.Select(e => e.ToJsonAndHash()).Count()));
         return phases;
     }
 

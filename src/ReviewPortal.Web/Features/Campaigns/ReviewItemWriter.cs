@@ -47,7 +47,7 @@ public static class ReviewItemWriter
         object decidedAt = db.Provider == DatabaseProvider.Sqlite ? asOf.UtcTicks : asOf.ToUniversalTime();
         foreach (var item in items)
         {
-            var json = item.Evidence.ToJson();
+            var (json, hash) = item.Evidence.ToJsonAndHash();
             p["@grant"].Value = item.Grant.GrantId;
             p["@identity"].Value = item.Grant.IdentityId;
             p["@entitlement"].Value = item.Grant.EntitlementId;
@@ -55,7 +55,7 @@ public static class ReviewItemWriter
             p["@recommendation"].Value = (int)item.Evidence.Recommendation.Recommendation;
             p["@reason"].Value = item.Evidence.Recommendation.Reason;
             p["@json"].Value = json;
-            p["@hash"].Value = ItemEvidence.Hash(json);
+            p["@hash"].Value = hash;
             p["@outcome"].Value = item.AutoKeep is null ? DBNull.Value : (int)Domain.DecisionOutcome.Keep;
             p["@justification"].Value = (object?)item.AutoKeep ?? DBNull.Value;
             p["@decidedAt"].Value = item.AutoKeep is null ? DBNull.Value : decidedAt;
@@ -80,7 +80,7 @@ public static class ReviewItemWriter
             """, cancellationToken);
         foreach (var item in items)
         {
-            var json = item.Evidence.ToJson();
+            var (json, hash) = item.Evidence.ToJsonAndHash();
             await copy.StartRowAsync(cancellationToken);
             await copy.WriteAsync(campaignId, NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(item.Grant.GrantId, NpgsqlDbType.Bigint, cancellationToken);
@@ -92,7 +92,7 @@ public static class ReviewItemWriter
             await copy.WriteAsync(item.Evidence.Recommendation.Reason, NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(json, NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(evidenceAsOf, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(ItemEvidence.Hash(json), NpgsqlDbType.Varchar, cancellationToken);
+            await copy.WriteAsync(hash, NpgsqlDbType.Varchar, cancellationToken);
             await copy.WriteAsync(0, NpgsqlDbType.Integer, cancellationToken);
             if (item.AutoKeep is { } justification)
             {

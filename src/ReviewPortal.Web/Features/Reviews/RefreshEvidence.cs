@@ -40,12 +40,12 @@ public sealed class RefreshEvidence(IDbContextFactory<ReviewPortalDbContext> con
         {
             return Refusal.Conflict("This access is no longer held, so there is no evidence to refresh. The launch evidence stays.");
         }
-        var json = evidence.ToJson();
+        var (json, hash) = evidence.ToJsonAndHash();
         var now = time.GetUtcNow();
         var snapshot = new EvidenceSnapshot
         {
             ReviewItemId = item.Id, TakenAt = now, TakenById = viewer.IdentityId, Reason = EvidenceSnapshotReason.Refresh,
-            EvidenceJson = json, Hash = ItemEvidence.Hash(json),
+            EvidenceJson = json, Hash = hash,
         };
         db.EvidenceSnapshots.Add(snapshot);
         db.Audit(new AuditActor(viewer.IdentityId, viewer.Name, now, correlationId), "review.evidence-refreshed", snapshot,

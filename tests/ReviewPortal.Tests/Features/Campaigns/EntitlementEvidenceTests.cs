@@ -25,6 +25,7 @@ public class EntitlementEvidenceTests(EntitlementEvidenceTests.World world) : IC
         public Identity SmallNewKey { get; private set; } = null!;
         public Identity ActiveElsewhere { get; private set; } = null!;
         public Identity UsesOps { get; private set; } = null!;
+        public Identity SeatHolder { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
@@ -68,6 +69,12 @@ public class EntitlementEvidenceTests(EntitlementEvidenceTests.World world) : IC
             UsesOps = org.Person("Uses ops", manager);
             org.Usage(UsesOps, UsageSubject.Account, [3, 4, 5], tokensPerDay: 40_000, workspace: Ops);
             org.Grant(UsesOps, opsDeveloper);
+
+            // A seat is judged on the holder's overall activity: feed events on 12 days, usage on 3 more.
+            SeatHolder = org.Person("Seat holder", manager);
+            org.Activity(SeatHolder, Enumerable.Range(0, 12));
+            org.Usage(SeatHolder, UsageSubject.Account, [20, 21, 22], tokensPerDay: 10_000);
+            org.Grant(SeatHolder, org.Role(org.Organization, "premium_seat", kind: EntitlementKind.Seat));
 
             await org.SaveAsync(Portal);
             var launched = await Portal.LaunchCampaignAsync(org.Definition(), org.AdminViewer);
@@ -176,5 +183,16 @@ public class EntitlementEvidenceTests(EntitlementEvidenceTests.World world) : IC
         var item = await ItemForAsync(world.SmallNewKey);
 
         Assert.Equal("Keep: used 7 of 30 days, 700 K tokens", item.RecommendationReason);
+    }
+
+    [Fact]
+    public async Task Launch_SeatIsJudgedOnOverallActivity_StoredOnceWithoutADuplicateOverall()
+    {
+        var evidence = await EvidenceForAsync(world.SeatHolder);
+
+        Assert.Equal(EntitlementEvidencePolicy.OverallSource, evidence.Activity.Source);
+        Assert.Equal((15, 12, 30_000L), (evidence.Activity.ActiveDays, evidence.Activity.TotalEvents, evidence.Activity.Tokens));
+        // The entitlement's own evidence is the identity's overall activity: the drawer shows it once.
+        Assert.Null(evidence.Overall);
     }
 }
