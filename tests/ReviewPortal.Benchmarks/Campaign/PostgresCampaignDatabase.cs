@@ -47,6 +47,8 @@ internal static class PostgresCampaignDatabase
                 {
                     continue;
                 }
+                // The migrations seed some tables (the portal defaults' single row): the source's rows replace them.
+                await ExecuteAsync(connection, $"DELETE FROM \"{table}\"");
                 var rows = await CopyTableAsync(source, connection, entity, table);
                 Progress.Say($"  {table}: {rows:N0} rows");
             }
