@@ -12,10 +12,14 @@ public sealed partial class SimulatedClaudeHandler
         var (from, to) = UsageRange(query);
         var groupBy = query.GetValueOrDefault("group_by[]") ?? [];
         var byKey = groupBy.Contains("api_key_id");
+        var keyIds = query.GetValueOrDefault("api_key_ids[]") ?? [];
+        var actorIds = query.GetValueOrDefault("actor_ids[]") ?? [];
         var rows = new List<AnalyticsUsageRow>();
         for (var day = from; day < to; day = day.AddDays(1))
         {
-            var used = organization.UsageOn(day);
+            // api_key_ids[] keeps what those keys authenticated; actor_ids[] what those members or service accounts did.
+            var used = organization.UsageOn(day).Where(u => (keyIds.Count == 0 || keyIds.Contains(u.Key.Id))
+                && (actorIds.Count == 0 || (u.Key.Principal is { } p && actorIds.Contains(p.Id))));
             var groups = byKey
                 ? used.GroupBy(u => (Key: (string?)u.Key.Id, Actor: (PrincipalRef?)null, Workspace: (string?)null))
                 : used.GroupBy(u => (Key: (string?)null, Actor: (PrincipalRef?)u.Key.Principal, Workspace: u.Key.WorkspaceId));
@@ -47,10 +51,13 @@ public sealed partial class SimulatedClaudeHandler
     {
         var (from, to) = UsageRange(query);
         var groupBy = query.GetValueOrDefault("group_by[]") ?? [];
+        var keyIds = query.GetValueOrDefault("api_key_ids[]") ?? [];
+        List<string> accountIds = [.. query.GetValueOrDefault("account_ids[]") ?? [], .. query.GetValueOrDefault("service_account_ids[]") ?? []];
         var buckets = new List<UsageReportBucket>();
         for (var day = from; day < to; day = day.AddDays(1))
         {
-            var used = organization.UsageOn(day);
+            var used = organization.UsageOn(day).Where(u => (keyIds.Count == 0 || keyIds.Contains(u.Key.Id))
+                && (accountIds.Count == 0 || (u.Key.Principal is { } p && accountIds.Contains(p.Id))));
             var results = groupBy.Contains("api_key_id")
                 ? used.GroupBy(u => u.Key.Id).Select(g => Metrics<UsageReportResult>(g.Select(u => u.Usage)) with { ApiKeyId = g.Key })
                 : used.GroupBy(u => (u.Key.Principal, u.Key.WorkspaceId)).Select(g => Metrics<UsageReportResult>(g.Select(u => u.Usage)) with

@@ -45,6 +45,7 @@ public sealed class UsageClient : IUsageClient
         var q = new QueryBuilder()
             .Add("starting_at", query.StartingAt).Add("ending_at", query.EndingAt).Add("time_bucket_width", "1d")
             .AddAll("group_by[]", query.GroupBy).AddAll("actor_types[]", query.ActorTypes)
+            .AddAll("api_key_ids[]", query.ApiKeyIds).AddAll("actor_ids[]", query.ActorIds)
             .Add("limit", query.Limit.ToString(CultureInfo.InvariantCulture)).Add("page", query.Page);
         var (page, requestId) = await _http.GetAsync<AnalyticsUsagePage>(q.AppendTo("/v1/organizations/analytics/usage"), ct, AnalyticsBeta)
             .ConfigureAwait(false);
@@ -57,6 +58,7 @@ public sealed class UsageClient : IUsageClient
         var q = new QueryBuilder()
             .Add("starting_at", query.StartingAt).Add("ending_at", query.EndingAt).Add("bucket_width", "1d")
             .AddAll("group_by[]", query.GroupBy)
+            .AddAll("api_key_ids[]", query.ApiKeyIds).AddAll("account_ids[]", query.AccountIds).AddAll("service_account_ids[]", query.ServiceAccountIds)
             .Add("limit", query.Limit.ToString(CultureInfo.InvariantCulture)).Add("page", query.Page);
         var (page, requestId) = await _http.GetAsync<UsageReportPage>(q.AppendTo("/v1/organizations/usage_report/messages"), ct).ConfigureAwait(false);
         return page with { RequestId = requestId };

@@ -12,6 +12,22 @@ public sealed record UsageQuery(DateTimeOffset StartingAt, DateTimeOffset Ending
 
     /// <summary>Analytics API only: <c>actor_types[]</c> (<c>user_actor</c>, <c>service_account_actor</c>, …).</summary>
     public IReadOnlyList<string>? ActorTypes { get; init; }
+
+    /// <summary>Only the usage these keys authenticated (<c>api_key_ids[]</c>, both endpoints).</summary>
+    public IReadOnlyList<string>? ApiKeyIds { get; init; }
+
+    /// <summary>
+    /// Only these members' and service accounts' usage (<c>user_…</c>, <c>svac_…</c>): <c>actor_ids[]</c> on the Analytics API,
+    /// <c>account_ids[]</c> and <c>service_account_ids[]</c> on the legacy report.
+    /// </summary>
+    public IReadOnlyList<string>? ActorIds { get; init; }
+
+    /// <summary>The legacy report's filters for <see cref="ActorIds"/>: service accounts apart from user accounts.</summary>
+    public IEnumerable<string>? AccountIds => ActorIds?.Where(id => !IsServiceAccount(id));
+
+    public IEnumerable<string>? ServiceAccountIds => ActorIds?.Where(IsServiceAccount);
+
+    private static bool IsServiceAccount(string id) => id.StartsWith("svac_", StringComparison.Ordinal);
 }
 
 /// <summary>A page of <c>GET /v1/organizations/analytics/usage</c>: flat rows, each with its own bucket.</summary>

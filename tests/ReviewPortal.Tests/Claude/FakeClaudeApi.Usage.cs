@@ -34,7 +34,11 @@ internal sealed partial class FakeClaudeApi
         var groupBy = QueryValues(request.Query, "group_by[]");
         var actorTypes = QueryValues(request.Query, "actor_types[]");
         var limit = int.Parse(query.GetValueOrDefault("limit", "20"), CultureInfo.InvariantCulture);
-        var inRange = Usage.Where(u => u.Day >= from && u.Day < to).ToList();
+        // The two identity filters: api_key_ids[] matches what a key authenticated, actor_ids[] whose usage it was.
+        var keyIds = QueryValues(request.Query, "api_key_ids[]");
+        var actorIds = QueryValues(request.Query, "actor_ids[]");
+        var inRange = Usage.Where(u => u.Day >= from && u.Day < to && (keyIds.Length == 0 || keyIds.Contains(u.ApiKeyId))
+            && (actorIds.Length == 0 || actorIds.Contains(u.ActorId))).ToList();
         List<(DateOnly Day, object Group, FakeUsage Sum)> rows;
         if (groupBy.SequenceEqual(["api_key_id"]))
         {
@@ -77,15 +81,18 @@ internal sealed partial class FakeClaudeApi
         });
     }
 
-    private (int, object) UsageReport(Dictionary<string, string> query)
+    private (int, object) UsageReport(FakeRequest request, Dictionary<string, string> query)
     {
         var (from, to) = Range(query);
         var groupBy = query.GetValueOrDefault("group_by[]", "");
         var byKey = groupBy == "api_key_id";
+        var keyIds = QueryValues(request.Query, "api_key_ids[]");
+        var accountIds = QueryValues(request.Query, "account_ids[]").Concat(QueryValues(request.Query, "service_account_ids[]")).ToArray();
         var days = new List<object>();
         for (var day = from; day < to; day = day.AddDays(1))
         {
-            var of = Usage.Where(u => u.Day == day).ToList();
+            var of = Usage.Where(u => u.Day == day && (keyIds.Length == 0 || keyIds.Contains(u.ApiKeyId))
+                && (accountIds.Length == 0 || accountIds.Contains(u.ActorId))).ToList();
             var results = byKey
                 ? of.GroupBy(u => u.ApiKeyId).Select(g => Result(Sum(g), apiKey: g.Key, workspace: null, account: null, serviceAccount: null))
                 : of.GroupBy(u => (u.ActorType, u.ActorId, u.WorkspaceId)).Select(g => Result(Sum(g), null, g.Key.WorkspaceId,

@@ -297,7 +297,7 @@ internal sealed partial class FakeClaudeApi : IAsyncDisposable
                 case ("GET", ["v1", "organizations", "analytics", "usage"]):
                     return AnalyticsUsage(request, QueryString(request.Query));
                 case ("GET", ["v1", "organizations", "usage_report", "messages"]):
-                    return UsageReport(QueryString(request.Query));
+                    return UsageReport(request, QueryString(request.Query));
                 case ("GET", ["v1", "organizations", "usage_report", "claude_code"]):
                     return ClaudeCodeReport(QueryString(request.Query));
                 default:

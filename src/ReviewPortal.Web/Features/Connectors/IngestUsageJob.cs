@@ -134,23 +134,74 @@ public sealed class IngestUsageJob(
     public static bool AnalyticsServes(DateOnly day, DateOnly today) =>
         day >= UsageClient.AnalyticsFirstDay && day >= today.AddDays(-UsageClient.AnalyticsMaxDaysBack);
 
-    private async Task<DayRead> ReadDayAsync(DateOnly day, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
+    private async Task<UsageRead> ReadDayAsync(DateOnly day, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
     {
-        var read = new DayRead(day);
+        var read = new UsageRead(day, day, only: null);
+        await ReadMessagesAsync(read, directory, progress, cancellationToken);
+        await ReadClaudeCodeAsync(read, directory, progress, cancellationToken);
+        return read;
+    }
+
+    /// <summary>
+    /// "Refresh evidence": one subject's Messages usage over the last <paramref name="days"/> days read again, filtered
+    /// upstream to that key (<c>api_key_ids[]</c>) or that member or service account (<c>actor_ids[]</c>), and stored in place
+    /// of what those days held for it, in one unit of work: a request or two instead of the organization's days. The cursor
+    /// and every other subject's rows stay; a run of this job meanwhile replaces rows by the same keys, so nothing is counted
+    /// twice. Claude Code analytics cannot be asked for one actor, so its rows stay as the last run stored them.
+    /// Returns false, and changes nothing, while the Claude API rate limits the organization.
+    /// </summary>
+    /// <param name="subject"><see cref="UsageSubject.ApiKey"/> for a key; <see cref="UsageSubject.Account"/> for a member or service account.</param>
+    public async Task<bool> RereadAsync(UsageSubject subject, string subjectId, int days, CancellationToken cancellationToken = default)
+    {
+        if (rateLimit.LimitedUntil is not null)
+        {
+            return false;
+        }
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = start.AddDays(1);
-        var analytics = progress.AnalyticsRefused is null && AnalyticsServes(day, today);
+        var read = new UsageRead(today.AddDays(-(days - 1)), today, new UsageRead.Subject(subject, subjectId));
+        UsageDirectory directory;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            directory = await UsageDirectory.LoadAsync(db, cancellationToken);
+        }
+        await ReadMessagesAsync(read, directory, new UsageProgress(), cancellationToken);
+        var rows = read.Rows;
+        await contexts.WriteAsync((db, ct) => UsageStore.ReplaceSubjectAsync(db, subject, subjectId, read.From, read.To, rows, ct), cancellationToken);
+        logger.LogInformation("Usage of {Subject} re-read for {From}..{To}: {Rows} rows", subjectId, read.From, read.To, rows.Count);
+        return true;
+    }
+
+    /// <summary>
+    /// The read's days of Messages usage, per key and per member or service account in each workspace (only its subject's when
+    /// it has one), from the Analytics API where it serves them, else from the legacy report.
+    /// </summary>
+    private async Task ReadMessagesAsync(UsageRead read, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var start = new DateTimeOffset(read.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(read.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var byKey = read.Only is null || read.Only.Kind == UsageSubject.ApiKey;
+        var byActor = read.Only is null || read.Only.Kind == UsageSubject.Account;
+        IReadOnlyList<string>? keyIds = read.Only is { Kind: UsageSubject.ApiKey } key ? [key.Id] : null;
+        IReadOnlyList<string>? actorIds = read.Only is { Kind: UsageSubject.Account } actor ? [actor.Id] : null;
+        var analytics = progress.AnalyticsRefused is null && AnalyticsServes(read.From, today);
         if (analytics)
         {
             try
             {
-                await ReadAnalyticsAsync(read, new UsageQuery(start, end, ["api_key_id"], options.UsagePageSize), directory, progress, cancellationToken);
-                await ReadAnalyticsAsync(read, new UsageQuery(start, end, ["actor", "workspace_id"], options.UsagePageSize)
+                if (byKey)
                 {
-                    ActorTypes = ["user_actor", "service_account_actor"],
-                }, directory, progress, cancellationToken);
-                progress.AnalyticsDays++;
+                    await ReadAnalyticsAsync(read, new UsageQuery(start, end, ["api_key_id"], options.UsagePageSize) { ApiKeyIds = keyIds },
+                        directory, progress, cancellationToken);
+                }
+                if (byActor)
+                {
+                    await ReadAnalyticsAsync(read, new UsageQuery(start, end, ["actor", "workspace_id"], options.UsagePageSize)
+                    {
+                        ActorTypes = ["user_actor", "service_account_actor"], ActorIds = actorIds,
+                    }, directory, progress, cancellationToken);
+                }
+                progress.AnalyticsDays += read.Days;
             }
             catch (ClaudeApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest)
             {
@@ -163,17 +214,23 @@ public sealed class IngestUsageJob(
         }
         if (!analytics)
         {
-            await ReadLegacyAsync(read, new UsageQuery(start, end, ["api_key_id"], 1), directory, progress, cancellationToken);
-            await ReadLegacyAsync(read, new UsageQuery(start, end, ["account_id", "service_account_id", "workspace_id"], 1), directory, progress,
-                cancellationToken);
-            progress.LegacyDays++;
+            // The legacy report's daily buckets come at most 31 to a page.
+            var buckets = Math.Min(read.Days, 31);
+            if (byKey)
+            {
+                await ReadLegacyAsync(read, new UsageQuery(start, end, ["api_key_id"], buckets) { ApiKeyIds = keyIds }, directory, progress, cancellationToken);
+            }
+            if (byActor)
+            {
+                await ReadLegacyAsync(read, new UsageQuery(start, end, ["account_id", "service_account_id", "workspace_id"], buckets) { ActorIds = actorIds },
+                    directory, progress, cancellationToken);
+            }
+            progress.LegacyDays += read.Days;
         }
-        await ReadClaudeCodeAsync(read, directory, progress, cancellationToken);
-        return read;
     }
 
     /// <summary>Every page of one Analytics query; an expired cursor (410) starts the query again from its first page, its rows read so far dropped.</summary>
-    private async Task ReadAnalyticsAsync(DayRead read, UsageQuery first, UsageDirectory directory, UsageProgress progress,
+    private async Task ReadAnalyticsAsync(UsageRead read, UsageQuery first, UsageDirectory directory, UsageProgress progress,
         CancellationToken cancellationToken)
     {
         var restarts = 0;
@@ -200,24 +257,22 @@ public sealed class IngestUsageJob(
             {
                 restarts++;
                 progress.Restarts++;
-                logger.LogInformation("Usage Analytics cursor expired for {Day} ({Reason}); reading the day again from its first page", read.Day, ex.Summary);
+                logger.LogInformation("Usage Analytics cursor expired for {From}..{To} ({Reason}); reading the query again from its first page", read.From,
+                    read.To, ex.Summary);
                 continue;
             }
             foreach (var row in rows)
             {
                 read.Fetched++;
-                if (DateOnly.FromDateTime(row.StartingAt.UtcDateTime) != read.Day)
-                {
-                    continue;
-                }
+                var day = DateOnly.FromDateTime(row.StartingAt.UtcDateTime);
                 var group = row.Group;
                 if (group.ApiKeyId is { } keyId)
                 {
-                    read.Add(UsageSubject.ApiKey, keyId, "", directory, row.Usage);
+                    read.Add(day, UsageSubject.ApiKey, keyId, "", directory, row.Usage);
                 }
                 else if (SubjectOf(group.Actor) is { } subject)
                 {
-                    read.Add(UsageSubject.Account, subject, group.WorkspaceId ?? "", directory, row.Usage);
+                    read.Add(day, UsageSubject.Account, subject, group.WorkspaceId ?? "", directory, row.Usage);
                 }
             }
             return;
@@ -231,15 +286,16 @@ public sealed class IngestUsageJob(
         _ => null,
     };
 
-    private async Task ReadLegacyAsync(DayRead read, UsageQuery query, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
+    private async Task ReadLegacyAsync(UsageRead read, UsageQuery query, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
     {
         while (true)
         {
             var page = await usage.GetUsageReportAsync(query, cancellationToken);
             read.Pages++;
             read.LastRequestId = page.RequestId ?? read.LastRequestId;
-            foreach (var bucket in page.Data.Where(b => DateOnly.FromDateTime(b.StartingAt.UtcDateTime) == read.Day))
+            foreach (var bucket in page.Data)
             {
+                var day = DateOnly.FromDateTime(bucket.StartingAt.UtcDateTime);
                 foreach (var result in bucket.Results)
                 {
                     read.Fetched++;
@@ -248,12 +304,12 @@ public sealed class IngestUsageJob(
                         // Console Playground and Workbench usage has no key.
                         if (result.ApiKeyId is { } keyId)
                         {
-                            read.Add(UsageSubject.ApiKey, keyId, "", directory, result);
+                            read.Add(day, UsageSubject.ApiKey, keyId, "", directory, result);
                         }
                     }
                     else if ((result.AccountId ?? result.ServiceAccountId) is { } subject)
                     {
-                        read.Add(UsageSubject.Account, subject, result.WorkspaceId ?? "", directory, result);
+                        read.Add(day, UsageSubject.Account, subject, result.WorkspaceId ?? "", directory, result);
                     }
                 }
             }
@@ -270,12 +326,12 @@ public sealed class IngestUsageJob(
     /// user_… or apikey_… the row is keyed by. An actor the directory does not know cannot be keyed, so it is counted as
     /// unresolved in the run's details and not stored (the day is read again while it is among the re-read days).
     /// </summary>
-    private async Task ReadClaudeCodeAsync(DayRead read, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
+    private async Task ReadClaudeCodeAsync(UsageRead read, UsageDirectory directory, UsageProgress progress, CancellationToken cancellationToken)
     {
         string? cursor = null;
         while (true)
         {
-            var page = await usage.GetClaudeCodeAsync(read.Day, options.UsagePageSize, cursor, cancellationToken);
+            var page = await usage.GetClaudeCodeAsync(read.From, options.UsagePageSize, cursor, cancellationToken);
             read.Pages++;
             read.LastRequestId = page.RequestId ?? read.LastRequestId;
             foreach (var record in page.Data)
@@ -292,7 +348,7 @@ public sealed class IngestUsageJob(
                     progress.UnresolvedClaudeCode++;
                     continue;
                 }
-                read.AddClaudeCode(subject, directory, record);
+                read.AddClaudeCode(read.From, subject, directory, record);
             }
             if (!page.HasMore || string.IsNullOrEmpty(page.NextPage))
             {
@@ -303,7 +359,7 @@ public sealed class IngestUsageJob(
     }
 
     /// <summary>The day's rows replace what it held, and the cursor moves, in one unit of work.</summary>
-    private async Task StoreDayAsync(IngestionRun run, DateOnly day, DayRead read, UsageProgress progress, CancellationToken cancellationToken)
+    private async Task StoreDayAsync(IngestionRun run, DateOnly day, UsageRead read, UsageProgress progress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var rows = read.Rows;
@@ -358,12 +414,21 @@ public sealed class IngestUsageJob(
         await db.SaveChangesAsync();
     }
 
-    /// <summary>One day's rows as read, summed per key (upstream rows of one key are disjoint parts of its day).</summary>
-    private sealed class DayRead(DateOnly day)
+    /// <summary>
+    /// The rows of the days from <see cref="From"/> to <see cref="To"/> as read, summed per key and day (upstream rows of one key
+    /// are disjoint parts of its day). Rows of other days, or of other subjects than <see cref="Only"/>, are not kept: a filter
+    /// upstream ignores does not widen what is stored.
+    /// </summary>
+    private sealed class UsageRead(DateOnly from, DateOnly to, UsageRead.Subject? only)
     {
-        private readonly Dictionary<(UsageSubject, string, string), UsageRollup> _rows = [];
+        public sealed record Subject(UsageSubject Kind, string Id);
 
-        public DateOnly Day { get; } = day;
+        private readonly Dictionary<(UsageSubject, string, string, DateOnly), UsageRollup> _rows = [];
+
+        public DateOnly From { get; } = from;
+        public DateOnly To { get; } = to;
+        public Subject? Only { get; } = only;
+        public int Days => To.DayNumber - From.DayNumber + 1;
         public int Pages { get; set; }
         public int Fetched { get; set; }
         public string? LastRequestId { get; set; }
@@ -371,9 +436,12 @@ public sealed class IngestUsageJob(
 
         public void Clear() => _rows.Clear();
 
-        public void Add(UsageSubject subject, string subjectId, string workspaceId, UsageDirectory directory, UsageMetrics usage)
+        public void Add(DateOnly day, UsageSubject subject, string subjectId, string workspaceId, UsageDirectory directory, UsageMetrics usage)
         {
-            var row = Row(subject, subjectId, workspaceId, directory);
+            if (Row(day, subject, subjectId, workspaceId, directory) is not { } row)
+            {
+                return;
+            }
             row.Requests += usage.Requests;
             row.UncachedInputTokens += usage.UncachedInputTokens;
             row.CacheReadInputTokens += usage.CacheReadInputTokens;
@@ -382,9 +450,12 @@ public sealed class IngestUsageJob(
             row.WebSearchRequests += usage.ServerToolUse?.WebSearchRequests ?? 0;
         }
 
-        public void AddClaudeCode(string subjectId, UsageDirectory directory, ClaudeCodeRecord record)
+        public void AddClaudeCode(DateOnly day, string subjectId, UsageDirectory directory, ClaudeCodeRecord record)
         {
-            var row = Row(UsageSubject.ClaudeCode, subjectId, "", directory);
+            if (Row(day, UsageSubject.ClaudeCode, subjectId, "", directory) is not { } row)
+            {
+                return;
+            }
             var core = record.CoreMetrics;
             row.Sessions += core.NumSessions;
             row.LinesAdded += core.LinesOfCode.Added;
@@ -401,12 +472,16 @@ public sealed class IngestUsageJob(
             }
         }
 
-        private UsageRollup Row(UsageSubject subject, string subjectId, string workspaceId, UsageDirectory directory)
+        private UsageRollup? Row(DateOnly day, UsageSubject subject, string subjectId, string workspaceId, UsageDirectory directory)
         {
-            if (!_rows.TryGetValue((subject, subjectId, workspaceId), out var row))
+            if (day < From || day > To || (Only is not null && (Only.Kind != subject || Only.Id != subjectId)))
             {
-                row = new UsageRollup { Subject = subject, SubjectId = subjectId, WorkspaceId = workspaceId, Day = Day, IdentityId = directory.IdentityOf(subjectId) };
-                _rows[(subject, subjectId, workspaceId)] = row;
+                return null;
+            }
+            if (!_rows.TryGetValue((subject, subjectId, workspaceId, day), out var row))
+            {
+                row = new UsageRollup { Subject = subject, SubjectId = subjectId, WorkspaceId = workspaceId, Day = day, IdentityId = directory.IdentityOf(subjectId) };
+                _rows[(subject, subjectId, workspaceId, day)] = row;
             }
             return row;
         }

@@ -33,8 +33,33 @@ public static class UsageStore
         """;
 
     /// <summary>Replaces <paramref name="day"/>'s rows of <paramref name="subjects"/> by <paramref name="rows"/> (each of that day, each key once).</summary>
-    public static async Task ReplaceDayAsync(ReviewPortalDbContext db, DateOnly day, IReadOnlyCollection<UsageSubject> subjects,
-        IReadOnlyList<UsageRollup> rows, CancellationToken cancellationToken)
+    public static Task ReplaceDayAsync(ReviewPortalDbContext db, DateOnly day, IReadOnlyCollection<UsageSubject> subjects,
+        IReadOnlyList<UsageRollup> rows, CancellationToken cancellationToken) =>
+        ReplaceAsync(db, new Replaced(day, day, subjects, SubjectId: null), rows, cancellationToken);
+
+    /// <summary>
+    /// Replaces one subject's rows (a key's, or a member's in every workspace) from <paramref name="from"/> to
+    /// <paramref name="to"/> by <paramref name="rows"/>, which are all of that subject: the other subjects' rows stay.
+    /// </summary>
+    public static Task ReplaceSubjectAsync(ReviewPortalDbContext db, UsageSubject subject, string subjectId, DateOnly from, DateOnly to,
+        IReadOnlyList<UsageRollup> rows, CancellationToken cancellationToken) =>
+        ReplaceAsync(db, new Replaced(from, to, [subject], subjectId), rows, cancellationToken);
+
+    /// <summary>What a write replaces: the days from <see cref="From"/> to <see cref="To"/> of <see cref="Subjects"/>, of one subject id or all.</summary>
+    private sealed record Replaced(DateOnly From, DateOnly To, IReadOnlyCollection<UsageSubject> Subjects, string? SubjectId)
+    {
+        public string Where(DatabaseProvider provider)
+        {
+            var subjects = string.Join(", ", Subjects.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)));
+            var where = provider == DatabaseProvider.SqlServer
+                ? $"Day >= @from AND Day <= @to AND Subject IN ({subjects})"
+                : $"\"Day\" >= @from AND \"Day\" <= @to AND \"Subject\" IN ({subjects})";
+            return SubjectId is null ? where : where + (provider == DatabaseProvider.SqlServer ? " AND SubjectId = @subjectId" : " AND \"SubjectId\" = @subjectId");
+        }
+    }
+
+    private static async Task ReplaceAsync(ReviewPortalDbContext db, Replaced replaced, IReadOnlyList<UsageRollup> rows,
+        CancellationToken cancellationToken)
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("UsageStore needs an open transaction on the context.");
@@ -42,7 +67,7 @@ public static class UsageStore
         switch (connection)
         {
             case SqliteConnection sqlite:
-                await DeleteDayAsync(db, connection, transaction, day, subjects, cancellationToken);
+                await DeleteAsync(db, connection, transaction, replaced, cancellationToken);
                 SqliteRows.Execute(sqlite, $"INSERT INTO \"UsageRollups\" ({Columns})", 16,
                     $"ON CONFLICT (\"Subject\", \"SubjectId\", \"WorkspaceId\", \"Day\") DO UPDATE SET {UpdateAll}", rows, static (s, p, r) =>
                     {
@@ -65,10 +90,10 @@ public static class UsageStore
                     });
                 break;
             case NpgsqlConnection npgsql:
-                await WritePostgresAsync(npgsql, day, subjects, rows, cancellationToken);
+                await WritePostgresAsync(npgsql, replaced, rows, cancellationToken);
                 break;
             default:
-                await DeleteDayAsync(db, connection, transaction, day, subjects, cancellationToken);
+                await DeleteAsync(db, connection, transaction, replaced, cancellationToken);
                 await WriteSqlServerAsync(connection, transaction, rows, cancellationToken);
                 break;
         }
@@ -88,29 +113,42 @@ public static class UsageStore
               WHERE "IdentityId" IS NULL AND EXISTS (SELECT 1 FROM "Identities" i WHERE i."ExternalId" = "UsageRollups"."SubjectId")
               """, cancellationToken);
 
-    private static async Task DeleteDayAsync(ReviewPortalDbContext db, DbConnection connection, DbTransaction transaction, DateOnly day,
-        IReadOnlyCollection<UsageSubject> subjects, CancellationToken cancellationToken)
+    private static async Task DeleteAsync(ReviewPortalDbContext db, DbConnection connection, DbTransaction transaction, Replaced replaced,
+        CancellationToken cancellationToken)
     {
         await using var delete = connection.CreateCommand();
         delete.Transaction = transaction;
-        var list = string.Join(", ", subjects.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)));
         delete.CommandText = db.Provider == DatabaseProvider.SqlServer
-            ? $"DELETE FROM UsageRollups WHERE Day = @day AND Subject IN ({list})"
-            : $"""DELETE FROM "UsageRollups" WHERE "Day" = @day AND "Subject" IN ({list})""";
-        var parameter = delete.CreateParameter();
-        parameter.ParameterName = "@day";
-        parameter.Value = db.Provider == DatabaseProvider.Sqlite ? day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : day.ToDateTime(TimeOnly.MinValue);
-        delete.Parameters.Add(parameter);
+            ? $"DELETE FROM UsageRollups WHERE {replaced.Where(db.Provider)}"
+            : $"""DELETE FROM "UsageRollups" WHERE {replaced.Where(db.Provider)}""";
+        foreach (var (name, day) in new[] { ("@from", replaced.From), ("@to", replaced.To) })
+        {
+            var parameter = delete.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = db.Provider == DatabaseProvider.Sqlite ? day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : day.ToDateTime(TimeOnly.MinValue);
+            delete.Parameters.Add(parameter);
+        }
+        if (replaced.SubjectId is { } subjectId)
+        {
+            var parameter = delete.CreateParameter();
+            parameter.ParameterName = "@subjectId";
+            parameter.Value = subjectId;
+            delete.Parameters.Add(parameter);
+        }
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task WritePostgresAsync(NpgsqlConnection connection, DateOnly day, IReadOnlyCollection<UsageSubject> subjects,
-        IReadOnlyList<UsageRollup> rows, CancellationToken cancellationToken)
+    private static async Task WritePostgresAsync(NpgsqlConnection connection, Replaced replaced, IReadOnlyList<UsageRollup> rows,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
-        var delete = new NpgsqlBatchCommand("""DELETE FROM "UsageRollups" WHERE "Day" = @day AND "Subject" = ANY(@subjects)""");
-        delete.Parameters.Add(new NpgsqlParameter<DateOnly>("day", NpgsqlDbType.Date) { TypedValue = day });
-        delete.Parameters.Add(new NpgsqlParameter<int[]>("subjects", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = subjects.Select(s => (int)s).ToArray() });
+        var delete = new NpgsqlBatchCommand($"""DELETE FROM "UsageRollups" WHERE {replaced.Where(DatabaseProvider.Postgres)}""");
+        delete.Parameters.Add(new NpgsqlParameter<DateOnly>("from", NpgsqlDbType.Date) { TypedValue = replaced.From });
+        delete.Parameters.Add(new NpgsqlParameter<DateOnly>("to", NpgsqlDbType.Date) { TypedValue = replaced.To });
+        if (replaced.SubjectId is { } subjectId)
+        {
+            delete.Parameters.Add(new NpgsqlParameter<string>("subjectId", NpgsqlDbType.Varchar) { TypedValue = subjectId });
+        }
         batch.BatchCommands.Add(delete);
         if (rows.Count > 0)
         {
@@ -158,7 +196,7 @@ public static class UsageStore
             "@output", "@webSearch", "@sessions", "@added", "@removed", "@commits", "@pullRequests"];
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        // The day's rows were deleted in this transaction, so each key is inserted once.
+        // The replaced rows were deleted in this transaction, so each key is inserted once.
         insert.CommandText = $"INSERT INTO UsageRollups ({Columns.Replace("\"", "", StringComparison.Ordinal)}) VALUES ({string.Join(", ", names)})";
         foreach (var name in names)
         {

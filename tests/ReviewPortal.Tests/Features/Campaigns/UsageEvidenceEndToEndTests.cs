@@ -3,6 +3,7 @@ using ReviewPortal.Tests.Infrastructure;
 using ReviewPortal.Web.Domain;
 using ReviewPortal.Web.Features.Campaigns;
 using ReviewPortal.Web.Features.Connectors;
+using ReviewPortal.Web.Features.Reviews;
 using ReviewPortal.Web.Infrastructure.Auth;
 using static ReviewPortal.Tests.Claude.FakeClaudeApi;
 
@@ -51,12 +52,19 @@ public sealed class UsageEvidenceLiveTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _portal.DisposeAsync();
 
+    /// <summary>Cleo administers the portal and reviews what has no manager in a portal without a people directory.</summary>
+    private async Task<Viewer> CleoAsync()
+    {
+        await using var db = await _portal.CreateDbContextAsync();
+        var cleo = await db.Identities.SingleAsync(i => i.ExternalId == "user_cleo");
+        return new Viewer(cleo.Id, cleo.DisplayName, new HashSet<string> { Roles.Admin });
+    }
+
     private async Task<Dictionary<string, ReviewItem>> LaunchAsync()
     {
         await using var db = await _portal.CreateDbContextAsync();
-        // Cleo administers the portal and reviews what has no manager in a portal without a people directory.
-        var cleo = await db.Identities.SingleAsync(i => i.ExternalId == "user_cleo");
-        var admin = new Viewer(cleo.Id, cleo.DisplayName, new HashSet<string> { Roles.Admin });
+        var admin = await CleoAsync();
+        var cleo = await db.Identities.SingleAsync(i => i.Id == admin.IdentityId);
         var launched = await _portal.LaunchCampaignAsync(new CampaignDefinition
         {
             Name = "Usage evidence",
@@ -100,6 +108,87 @@ public sealed class UsageEvidenceLiveTests : IAsyncLifetime
             (ops.Recommendation, ops.RecommendationReason));
         Assert.Equal(Recommendation.Keep, research.Recommendation);
         Assert.StartsWith("Keep: used 20 of 30 days", research.RecommendationReason, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// "Refresh evidence" re-reads the holder's own usage (issue #16, 5), in Live mode against the HTTP fake: one Analytics
+/// request filtered to that key over the evidence's thirty days, that key's rows replaced, nobody else's touched.
+/// </summary>
+public sealed class RefreshEvidenceUsageLiveTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset LaunchAt = PortalAppFactory.Now.AddDays(31);
+    private static readonly DateOnly Today = DateOnly.FromDateTime(LaunchAt.UtcDateTime);
+    private FakeApiPortalFactory _portal = null!;
+
+    public async Task InitializeAsync()
+    {
+        _portal = await FakeApiPortalFactory.StartAsync(new Dictionary<string, string?> { ["Ingestion:UsageBackfillDays"] = "30" });
+        var directory = _portal.Api.Directory;
+        directory.Organizations.Add(("org-console", "Northwind Console"));
+        directory.Users["org-console"] =
+        [
+            ("user_ann", "ann@northwind.example", "Ann Analyst", "developer"),
+            ("user_bob", "bob@northwind.example", "Bob Builder", "developer"),
+            ("user_cleo", "cleo@northwind.example", "Cleo Admin", "admin"),
+        ];
+        directory.Workspaces.Add(("wrkspc_research", "Research"));
+        _portal.Api.Members[("wrkspc_research", "user_ann")] = "workspace_developer";
+        directory.ApiKeys.Add(("apikey_inference", "research-inference", "user_bob", "wrkspc_research"));
+        directory.ApiKeys.Add(("apikey_batch", "research-batch", "user_bob", "wrkspc_research"));
+        Assert.Equal(IngestionRunStatus.Succeeded, (await _portal.GetRequiredService<SyncDirectoryJob>().RunAsync()).Status);
+        _portal.Time.SetUtcNow(LaunchAt);
+        for (var back = 0; back < 10; back++)
+        {
+            _portal.Api.Usage.Add(new FakeUsage(Today.AddDays(-back), "apikey_inference", "api_actor", "apikey_inference", "wrkspc_research", 100_000, 50_000, Requests: 10));
+            _portal.Api.Usage.Add(new FakeUsage(Today.AddDays(-back), "apikey_batch", "api_actor", "apikey_batch", "wrkspc_research", 1_000, 1_000, Requests: 1));
+        }
+        Assert.Equal(IngestionRunStatus.Succeeded, (await _portal.GetRequiredService<IngestUsageJob>().RunAsync()).Status);
+    }
+
+    public async Task DisposeAsync() => await _portal.DisposeAsync();
+
+    [Fact]
+    public async Task Refresh_RereadsOnlyTheKeysThirtyDays_WithOneFilteredRequest_AndTheSnapshotShowsUsageTheLaunchDidNotHave()
+    {
+        await using var db = await _portal.CreateDbContextAsync();
+        var admin = await db.Identities.SingleAsync(i => i.ExternalId == "user_cleo");
+        var viewer = new Viewer(admin.Id, admin.DisplayName, new HashSet<string> { Roles.Admin });
+        var launched = await _portal.LaunchCampaignAsync(new CampaignDefinition
+        {
+            Name = "Keys", EntitlementKinds = [EntitlementKind.ApiKey], IdentityKinds = [IdentityKind.ApiKey], Reviewer = ReviewerRule.Manager,
+            FallbackReviewerId = admin.Id, DueAt = LaunchAt.AddDays(21),
+        }, viewer);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+        var item = await db.ReviewItems.AsNoTracking().SingleAsync(i => i.CampaignId == launched.Value!.CampaignId && i.Identity.ExternalId == "apikey_inference");
+        var atLaunch = ItemEvidence.FromJson(item.EvidenceJson)!.Activity;
+        Assert.Equal((10, 1_500_000L), (atLaunch.ActiveDays, atLaunch.Tokens));
+        // Upstream learns more after the launch: late usage of the key 20 to 24 days ago, and of the other key.
+        for (var back = 20; back < 25; back++)
+        {
+            _portal.Api.Usage.Add(new FakeUsage(Today.AddDays(-back), "apikey_inference", "api_actor", "apikey_inference", "wrkspc_research", 100_000, 50_000, Requests: 10));
+            _portal.Api.Usage.Add(new FakeUsage(Today.AddDays(-back), "apikey_batch", "api_actor", "apikey_batch", "wrkspc_research", 1_000, 1_000, Requests: 1));
+        }
+        var before = _portal.Api.Requests.Count;
+
+        var refreshed = await _portal.GetRequiredService<RefreshEvidence>().HandleAsync(viewer, item.Id, "refresh-usage");
+
+        Assert.True(refreshed.Ok, refreshed.Refusal?.Message);
+        var usageRequests = _portal.Api.Requests.Skip(before).Where(r => r.Path.StartsWith("/v1/organizations/", StringComparison.Ordinal)
+            && (r.Path.Contains("usage", StringComparison.Ordinal))).ToList();
+        var request = Assert.Single(usageRequests);
+        Assert.Equal("/v1/organizations/analytics/usage", request.Path);
+        var query = Uri.UnescapeDataString(request.Query);
+        Assert.Contains("api_key_ids[]=apikey_inference", query, StringComparison.Ordinal);
+        Assert.Contains($"starting_at={Today.AddDays(-29):yyyy-MM-dd}T00:00:00", query, StringComparison.Ordinal);
+        Assert.Contains($"ending_at={Today.AddDays(1):yyyy-MM-dd}T00:00:00", query, StringComparison.Ordinal);
+
+        var snapshot = await db.EvidenceSnapshots.AsNoTracking().SingleAsync(s => s.Id == refreshed.Value!.SnapshotId);
+        var evidence = ItemEvidence.FromJson(snapshot.EvidenceJson)!;
+        Assert.Equal((15, 2_250_000L, 150L), (evidence.Activity.ActiveDays, evidence.Activity.Tokens, evidence.Activity.Requests));
+        // The other key's late days are left to the hourly run: only the refreshed key's rows were replaced.
+        Assert.Equal(new Dictionary<string, int> { ["apikey_batch"] = 10, ["apikey_inference"] = 15 },
+            await db.UsageRollups.AsNoTracking().GroupBy(r => r.SubjectId).ToDictionaryAsync(g => g.Key, g => g.Count()));
     }
 }
 

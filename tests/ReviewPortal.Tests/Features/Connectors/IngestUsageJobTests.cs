@@ -206,6 +206,62 @@ public sealed class IngestUsageJobTests : IAsyncLifetime
         Assert.Contains("HIPAA", run.Details, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RereadOneMember_FilteredByActorId_ReplacesOnlyTheirRowsInEveryWorkspace_OthersAndTheCursorUntouched()
+    {
+        Assert.Equal(IngestionRunStatus.Succeeded, (await Job.RunAsync()).Status);
+        var cursor = await CursorAsync();
+        // Upstream revises Ann's day in the default workspace and adds a new one; the service account is revised too.
+        var api = _portal.Api;
+        api.Usage.RemoveAll(u => u.ActorId is "user_ann" or "svac_etl" && u.Day == Today);
+        api.Usage.Add(new FakeUsage(Today, null, "user_actor", "user_ann", null, 7_000, 800, Requests: 20));
+        api.Usage.Add(new FakeUsage(Today.AddDays(-9), null, "user_actor", "user_ann", "wrkspc_prod", 100, 10, Requests: 1));
+        api.Usage.Add(new FakeUsage(Today, null, "service_account_actor", "svac_etl", "wrkspc_prod", 1, 1, Requests: 1));
+        var othersBefore = (await RowsAsync()).Where(r => r.SubjectId != "user_ann").Select(Key).ToList();
+        var before = api.Requests.Count;
+
+        Assert.True(await Job.RereadAsync(UsageSubject.Account, "user_ann", 30));
+
+        var requests = api.Requests.Skip(before).ToList();
+        // Ann's 10 rows over 30 days (two workspaces on four days, one on two) in pages of 2: five pages of one filtered query.
+        Assert.Equal(5, requests.Count);
+        Assert.All(requests, r =>
+        {
+            Assert.Equal("/v1/organizations/analytics/usage", r.Path);
+            Assert.Contains("actor_ids[]=user_ann", Uri.UnescapeDataString(r.Query), StringComparison.Ordinal);
+        });
+        var ann = (await RowsAsync()).Where(r => r.SubjectId == "user_ann").Select(Key).ToList();
+        Assert.Equal(Expected().Where(e => e.SubjectId == "user_ann" && e.Subject == UsageSubject.Account).ToList(),
+            ann.Where(k => k.Subject == UsageSubject.Account).ToList());
+        Assert.Contains(ann, k => k.Day == Today.AddDays(-9));
+        // Her Claude Code rows (no per-actor filter there), the service account's stale row, the keys and the cursor stay.
+        Assert.Equal(othersBefore, (await RowsAsync()).Where(r => r.SubjectId != "user_ann").Select(Key).ToList());
+        Assert.Equal(5, ann.Count(k => k.Subject == UsageSubject.ClaudeCode));
+        Assert.Equal(cursor, await CursorAsync());
+    }
+
+    [Fact]
+    public async Task RereadOneServiceAccount_AnalyticsRefused_LegacyReportFilteredByServiceAccount_TheirRowsReplaced()
+    {
+        Assert.Equal(IngestionRunStatus.Succeeded, (await Job.RunAsync()).Status);
+        var api = _portal.Api;
+        api.Usage.RemoveAll(u => u.ActorId == "svac_etl" && u.Day == Today.AddDays(-1));
+        api.Usage.Add(new FakeUsage(Today.AddDays(-20), null, "service_account_actor", "svac_etl", "wrkspc_prod", 50, 5, Requests: 1));
+        api.Enqueue("/v1/organizations/analytics/usage",
+            FakeFault.Status(400, "invalid_request_error", "Usage analytics is not available for organizations with HIPAA readiness enabled."));
+        var before = api.Requests.Count;
+
+        Assert.True(await Job.RereadAsync(UsageSubject.Account, "svac_etl", 30));
+
+        var legacy = Assert.Single(api.Requests.Skip(before), r => r.Path == "/v1/organizations/usage_report/messages");
+        var query = Uri.UnescapeDataString(legacy.Query);
+        Assert.Contains("service_account_ids[]=svac_etl", query, StringComparison.Ordinal);
+        Assert.DoesNotContain("&account_ids[]", query, StringComparison.Ordinal);
+        Assert.Contains("limit=30", query, StringComparison.Ordinal);
+        Assert.Equal(Expected().Where(e => e.SubjectId == "svac_etl").Select(e => e with { Requests = 0 }).ToList(),
+            (await RowsAsync()).Where(r => r.SubjectId == "svac_etl").Select(Key).Select(k => k with { Requests = 0 }).ToList());
+    }
+
     private sealed record RowKey(UsageSubject Subject, string SubjectId, string WorkspaceId, DateOnly Day, long Tokens, long Requests, int Sessions);
 
     private static RowKey Key(UsageRollup r) => new(r.Subject, r.SubjectId, r.WorkspaceId, r.Day, r.TotalTokens, r.Requests, r.Sessions);
