@@ -126,6 +126,21 @@ public class ReviewItemPanelTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Panel_WorkspaceRoleItem_TopActivityTypesSayTheyAreAllOfTheHoldersEvents()
+    {
+        var own = Evidence().Activity with { Source = "Activity in workspace research (its feed events and usage there)" };
+        var scoped = Evidence() with { Activity = own, Overall = own with { Source = EntitlementEvidencePolicy.OverallSource } };
+        TypeCount[] types = [new("claude_chat_created", 5)];
+
+        var workspaceItem = Render(Item(canDecide: true) with { Evidence = scoped, EvidenceJson = scoped.ToJson(), TopTypes = types });
+        var orgItem = Render(Item(canDecide: true) with { TopTypes = types });
+
+        // The feed's raw events are kept per identity: beside a workspace's own figures, the table says whose events it counts.
+        Assert.Equal("Top activity types, all of Ada Byron's events", workspaceItem.Find("[data-testid=top-activity-types] th").TextContent);
+        Assert.Equal("Top activity types", orgItem.Find("[data-testid=top-activity-types] th").TextContent);
+    }
+
+    [Fact]
     public void Panel_DecidingViewer_ShowsDecisionButtonsIncludingReduce()
     {
         var cut = Render(Item(canDecide: true));
