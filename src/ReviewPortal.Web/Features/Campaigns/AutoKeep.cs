@@ -15,6 +15,9 @@ public static class AutoKeep
     /// <summary>Who the audit names for the system's decisions (like "job:…" for a job): not a person.</summary>
     public const string Actor = "system:exception-policy";
 
+    /// <summary>Who decided an auto-kept item, in words, where a person's name would stand.</summary>
+    public const string Decider = "the exception policy";
+
     /// <summary>The audit action of a reviewer's decision on an item the policy had kept (one of <see cref="OverrideAction"/> per override).</summary>
     public const string OverrideAction = "review.auto-keep-overridden";
 

@@ -57,7 +57,10 @@ public sealed class ListCampaignItems(IDbContextFactory<ReviewPortalDbContext> c
             .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
             .Select(i => new CampaignItemRow(i.Id, i.IdentityId, i.Identity.DisplayName, i.Identity.Email, i.Identity.Kind,
                 i.Entitlement.DisplayName, i.ReviewerId, i.Reviewer.DisplayName, i.Reviewer.Email, i.Stage, i.Recommendation,
-                i.Outcome, i.DecidedById, db.Identities.Where(p => p.Id == i.DecidedById).Select(p => p.DisplayName).FirstOrDefault(), i.DecidedAt, i.Justification))
+                i.Outcome, i.DecidedById,
+                // No decider is the system: the exception policy at launch, or else the campaign's default at close.
+                db.Identities.Where(p => p.Id == i.DecidedById).Select(p => p.DisplayName).FirstOrDefault() ?? (i.AutoKept ? AutoKeep.Decider : null),
+                i.DecidedAt, i.Justification))
             .ToListAsync(cancellationToken);
 
         string? reviewerName = null;

@@ -93,6 +93,21 @@ public class AutoKeepTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPo
     }
 
     [Fact]
+    public async Task CampaignItems_AutoKeptItemNamesTheExceptionPolicyAsItsDecider()
+    {
+        var org = await SeedAsync("autokeep-items");
+        var launched = await portal.LaunchCampaignAsync(org.Definition, org.Test.AdminViewer);
+        Assert.True(launched.Ok, launched.Refusal?.Message);
+
+        var list = await portal.GetRequiredService<ListCampaignItems>().HandleAsync(org.Test.AdminViewer, launched.Value.CampaignId,
+            new ListCampaignItems.Query { Outcome = DecisionOutcome.Keep });
+
+        Assert.True(list.Ok, list.Refusal?.Message);
+        var row = Assert.Single(list.Value.Rows);
+        Assert.Equal((org.Steady.Id, (int?)null, AutoKeep.Decider), (row.IdentityId, row.DecidedById, row.DecidedBy));
+    }
+
+    [Fact]
     public async Task Launch_WithoutPolicy_KeepsNothing()
     {
         var org = await SeedAsync("autokeep-none");
