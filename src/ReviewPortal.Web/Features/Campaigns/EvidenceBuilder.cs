@@ -235,11 +235,12 @@ public sealed class EvidenceBuilder
             .Select(h => (h.GrantId, new TrailEntry(h.OccurredAt, h.Detail ?? h.Kind, h.ActorDescription))));
 
         var decisions = await db.ReviewDecisions.AsNoTracking()
-            .Select(d => new { d.ReviewItem.GrantId, d.DecidedAt, d.Outcome, d.Justification, Reviewer = d.ReviewItem.Reviewer.DisplayName,
-                Campaign = d.ReviewItem.Campaign.Name })
+            // Who decided, not who the item was assigned to (a delegate, an admin); no one for the system's own decisions.
+            .Select(d => new { d.ReviewItem.GrantId, d.DecidedAt, d.Outcome, d.Justification,
+                Decider = db.Identities.Where(p => p.Id == d.DecidedById).Select(p => p.DisplayName).FirstOrDefault(), Campaign = d.ReviewItem.Campaign.Name })
             .ToListAsync(cancellationToken);
         entries.AddRange(decisions.Where(d => grantIds.Contains(d.GrantId)).Select(d => (d.GrantId,
-            new TrailEntry(d.DecidedAt, $"{Humanize.Outcome(d.Outcome)} in \"{d.Campaign}\"{(d.Justification is null ? "" : $": {d.Justification}")}", d.Reviewer))));
+            new TrailEntry(d.DecidedAt, $"{Humanize.Outcome(d.Outcome)} in \"{d.Campaign}\"{(d.Justification is null ? "" : $": {d.Justification}")}", d.Decider))));
         return entries.ToLookup(e => e.GrantId, e => e.Entry);
     }
 

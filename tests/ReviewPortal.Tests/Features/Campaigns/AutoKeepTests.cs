@@ -108,6 +108,24 @@ public class AutoKeepTests(EmptyPortalAppFactory portal) : IClassFixture<EmptyPo
     }
 
     [Fact]
+    public async Task NextCampaign_TrailShowsTheAutoKeep_WithNoPersonAsItsDecider()
+    {
+        var org = await SeedAsync("autokeep-trail");
+        Assert.True((await portal.LaunchCampaignAsync(org.Definition, org.Test.AdminViewer)).Ok);
+
+        var next = await portal.LaunchCampaignAsync(org.Definition with { Name = "Next quarter", AutoKeep = null }, org.Test.AdminViewer);
+
+        Assert.True(next.Ok, next.Refusal?.Message);
+        await using var db = await portal.CreateDbContextAsync();
+        var json = await db.ReviewItems.AsNoTracking().Where(i => i.CampaignId == next.Value.CampaignId && i.IdentityId == org.Steady.Id)
+            .Select(i => i.EvidenceJson).SingleAsync();
+        var kept = Assert.Single(ItemEvidence.FromJson(json)!.Trail, t => t.What.Contains(AutoKeep.Prefix, StringComparison.Ordinal));
+        Assert.StartsWith("Keep in \"", kept.What, StringComparison.Ordinal);
+        // The system decided: the trail does not name the reviewer the item was assigned to.
+        Assert.Null(kept.Who);
+    }
+
+    [Fact]
     public async Task Launch_WithoutPolicy_KeepsNothing()
     {
         var org = await SeedAsync("autokeep-none");
