@@ -49,7 +49,7 @@ public static class BlazorReady
                   const d = e.data;
                   const isBatch = typeof d === 'string' ? d.includes('JS.RenderBatch') : (d instanceof ArrayBuffer && contains(d));
                   // Count after Blazor's own handler has applied the batch.
-                  if (isBatch) setTimeout(() => state.renderBatches++, 0);
+                  if (isBatch) setTimeout(() => { state.renderBatches++; state.lastBatchAt = performance.now(); }, 0);
                 });
               }
             }
@@ -70,6 +70,14 @@ public static class BlazorReady
           return true;
         }
         """;
+
+    /// <summary>
+    /// Waits until no render batch has arrived for <paramref name="quietMilliseconds"/>: a click sent while a batch is
+    /// replacing the element it targets reaches a handler the server has already dropped, and is lost. Used before clicking
+    /// into a grid that has just reloaded (a filter change renders it more than once).
+    /// </summary>
+    public static Task SettledAsync(IPage page, int quietMilliseconds = 500) =>
+        page.WaitForFunctionAsync("quiet => performance.now() - (window.__rpBlazor?.lastBatchAt ?? 0) > quiet", quietMilliseconds);
 
     /// <summary>Waits (up to the page's default timeout) until every server-interactive root component on this document is live.</summary>
     public static async Task WaitAsync(IPage page)

@@ -24,6 +24,7 @@ public sealed class KeyboardReviewTests(AppServer app, BrowserFixture browser) :
         await MudInputs.SelectAsync(Page, Page.GetByTestId("filter-recommendation"), "Keep");
         var grid = Page.GetByTestId("reviews-grid");
         await Expect(grid.GetByTestId("open-item").First).ToHaveAttributeAsync("aria-label", first.OpenButtonName);
+        await BlazorReady.SettledAsync(Page);
 
         await grid.GetByTestId("open-item").First.ClickAsync();
         var panel = Page.GetByTestId("item-drawer").GetByTestId("review-item-panel");
