@@ -71,10 +71,13 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
                 i.EvidenceJson, i.Stage, i.AutoKept,
             })
             .ToListAsync(cancellationToken);
-        return new ReviewQueue(total, decided, filtered, campaignName, rows.Select(r => new ReviewRow(
-            r.Id, r.CampaignId, r.IdentityId, r.Identity, r.Kind, r.Entitlement, r.EntitlementKind, r.Resource, r.IsPrivileged,
-            r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, Sparkline(r.EvidenceJson),
-            Humanize.PersonDetail(r.Email, r.Department)) { AutoKept = r.AutoKept }).ToList());
+        return new ReviewQueue(total, decided, filtered, campaignName, rows.Select(r =>
+        {
+            var (daily, tokens) = Sparkline(r.EvidenceJson);
+            return new ReviewRow(r.Id, r.CampaignId, r.IdentityId, r.Identity, r.Kind, r.Entitlement, r.EntitlementKind, r.Resource, r.IsPrivileged,
+                r.Recommendation, r.RecommendationReason, r.Outcome, r.DecidedAt, r.LastActiveAt, r.Version, r.Stage, daily,
+                Humanize.PersonDetail(r.Email, r.Department)) { AutoKept = r.AutoKept, DailyTokens = tokens };
+        }).ToList());
     }
 
     /// <summary>
@@ -110,13 +113,20 @@ public sealed class ListMyReviewItems(IDbContextFactory<ReviewPortalDbContext> c
         return items;
     }
 
-    /// <summary>Only the daily counts are read from the snapshot, without materialising the rest.</summary>
-    private static int[] Sparkline(string evidenceJson)
+    /// <summary>
+    /// Only the entitlement's daily events and tokens are read from the snapshot, without materialising the rest; evidence
+    /// from before usage was counted has no tokens.
+    /// </summary>
+    private static (int[] Daily, long[]? Tokens) Sparkline(string evidenceJson)
     {
         using var doc = JsonDocument.Parse(evidenceJson);
-        return doc.RootElement.TryGetProperty("activity", out var a) && a.TryGetProperty("daily", out var daily)
-            ? daily.EnumerateArray().Select(e => e.GetInt32()).ToArray()
-            : [];
+        if (!doc.RootElement.TryGetProperty("activity", out var a))
+        {
+            return ([], null);
+        }
+        int[] daily = a.TryGetProperty("daily", out var d) ? [.. d.EnumerateArray().Select(e => e.GetInt32())] : [];
+        long[]? tokens = a.TryGetProperty("dailyTokens", out var t) && t.ValueKind == JsonValueKind.Array ? [.. t.EnumerateArray().Select(e => e.GetInt64())] : null;
+        return (daily, tokens);
     }
 }
 
@@ -137,6 +147,9 @@ public sealed record ReviewRow(long Id, int CampaignId, int IdentityId, string I
 {
     /// <summary>The exception policy kept it at launch and no reviewer has decided it since.</summary>
     public bool AutoKept { get; init; }
+
+    /// <summary>The entitlement's tokens per day beside <see cref="Daily"/>'s events; null on evidence from before usage was counted.</summary>
+    public long[]? DailyTokens { get; init; }
 
     /// <summary>
     /// This row as a bulk decision takes it: a change since the list was read is reported, not overwritten, and the

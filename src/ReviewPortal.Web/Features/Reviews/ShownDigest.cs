@@ -28,7 +28,7 @@ public static class ShownDigest
     {
         row.Id, row.CampaignId, row.IdentityId, row.Identity, row.IdentityDetail, row.IdentityKind, row.Entitlement, row.EntitlementKind,
         row.Resource, row.IsPrivileged, row.Recommendation, row.RecommendationReason, row.Outcome, row.DecidedAt, row.LastActiveAt, row.Stage,
-        row.Daily,
+        row.Daily, row.DailyTokens,
     }, Json);
 
     public static string Of(ReviewItemView view) => ItemEvidence.Hash(CanonicalJson(view));

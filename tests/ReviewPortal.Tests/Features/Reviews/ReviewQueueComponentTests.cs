@@ -40,6 +40,33 @@ public class ReviewQueueComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Sparkline_KeyWithOnlyTokens_CountsTokenDaysAsActive_AndDrawsTheTokens()
+    {
+        var tokens = Enumerable.Range(0, 30).Select(i => i >= 10 ? 150_000L : 0).ToArray();
+
+        var cut = Render<Sparkline>(p => p.Add(c => c.Values, new int[30]).Add(c => c.Tokens, tokens));
+
+        // A key that only serves Messages has no feed event: the grid must not read "0 active" beside "used 20 of 30 days".
+        Assert.Equal("20 active of 30 days, 0 events, 3 M tokens, peak 0 events a day", cut.Find("[data-testid=sparkline]").GetAttribute("aria-label"));
+        var points = cut.Find("polyline").GetAttribute("points")!.Split(' ');
+        Assert.Equal(("1,22", "109,2"), (points[0], points[29]));
+    }
+
+    [Fact]
+    public void Sparkline_EventsAndTokens_DrawsTheEvents_CountsADayWithEitherAsActive()
+    {
+        var events = new int[30];
+        events[29] = 4;
+        var tokens = new long[30];
+        tokens[5] = 1_000;
+
+        var cut = Render<Sparkline>(p => p.Add(c => c.Values, events).Add(c => c.Tokens, tokens));
+
+        Assert.Equal("2 active of 30 days, 4 events, 1,000 tokens, peak 4 events a day", cut.Find("[data-testid=sparkline]").GetAttribute("aria-label"));
+        Assert.Equal("109,2", cut.Find("polyline").GetAttribute("points")!.Split(' ')[29]);
+    }
+
+    [Fact]
     public void Sparkline_NoValues_NoPolylineAndZeroTotals()
     {
         var cut = Render<Sparkline>(p => p.Add(c => c.Values, []));
